@@ -1,0 +1,33 @@
+//! The `customizations.xml` part: the role, inside the skeleton the schema requires.
+//!
+//! The root element is an `xs:sequence` in Microsoft's schema, so the empty sections stand
+//! in the schema's order, `<Roles>` second.
+
+use askama::Template;
+
+use crate::error::Result;
+use crate::role::Role;
+use crate::{guid, xml};
+
+/// The part's name inside the package.
+pub const PART_NAME: &str = "customizations.xml";
+
+#[derive(Template)]
+#[template(path = "customizations.xml")]
+struct CustomizationsXml<'a> {
+    role: &'a Role,
+    id: String,
+    language: u32,
+}
+
+/// Renders `customizations.xml` holding `role`; `language` is the package's LCID.
+pub fn render(role: &Role, language: u32) -> Result<Vec<u8>> {
+    xml::finish(
+        CustomizationsXml {
+            role,
+            id: guid::braced(role.id),
+            language,
+        }
+        .render(),
+    )
+}

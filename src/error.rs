@@ -1,0 +1,115 @@
+//! The errors the library returns. `main.rs` maps every one of them to exit code 2.
+
+use std::io;
+use std::path::PathBuf;
+
+/// Everything that can stop a dvrole command.
+///
+/// Each message names the input (a flag, a file, an entry) and says what to do next.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// A setting's value is malformed or out of range.
+    #[error("{origin} '{value}': {message}")]
+    InvalidSetting {
+        /// Where the value came from, such as `--role-id`.
+        origin: String,
+        /// The value as given.
+        value: String,
+        /// What is wrong and what is accepted.
+        message: String,
+    },
+
+    /// A privilege name that the catalogue does not hold.
+    #[error("{origin} '{value}': unknown privilege '{name}'{}; {hint}", suggestion_text(.suggestion))]
+    UnknownPrivilege {
+        /// Where the name came from, such as `--depth`.
+        origin: String,
+        /// The value as given.
+        value: String,
+        /// The privilege name as given.
+        name: String,
+        /// The nearest catalogue name, where one is close.
+        suggestion: Option<String>,
+        /// What to do instead.
+        hint: String,
+    },
+
+    /// A depth that the privilege does not allow.
+    #[error("{origin} '{value}': {privilege} cannot have depth {depth}; it allows only {allowed}")]
+    DepthNotAllowed {
+        /// Where the depth came from.
+        origin: String,
+        /// The value as given.
+        value: String,
+        /// The privilege.
+        privilege: String,
+        /// The depth asked for.
+        depth: String,
+        /// The depths the privilege allows, e.g. `Local/Deep/Global`.
+        allowed: String,
+    },
+
+    /// Two settings contradict each other.
+    #[error("{0}")]
+    Conflict(String),
+
+    /// A catalogue file that cannot be used.
+    #[error("catalogue {origin}: {message}")]
+    Catalogue {
+        /// The catalogue's name or path.
+        origin: String,
+        /// What is wrong with it.
+        message: String,
+    },
+
+    /// A file or folder could not be read or written.
+    #[error("{}: {source}", .path.display())]
+    Io {
+        /// The path involved.
+        path: PathBuf,
+        /// The operating system's error.
+        source: io::Error,
+    },
+
+    /// An input that is not a readable package, folder or XML file.
+    #[error("{input}: {message}")]
+    Unreadable {
+        /// The input, with the entry and position where known (`pkg.zip!customizations.xml:3:7`).
+        input: String,
+        /// What is wrong with it.
+        message: String,
+    },
+
+    /// dvrole built something it would not accept itself: a bug, never the user's fault.
+    #[error("internal error: {0}; please report it with the command you ran")]
+    Internal(String),
+}
+
+fn suggestion_text(suggestion: &Option<String>) -> String {
+    match suggestion {
+        Some(s) => format!(" (did you mean '{s}'?)"),
+        None => String::new(),
+    }
+}
+
+impl Error {
+    /// An [`Error::Io`] for `path`.
+    pub fn io(path: impl Into<PathBuf>, source: io::Error) -> Error {
+        Error::Io {
+            path: path.into(),
+            source,
+        }
+    }
+
+    /// An [`Error::InvalidSetting`].
+    pub fn invalid(origin: &str, value: &str, message: impl Into<String>) -> Error {
+        Error::InvalidSetting {
+            origin: origin.to_string(),
+            value: value.to_string(),
+            message: message.into(),
+        }
+    }
+}
+
+/// The library's result type.
+pub type Result<T, E = Error> = std::result::Result<T, E>;

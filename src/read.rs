@@ -1,0 +1,799 @@
+//! Streaming reads of solution packages: zips, folders and lone XML files.
+//!
+//! Every XML part is read with quick-xml's streaming reader straight from the file or the
+//! zip entry's decompressing reader, so memory stays flat however large the part. Reads are
+//! capped ([`Limits`]), a DOCTYPE is refused (entities are never expanded), and positions
+//! are kept as byte offsets and turned into line and column only when a message needs them.
+
+use std::fs::File;
+use std::io::{self, BufReader, Cursor, Read, Seek};
+use std::path::{Path, PathBuf};
+
+use quick_xml::events::{BytesStart, Event};
+use quick_xml::{Reader, XmlVersion};
+use zip::ZipArchive;
+
+use crate::error::{Error, Result};
+
+/// The default cap on the bytes read from one package entry or XML file: 1 GiB.
+pub const DEFAULT_MAX_ENTRY_BYTES: u64 = 1 << 30;
+
+/// How many levels of the element path are remembered; deeper elements are only counted.
+const TRACKED_DEPTH: usize = 8;
+
+/// Bounds on what a read may consume.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// The most bytes read from one entry or file, after decompression.
+    pub max_entry_bytes: u64,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_entry_bytes: DEFAULT_MAX_ENTRY_BYTES,
+        }
+    }
+}
+
+trait ReadSeek: Read + Seek {}
+impl<T: Read + Seek> ReadSeek for T {}
+
+enum Kind {
+    Zip(Box<ZipArchive<Box<dyn ReadSeek>>>),
+    Folder(PathBuf),
+}
+
+/// An open package: a zip or a folder holding the package's root files.
+pub struct PackageReader {
+    label: String,
+    kind: Kind,
+    limits: Limits,
+}
+
+impl PackageReader {
+    /// Opens `path`: a folder is read as the package's root folder, a file as a zip.
+    pub fn open(path: &Path, limits: Limits) -> Result<PackageReader> {
+        let label = path.display().to_string();
+        let meta = std::fs::metadata(path).map_err(|e| Error::Unreadable {
+            input: label.clone(),
+            message: match e.kind() {
+                io::ErrorKind::NotFound => "does not exist".to_string(),
+                _ => e.to_string(),
+            },
+        })?;
+        if meta.is_dir() {
+            return Ok(PackageReader {
+                label,
+                kind: Kind::Folder(path.to_path_buf()),
+                limits,
+            });
+        }
+        let file = File::open(path).map_err(|e| Error::io(path, e))?;
+        let reader: Box<dyn ReadSeek> = Box::new(BufReader::new(file));
+        Self::from_zip(label, reader, limits)
+    }
+
+    /// Reads a zip held in memory; `label` names it in messages.
+    pub fn from_zip_bytes(label: &str, bytes: Vec<u8>, limits: Limits) -> Result<PackageReader> {
+        Self::from_zip(label.to_string(), Box::new(Cursor::new(bytes)), limits)
+    }
+
+    fn from_zip(label: String, reader: Box<dyn ReadSeek>, limits: Limits) -> Result<PackageReader> {
+        let archive = ZipArchive::new(reader).map_err(|e| Error::Unreadable {
+            input: label.clone(),
+            message: format!("not a readable zip ({e}); give a solution zip or a folder"),
+        })?;
+        Ok(PackageReader {
+            label,
+            kind: Kind::Zip(Box::new(archive)),
+            limits,
+        })
+    }
+
+    /// The package as named on the command line.
+    pub fn label(&self) -> &str {
+        &self.label
+    }
+
+    /// Whether the package is a zip.
+    pub fn is_zip(&self) -> bool {
+        matches!(self.kind, Kind::Zip(_))
+    }
+
+    /// The names of the files at the package's root (zip entries without a folder part).
+    pub fn root_files(&self) -> Vec<String> {
+        match &self.kind {
+            Kind::Zip(archive) => archive
+                .file_names()
+                .filter_map(|n| n.ok())
+                .filter(|n| !n.contains('/') && !n.contains('\\'))
+                .map(|n| n.into_owned())
+                .collect(),
+            Kind::Folder(dir) => std::fs::read_dir(dir)
+                .map(|entries| {
+                    entries
+                        .flatten()
+                        .filter(|e| e.path().is_file())
+                        .filter_map(|e| e.file_name().to_str().map(str::to_string))
+                        .collect()
+                })
+                .unwrap_or_default(),
+        }
+    }
+
+    /// Where `name` is, for messages: `pkg.zip!customizations.xml` or `folder/customizations.xml`.
+    pub fn location(&self, name: &str) -> String {
+        match &self.kind {
+            Kind::Zip(_) => format!("{}!{name}", self.label),
+            Kind::Folder(dir) => dir.join(name).display().to_string(),
+        }
+    }
+
+    /// Opens the root file `name` for streaming, capped by the package's [`Limits`].
+    pub fn open_entry(&mut self, name: &str) -> Result<Box<dyn Read + '_>> {
+        let location = self.location(name);
+        let max = self.limits.max_entry_bytes;
+        match &mut self.kind {
+            Kind::Zip(archive) => {
+                let entry = archive.by_name(name).map_err(|e| Error::Unreadable {
+                    input: location.clone(),
+                    message: e.to_string(),
+                })?;
+                let declared = entry.size();
+                if declared > max {
+                    return Err(Error::Unreadable {
+                        input: location,
+                        message: format!(
+                            "declares {declared} bytes, over the {max}-byte limit; raise it with --max-entry-size if the package is genuine"
+                        ),
+                    });
+                }
+                Ok(Box::new(Capped::new(entry, declared, CapKind::Declared)))
+            }
+            Kind::Folder(dir) => {
+                let path = dir.join(name);
+                let file = File::open(&path).map_err(|e| Error::io(&path, e))?;
+                Ok(Box::new(Capped::new(file, max, CapKind::Limit)))
+            }
+        }
+    }
+
+    /// Turns byte offsets in the root file `name` into (line, column) pairs, both from 1.
+    /// Re-reads the file, so call it once per file with every offset that needs a position.
+    pub fn positions(&mut self, name: &str, offsets: &[u64]) -> Vec<(u64, u64)> {
+        match self.open_entry(name) {
+            Ok(r) => positions_in(r, offsets),
+            Err(_) => offsets.iter().map(|_| (0, 0)).collect(),
+        }
+    }
+}
+
+/// Turns byte offsets in a stream into (line, column) pairs, both counted from 1.
+pub fn positions_in(mut reader: impl Read, offsets: &[u64]) -> Vec<(u64, u64)> {
+    let mut order: Vec<usize> = (0..offsets.len()).collect();
+    order.sort_by_key(|&i| offsets[i]);
+    let mut result = vec![(0, 0); offsets.len()];
+    let (mut line, mut line_start, mut pos) = (1u64, 0u64, 0u64);
+    let mut buf = [0u8; 64 * 1024];
+    let mut next = order.into_iter().peekable();
+    loop {
+        let n = match reader.read(&mut buf) {
+            Ok(0) | Err(_) => 0,
+            Ok(n) => n,
+        };
+        for &b in &buf[..n] {
+            while let Some(&i) = next.peek() {
+                if offsets[i] > pos {
+                    break;
+                }
+                result[i] = (line, pos - line_start + 1);
+                next.next();
+            }
+            if b == b'\n' {
+                line += 1;
+                line_start = pos + 1;
+            }
+            pos += 1;
+        }
+        if n == 0 {
+            break;
+        }
+    }
+    for i in next {
+        result[i] = (line, pos - line_start + 1);
+    }
+    result
+}
+
+#[derive(Clone, Copy)]
+enum CapKind {
+    /// A zip entry's declared size: more bytes than declared means a lying (bomb-like) entry.
+    Declared,
+    /// The configured limit.
+    Limit,
+}
+
+/// A reader that fails once more than `cap` bytes come through.
+struct Capped<R> {
+    inner: R,
+    remaining: u64,
+    cap: u64,
+    kind: CapKind,
+}
+
+impl<R: Read> Capped<R> {
+    fn new(inner: R, cap: u64, kind: CapKind) -> Self {
+        Capped {
+            inner,
+            remaining: cap,
+            cap,
+            kind,
+        }
+    }
+}
+
+impl<R: Read> Read for Capped<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        if buf.is_empty() {
+            return Ok(0);
+        }
+        if self.remaining == 0 {
+            let mut probe = [0u8; 1];
+            return match self.inner.read(&mut probe)? {
+                0 => Ok(0),
+                _ => Err(io::Error::other(match self.kind {
+                    CapKind::Declared => format!(
+                        "inflates past its declared size of {} bytes; the zip is corrupt or hostile",
+                        self.cap
+                    ),
+                    CapKind::Limit => format!(
+                        "is larger than the {}-byte limit; raise it with --max-entry-size if the file is genuine",
+                        self.cap
+                    ),
+                })),
+            };
+        }
+        let want = buf
+            .len()
+            .min(usize::try_from(self.remaining).unwrap_or(usize::MAX));
+        let n = self.inner.read(&mut buf[..want])?;
+        self.remaining -= n as u64;
+        Ok(n)
+    }
+}
+
+/// A problem found while reading XML, at a byte offset.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct XmlProblem {
+    /// Byte offset in the file.
+    pub offset: u64,
+    /// What is wrong.
+    pub message: String,
+    /// True when the bytes could not be read at all (I/O, decompression, cap), as opposed
+    /// to bytes that are not well-formed XML.
+    pub unreadable: bool,
+}
+
+impl XmlProblem {
+    fn at(offset: u64, message: impl Into<String>) -> XmlProblem {
+        XmlProblem {
+            offset,
+            message: message.into(),
+            unreadable: false,
+        }
+    }
+}
+
+/// What a streaming XML walk reports to whoever is interested in it.
+pub trait Visitor {
+    /// An element opens. `path` holds the names from the root down to this element (only the
+    /// first levels are kept), `depth` is its real depth (0 for the root).
+    fn open(
+        &mut self,
+        path: &[String],
+        depth: usize,
+        element: &BytesStart<'_>,
+        offset: u64,
+    ) -> Result<(), XmlProblem>;
+
+    /// The element at `depth` closes (also called right after `open` for `<empty/>` ones).
+    fn close(&mut self, _depth: usize) -> Result<(), XmlProblem> {
+        Ok(())
+    }
+
+    /// Character data inside the element at `path`.
+    fn text(&mut self, _path: &[String], _depth: usize, _text: &str) {}
+}
+
+/// Walks a whole XML document, checking that it is well-formed, and reports to `visitor`.
+pub fn walk(source: impl Read, visitor: &mut impl Visitor) -> Result<(), XmlProblem> {
+    let mut reader = Reader::from_reader(BufReader::with_capacity(64 * 1024, source));
+    let mut buf = Vec::with_capacity(4096);
+    let mut path: Vec<String> = Vec::new();
+    let mut depth = 0usize;
+    let mut seen_root = false;
+    loop {
+        let offset = reader.buffer_position();
+        let event = reader.read_event_into(&mut buf);
+        match event {
+            Ok(Event::Start(e)) => open_element(
+                &mut path,
+                &mut depth,
+                &mut seen_root,
+                visitor,
+                &e,
+                false,
+                offset,
+            )?,
+            Ok(Event::Empty(e)) => open_element(
+                &mut path,
+                &mut depth,
+                &mut seen_root,
+                visitor,
+                &e,
+                true,
+                offset,
+            )?,
+            Ok(Event::End(_)) => {
+                depth = depth.saturating_sub(1);
+                visitor.close(depth)?;
+                if depth < TRACKED_DEPTH {
+                    path.pop();
+                }
+            }
+            Ok(Event::Text(t)) => {
+                if depth == 0 {
+                    if !t.trim().is_empty() {
+                        return Err(XmlProblem::at(offset, "text outside the root element"));
+                    }
+                } else {
+                    visitor.text(&path, depth - 1, &t);
+                }
+            }
+            Ok(Event::CData(_)) | Ok(Event::GeneralRef(_)) if depth == 0 => {
+                return Err(XmlProblem::at(offset, "content outside the root element"));
+            }
+            Ok(Event::DocType(_)) => {
+                return Err(XmlProblem::at(
+                    offset,
+                    "has a DOCTYPE declaration; solution files have none, and dvrole never expands the entities one may declare",
+                ));
+            }
+            Ok(Event::Eof) => {
+                if depth > 0 {
+                    let open = path
+                        .get(depth.min(path.len()).saturating_sub(1))
+                        .cloned()
+                        .unwrap_or_default();
+                    return Err(XmlProblem::at(
+                        offset,
+                        format!("ends before <{open}> is closed; the file is truncated"),
+                    ));
+                }
+                if !seen_root {
+                    return Err(XmlProblem::at(
+                        offset,
+                        "holds no XML element (the file is empty or not XML)",
+                    ));
+                }
+                return Ok(());
+            }
+            Ok(_) => {}
+            Err(e) => {
+                let unreadable = matches!(e, quick_xml::Error::Io(_));
+                return Err(XmlProblem {
+                    offset: reader.error_position(),
+                    message: describe(&e),
+                    unreadable,
+                });
+            }
+        }
+        buf.clear();
+    }
+}
+
+/// Reports an opening element to the visitor and keeps the path and depth.
+fn open_element(
+    path: &mut Vec<String>,
+    depth: &mut usize,
+    seen_root: &mut bool,
+    visitor: &mut impl Visitor,
+    e: &BytesStart<'_>,
+    empty: bool,
+    offset: u64,
+) -> Result<(), XmlProblem> {
+    if *depth == 0 {
+        if *seen_root {
+            return Err(XmlProblem::at(
+                offset,
+                "a second root element; an XML file has exactly one",
+            ));
+        }
+        *seen_root = true;
+    }
+    if *depth < TRACKED_DEPTH {
+        path.push(e.name().as_ref().to_string());
+    }
+    visitor.open(path, *depth, e, offset)?;
+    if empty {
+        visitor.close(*depth)?;
+        if *depth < TRACKED_DEPTH {
+            path.pop();
+        }
+    } else {
+        *depth += 1;
+    }
+    Ok(())
+}
+
+fn describe(e: &quick_xml::Error) -> String {
+    match e {
+        quick_xml::Error::Io(io) => io.to_string(),
+        other => format!("not well-formed XML: {other}"),
+    }
+}
+
+/// The value of attribute `name` on `element`, with entities and character references resolved.
+pub fn attribute(
+    element: &BytesStart<'_>,
+    name: &str,
+    offset: u64,
+) -> Result<Option<String>, XmlProblem> {
+    for attr in element.attributes() {
+        let attr = attr.map_err(|e| XmlProblem::at(offset, format!("malformed attribute: {e}")))?;
+        if attr.key.as_ref() == name {
+            let value = attr
+                .normalized_value(XmlVersion::Implicit1_0)
+                .map_err(|e| XmlProblem::at(offset, format!("attribute {}: {e}", name)))?;
+            return Ok(Some(value.into_owned()));
+        }
+    }
+    Ok(None)
+}
+
+/// Whether `path` is exactly these element names.
+fn path_is(path: &[String], names: &[&str]) -> bool {
+    path.len() == names.len() && path.iter().zip(names).all(|(a, b)| a == b)
+}
+
+/// One `<RolePrivilege>` as read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PrivilegeRecord {
+    /// The `name` attribute.
+    pub name: Option<String>,
+    /// The `level` attribute, unparsed.
+    pub level: Option<String>,
+    /// Byte offset of the element.
+    pub offset: u64,
+}
+
+/// One `<Role>` as read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RoleRecord {
+    /// The `id` attribute, unparsed.
+    pub id: Option<String>,
+    /// The `name` attribute.
+    pub name: Option<String>,
+    /// Its privileges in file order.
+    pub privileges: Vec<PrivilegeRecord>,
+    /// Byte offset of the element.
+    pub offset: u64,
+}
+
+/// What kind of file held the roles.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RolesFile {
+    /// A `customizations.xml` (root `ImportExportXml`): roles are `/ImportExportXml/Roles/Role`.
+    Customizations,
+    /// A role file (root `Role`), as source-control layouts keep them.
+    RoleFile,
+}
+
+struct RolesVisitor<F> {
+    kind: Option<RolesFile>,
+    role_depth: usize,
+    current: Option<RoleRecord>,
+    on_role: F,
+}
+
+impl<F: FnMut(RoleRecord)> Visitor for RolesVisitor<F> {
+    fn open(
+        &mut self,
+        path: &[String],
+        depth: usize,
+        e: &BytesStart<'_>,
+        offset: u64,
+    ) -> Result<(), XmlProblem> {
+        if depth == 0 {
+            self.kind = match e.name().as_ref() {
+                "ImportExportXml" => Some(RolesFile::Customizations),
+                "Role" => Some(RolesFile::RoleFile),
+                other => {
+                    return Err(XmlProblem::at(
+                        offset,
+                        format!(
+                            "the root element is <{}>; expected <ImportExportXml> (customizations.xml) or <Role> (a role file)",
+                            other
+                        ),
+                    ))
+                }
+            };
+        }
+        let role_path: &[&str] = match self.kind {
+            Some(RolesFile::RoleFile) => &["Role"],
+            _ => &["ImportExportXml", "Roles", "Role"],
+        };
+        if self.current.is_none() && path_is(path, role_path) {
+            self.role_depth = depth;
+            self.current = Some(RoleRecord {
+                id: attribute(e, "id", offset)?,
+                name: attribute(e, "name", offset)?,
+                privileges: Vec::new(),
+                offset,
+            });
+        } else if let Some(role) = &mut self.current {
+            if depth == self.role_depth + 2
+                && e.name().as_ref() == "RolePrivilege"
+                && path.get(self.role_depth + 1).map(String::as_str) == Some("RolePrivileges")
+            {
+                role.privileges.push(PrivilegeRecord {
+                    name: attribute(e, "name", offset)?,
+                    level: attribute(e, "level", offset)?,
+                    offset,
+                });
+            }
+        }
+        Ok(())
+    }
+
+    fn close(&mut self, depth: usize) -> Result<(), XmlProblem> {
+        if depth == self.role_depth {
+            if let Some(role) = self.current.take() {
+                (self.on_role)(role);
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Streams the roles out of a customizations.xml or a role file, one call of `on_role` per
+/// role, and says which kind of file it was. `<Role>` elements elsewhere (inside app
+/// modules, say) are not roles and are skipped.
+pub fn read_roles(
+    source: impl Read,
+    on_role: impl FnMut(RoleRecord),
+) -> Result<RolesFile, XmlProblem> {
+    let mut visitor = RolesVisitor {
+        kind: None,
+        role_depth: usize::MAX,
+        current: None,
+        on_role,
+    };
+    walk(source, &mut visitor)?;
+    // walk() fails on a document without a root, so the kind is always known here.
+    Ok(visitor.kind.unwrap_or(RolesFile::Customizations))
+}
+
+/// One `<RootComponent>` of a solution manifest.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RootComponentRecord {
+    /// The `type` attribute, unparsed.
+    pub component_type: Option<String>,
+    /// The `id` attribute, unparsed.
+    pub id: Option<String>,
+    /// Byte offset of the element.
+    pub offset: u64,
+}
+
+/// What a `solution.xml` says, as read.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ManifestRecord {
+    /// The root element's name.
+    pub root: String,
+    /// Whether `<SolutionManifest>` is there.
+    pub has_manifest: bool,
+    /// `<UniqueName>` of the solution.
+    pub unique_name: Option<String>,
+    /// `<Version>`.
+    pub version: Option<String>,
+    /// `<Managed>`.
+    pub managed: Option<String>,
+    /// The root components.
+    pub root_components: Vec<RootComponentRecord>,
+}
+
+#[derive(Default)]
+struct ManifestVisitor {
+    record: ManifestRecord,
+}
+
+const MANIFEST: [&str; 2] = ["ImportExportXml", "SolutionManifest"];
+
+impl Visitor for ManifestVisitor {
+    fn open(
+        &mut self,
+        path: &[String],
+        depth: usize,
+        e: &BytesStart<'_>,
+        offset: u64,
+    ) -> Result<(), XmlProblem> {
+        if depth == 0 {
+            self.record.root = e.name().as_ref().to_string();
+        }
+        if path_is(path, &MANIFEST) {
+            self.record.has_manifest = true;
+        }
+        if path_is(
+            path,
+            &[
+                "ImportExportXml",
+                "SolutionManifest",
+                "RootComponents",
+                "RootComponent",
+            ],
+        ) {
+            self.record.root_components.push(RootComponentRecord {
+                component_type: attribute(e, "type", offset)?,
+                id: attribute(e, "id", offset)?,
+                offset,
+            });
+        }
+        Ok(())
+    }
+
+    fn text(&mut self, path: &[String], _depth: usize, text: &str) {
+        let slot = if path_is(path, &["ImportExportXml", "SolutionManifest", "UniqueName"]) {
+            &mut self.record.unique_name
+        } else if path_is(path, &["ImportExportXml", "SolutionManifest", "Version"]) {
+            &mut self.record.version
+        } else if path_is(path, &["ImportExportXml", "SolutionManifest", "Managed"]) {
+            &mut self.record.managed
+        } else {
+            return;
+        };
+        slot.get_or_insert_with(String::new).push_str(text.trim());
+    }
+}
+
+/// Reads a `solution.xml`.
+pub fn read_manifest(source: impl Read) -> Result<ManifestRecord, XmlProblem> {
+    let mut visitor = ManifestVisitor::default();
+    walk(source, &mut visitor)?;
+    Ok(visitor.record)
+}
+
+/// What a `[Content_Types].xml` says, as read.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ContentTypesRecord {
+    /// The root element's name.
+    pub root: String,
+    /// The `Extension` of every `<Default>`.
+    pub default_extensions: Vec<String>,
+}
+
+#[derive(Default)]
+struct ContentTypesVisitor {
+    record: ContentTypesRecord,
+}
+
+impl Visitor for ContentTypesVisitor {
+    fn open(
+        &mut self,
+        path: &[String],
+        depth: usize,
+        e: &BytesStart<'_>,
+        offset: u64,
+    ) -> Result<(), XmlProblem> {
+        if depth == 0 {
+            self.record.root = e.name().as_ref().to_string();
+        }
+        if path_is(path, &["Types", "Default"]) {
+            if let Some(ext) = attribute(e, "Extension", offset)? {
+                self.record.default_extensions.push(ext);
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Reads a `[Content_Types].xml`.
+pub fn read_content_types(source: impl Read) -> Result<ContentTypesRecord, XmlProblem> {
+    let mut visitor = ContentTypesVisitor::default();
+    walk(source, &mut visitor)?;
+    Ok(visitor.record)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn roles_of(xml: &str) -> Result<(RolesFile, Vec<RoleRecord>), XmlProblem> {
+        let mut roles = Vec::new();
+        let kind = read_roles(xml.as_bytes(), |r| roles.push(r))?;
+        Ok((kind, roles))
+    }
+
+    #[test]
+    fn reads_roles_only_where_roles_live() {
+        let xml = r#"<?xml version="1.0"?>
+<ImportExportXml>
+  <Roles>
+    <Role id="{a}" name="A &amp; B"><RolePrivileges><RolePrivilege name="prvX" level="Basic"/></RolePrivileges></Role>
+    <Role id="{b}" name="Empty"/>
+  </Roles>
+  <AppModules><AppModule><AppModuleRoleMaps><Role id="{c}"/></AppModuleRoleMaps></AppModule></AppModules>
+</ImportExportXml>"#;
+        let (kind, roles) = roles_of(xml).unwrap();
+        assert_eq!(kind, RolesFile::Customizations);
+        assert_eq!(roles.len(), 2);
+        assert_eq!(roles[0].name.as_deref(), Some("A & B"));
+        assert_eq!(roles[0].privileges[0].level.as_deref(), Some("Basic"));
+        assert!(roles[1].privileges.is_empty());
+    }
+
+    #[test]
+    fn reads_a_role_file() {
+        let xml = "\u{feff}<Role id=\"{a}\" name=\"R\"><RolePrivileges><RolePrivilege name=\"prvX\" level=\"Global\"/></RolePrivileges></Role>";
+        let (kind, roles) = roles_of(xml).unwrap();
+        assert_eq!(kind, RolesFile::RoleFile);
+        assert_eq!(roles[0].privileges.len(), 1);
+    }
+
+    #[test]
+    fn malformed_documents_are_problems() {
+        for (xml, expected) in [
+            ("", "holds no XML element"),
+            ("<ImportExportXml><Roles>", "truncated"),
+            ("<ImportExportXml></b>", "not well-formed"),
+            ("<ImportExportXml/><b/>", "second root"),
+            ("<!DOCTYPE a [<!ENTITY x \"y\">]><a>&x;</a>", "DOCTYPE"),
+            ("<Other/>", "root element is <Other>"),
+            (
+                "<ImportExportXml>\n<Roles><Role name=\"&bogus;\"/></Roles></ImportExportXml>",
+                "attribute name",
+            ),
+        ] {
+            let err = roles_of(xml).unwrap_err();
+            assert!(err.message.contains(expected), "{xml:?}: {}", err.message);
+        }
+        let bad_utf8: &[u8] =
+            b"<ImportExportXml><Roles><Role name=\"\xff\"/></Roles></ImportExportXml>";
+        assert!(read_roles(bad_utf8, |_| {}).is_err());
+    }
+
+    #[test]
+    fn positions_count_lines_and_columns() {
+        let text = b"ab\ncd\n\nefg";
+        assert_eq!(
+            positions_in(&text[..], &[0, 4, 7, 9, 100]),
+            vec![(1, 1), (2, 2), (4, 1), (4, 3), (4, 4)]
+        );
+    }
+
+    #[test]
+    fn capped_reads_stop_at_the_cap() {
+        let mut out = Vec::new();
+        let err = Capped::new(&[0u8; 100][..], 10, CapKind::Limit)
+            .read_to_end(&mut out)
+            .unwrap_err();
+        assert!(err.to_string().contains("10-byte limit"));
+        let mut out = Vec::new();
+        Capped::new(&[0u8; 10][..], 10, CapKind::Declared)
+            .read_to_end(&mut out)
+            .unwrap();
+        assert_eq!(out.len(), 10);
+    }
+
+    #[test]
+    fn deep_nesting_uses_bounded_path_memory() {
+        let depth = 20_000;
+        let xml = format!(
+            "<ImportExportXml>{}{}</ImportExportXml>",
+            "<a>".repeat(depth),
+            "</a>".repeat(depth)
+        );
+        let (_, roles) = roles_of(&xml).unwrap();
+        assert!(roles.is_empty());
+    }
+}

@@ -1,0 +1,49 @@
+//! What every XML part dvrole writes has in common: the bytes native exports use.
+//!
+//! Native 9.2 exports write a UTF-8 byte order mark, CRLF line endings and no newline after
+//! the root's end tag. Templates are kept with LF endings; [`finish`] turns a rendered
+//! template into those bytes, whatever line endings the checkout gave the template, so the
+//! output is the same on every machine.
+
+use crate::error::{Error, Result};
+
+/// The UTF-8 byte order mark.
+pub const BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// Turns a rendered template into the part's bytes: BOM, CRLF, no trailing newline.
+pub fn finish(rendered: askama::Result<String>) -> Result<Vec<u8>> {
+    let text = rendered.map_err(|e| Error::Internal(format!("template failed: {e}")))?;
+    let mut out = Vec::with_capacity(text.len() + text.len() / 16 + BOM.len());
+    out.extend_from_slice(BOM);
+    let body = text.replace('\r', "");
+    let mut lines = body.trim_end_matches('\n').split('\n');
+    if let Some(first) = lines.next() {
+        out.extend_from_slice(first.as_bytes());
+    }
+    for line in lines {
+        out.extend_from_slice(b"\r\n");
+        out.extend_from_slice(line.as_bytes());
+    }
+    Ok(out)
+}
+
+/// Undoes [`finish`] for comparisons: drops the BOM, turns CRLF into LF and trims the end.
+pub fn normalise(bytes: &[u8]) -> String {
+    let bytes = bytes.strip_prefix(BOM).unwrap_or(bytes);
+    String::from_utf8_lossy(bytes)
+        .replace("\r\n", "\n")
+        .trim_end()
+        .to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finish_writes_bom_and_crlf_without_trailing_newline() {
+        let out = finish(Ok("<a>\r\n  <b />\n</a>\n".to_string())).unwrap();
+        assert_eq!(out, b"\xEF\xBB\xBF<a>\r\n  <b />\r\n</a>");
+        assert_eq!(normalise(&out), "<a>\n  <b />\n</a>");
+    }
+}
