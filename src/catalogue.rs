@@ -12,6 +12,7 @@ use uuid::Uuid;
 use crate::depth::{Depth, DepthSet};
 use crate::error::{Error, Result};
 use crate::guid;
+use crate::options::Given;
 
 /// The built-in catalogues: name and TOML text.
 const BUILTIN: &[(&str, &str)] = &[(
@@ -208,6 +209,23 @@ impl Catalogue {
             .filter(|(distance, _)| *distance <= 3.max(wanted.len() / 5))
             .min_by_key(|(distance, _)| *distance)
             .map(|(_, name)| name)
+    }
+}
+
+/// The catalogue the settings select: the default one when `selection` is empty, otherwise
+/// each named built-in catalogue.
+pub fn select(selection: &[Given]) -> Result<Catalogue> {
+    match selection {
+        [] => Ok(Catalogue::default_catalogue()),
+        [one] => Catalogue::builtin(one.value.trim()).map_err(|e| match e {
+            Error::Catalogue { message, .. } => Error::invalid(&one.origin, &one.value, message),
+            other => other,
+        }),
+        [first, second, ..] => Err(Error::invalid(
+            &second.origin,
+            &second.value,
+            format!("only one catalogue can be used at a time; '{}' is already selected", first.value),
+        )),
     }
 }
 

@@ -26,6 +26,8 @@ impl Given {
 /// Settings that decide the role: its name, id and privileges.
 #[derive(Debug, Clone, Default)]
 pub struct RoleOptions {
+    /// `--catalogue NAME|PATH`, repeatable; empty means the default catalogue.
+    pub catalogue: Vec<Given>,
     /// `--role-name`; default [`crate::role::DEFAULT_ROLE_NAME`].
     pub role_name: Option<Given>,
     /// `--role-id`; default derived from publisher and role name.

@@ -4,19 +4,18 @@
 //! [`Outcome`] or an [`Error`]; `main.rs` turns those into exit codes.
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
 
 use clap::{Args, Parser, Subcommand};
-use serde_json::json;
 
-use crate::catalogue::Catalogue;
 use crate::error::{Error, Result};
-use crate::generate;
-use crate::options::{GenerateOptions, Given, RoleOptions, SolutionOptions};
-use crate::package;
-use crate::read::{Limits, DEFAULT_MAX_ENTRY_BYTES};
+use crate::options::{Given, RoleOptions, SolutionOptions};
 use crate::role::Note;
-use crate::validate;
+
+mod generate;
+mod validate;
+
+pub use generate::GenerateArgs;
+pub use validate::ValidateArgs;
 
 /// How a command that ran to the end turned out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -48,6 +47,9 @@ pub enum Command {
 /// Settings that decide the role; shared by every command that needs the desired role.
 #[derive(Debug, Clone, Default, Args)]
 pub struct RoleArgs {
+    /// Catalogue of privileges the role is built from [default: server-side-sync]
+    #[arg(long, value_name = "NAME")]
+    pub catalogue: Vec<String>,
     /// Name of the role [default: Server-Side Sync User]
     #[arg(long, value_name = "NAME")]
     pub role_name: Option<String>,
@@ -77,6 +79,7 @@ impl RoleArgs {
         let one = |flag: &str, v: &Option<String>| v.as_ref().map(|v| Given::flag(flag, v));
         let many = |flag: &str, v: &[String]| v.iter().map(|v| Given::flag(flag, v)).collect();
         RoleOptions {
+            catalogue: many("--catalogue", &self.catalogue),
             role_name: one("--role-name", &self.role_name),
             role_id: one("--role-id", &self.role_id),
             depth: many("--depth", &self.depth),
@@ -141,42 +144,11 @@ impl SolutionArgs {
     }
 }
 
-/// Arguments of `dvrole generate`.
-#[derive(Debug, Clone, Default, Args)]
-pub struct GenerateArgs {
-    #[command(flatten)]
-    #[allow(missing_docs)]
-    pub role: RoleArgs,
-    #[command(flatten)]
-    #[allow(missing_docs)]
-    pub solution: SolutionArgs,
-    /// Where to write the zip [default: <SolutionName>_<version>.zip in the current folder]
-    #[arg(short, long, value_name = "PATH")]
-    pub output: Option<PathBuf>,
-    /// Print what was written as JSON on stdout
-    #[arg(long)]
-    pub json: bool,
-}
-
-/// Arguments of `dvrole validate`.
-#[derive(Debug, Clone, Args)]
-pub struct ValidateArgs {
-    /// Packages to check: solution zips, or folders holding the three root files
-    #[arg(required = true, value_name = "PATH")]
-    pub paths: Vec<PathBuf>,
-    /// The most bytes to read from one file or zip entry, e.g. 512M or 2G [default: 1G]
-    #[arg(long, value_name = "SIZE")]
-    pub max_entry_size: Option<String>,
-    /// Print the reports as JSON on stdout
-    #[arg(long)]
-    pub json: bool,
-}
-
 /// Runs a parsed command line.
 pub fn run(cli: Cli) -> Result<Outcome> {
     match cli.command {
-        Command::Generate(args) => generate(&args),
-        Command::Validate(args) => validate(&args),
+        Command::Generate(args) => generate::run(&args),
+        Command::Validate(args) => validate::run(&args),
     }
 }
 
@@ -219,7 +191,7 @@ pub fn parse_size(origin: &str, text: &str) -> Result<u64> {
         })
 }
 
-fn print_notes(notes: &[Note]) {
+pub(crate) fn print_notes(notes: &[Note]) {
     let mut err = std::io::stderr().lock();
     for note in notes {
         let kind = match note {
@@ -230,102 +202,3 @@ fn print_notes(notes: &[Note]) {
     }
 }
 
-fn generate(args: &GenerateArgs) -> Result<Outcome> {
-    let options = GenerateOptions {
-        role: args.role.to_options(),
-        solution: args.solution.to_options(),
-    };
-    let catalogue = Catalogue::default_catalogue();
-    let built = generate::build(&catalogue, &options)?;
-    print_notes(&built.notes);
-    let output = args
-        .output
-        .clone()
-        .unwrap_or_else(|| PathBuf::from(built.manifest.file_name()));
-    package::write_atomic(&output, &built.zip)?;
-    let mut out = std::io::stdout().lock();
-    if args.json {
-        let privileges: Vec<_> = built
-            .role
-            .privileges
-            .iter()
-            .map(|p| json!({"name": p.name, "depth": p.depth, "in_catalogue": p.entry.is_some()}))
-            .collect();
-        let value = json!({
-            "output": output.display().to_string(),
-            "solution": {
-                "unique_name": built.manifest.unique_name,
-                "version": built.manifest.version.to_string(),
-                "managed": built.manifest.managed,
-                "publisher": built.manifest.publisher.unique_name,
-            },
-            "role": {
-                "id": crate::guid::braced(built.role.id),
-                "name": built.role.name,
-                "privileges": privileges,
-            },
-            "notes": built.notes.iter().map(ToString::to_string).collect::<Vec<_>>(),
-        });
-        let _ = writeln!(out, "{value:#}");
-    } else {
-        let _ = writeln!(
-            out,
-            "wrote {}: role '{}' {} with {} privileges",
-            output.display(),
-            built.role.name,
-            crate::guid::braced(built.role.id),
-            built.role.privileges.len()
-        );
-    }
-    Ok(Outcome::Clean)
-}
-
-fn validate(args: &ValidateArgs) -> Result<Outcome> {
-    let limits = Limits {
-        max_entry_bytes: match &args.max_entry_size {
-            Some(s) => parse_size("--max-entry-size", s)?,
-            None => DEFAULT_MAX_ENTRY_BYTES,
-        },
-    };
-    let catalogues: Vec<Catalogue> = Catalogue::builtin_names()
-        .map(Catalogue::builtin)
-        .collect::<Result<_>>()?;
-    let reports = args
-        .paths
-        .iter()
-        .map(|p| validate::validate_path(Path::new(p), &catalogues, limits))
-        .collect::<Result<Vec<_>>>()?;
-    let valid = reports.iter().all(|r| r.valid);
-    let mut out = std::io::stdout().lock();
-    if args.json {
-        let _ = writeln!(out, "{:#}", json!({"valid": valid, "reports": reports}));
-    } else {
-        for r in &reports {
-            for f in &r.findings {
-                let _ = writeln!(out, "{}: {}", f.location, f.message);
-            }
-            let roles: Vec<String> = r
-                .roles
-                .iter()
-                .map(|role| format!("'{}' ({} privileges)", role.name, role.privileges))
-                .collect();
-            let held = match roles.len() {
-                0 => "no role".to_string(),
-                1 => format!("1 role: {}", roles[0]),
-                n => format!("{n} roles: {}", roles.join(", ")),
-            };
-            if r.valid {
-                let _ = writeln!(out, "{}: valid, {held}", r.input);
-            } else {
-                let n = r.findings.len();
-                let s = if n == 1 { "" } else { "s" };
-                let _ = writeln!(out, "{}: {n} problem{s}, {held}", r.input);
-            }
-        }
-    }
-    Ok(if valid {
-        Outcome::Clean
-    } else {
-        Outcome::Findings
-    })
-}

@@ -1,0 +1,78 @@
+//! `dvrole validate`: check packages for what makes an import fail.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use clap::Args;
+use serde_json::json;
+
+use super::{parse_size, Outcome};
+use crate::catalogue::Catalogue;
+use crate::error::Result;
+use crate::read::{Limits, DEFAULT_MAX_ENTRY_BYTES};
+use crate::validate;
+
+/// Arguments of `dvrole validate`.
+#[derive(Debug, Clone, Args)]
+pub struct ValidateArgs {
+    /// Packages to check: solution zips, or folders holding the three root files
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// The most bytes to read from one file or zip entry, e.g. 512M or 2G [default: 1G]
+    #[arg(long, value_name = "SIZE")]
+    pub max_entry_size: Option<String>,
+    /// Print the reports as JSON on stdout
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Runs `dvrole validate`.
+pub fn run(args: &ValidateArgs) -> Result<Outcome> {
+    let limits = Limits {
+        max_entry_bytes: match &args.max_entry_size {
+            Some(s) => parse_size("--max-entry-size", s)?,
+            None => DEFAULT_MAX_ENTRY_BYTES,
+        },
+    };
+    let catalogues: Vec<Catalogue> = Catalogue::builtin_names()
+        .map(Catalogue::builtin)
+        .collect::<Result<_>>()?;
+    let reports = args
+        .paths
+        .iter()
+        .map(|p| validate::validate_path(Path::new(p), &catalogues, limits))
+        .collect::<Result<Vec<_>>>()?;
+    let valid = reports.iter().all(|r| r.valid);
+    let mut out = std::io::stdout().lock();
+    if args.json {
+        let _ = writeln!(out, "{:#}", json!({"valid": valid, "reports": reports}));
+    } else {
+        for r in &reports {
+            for f in &r.findings {
+                let _ = writeln!(out, "{}: {}", f.location, f.message);
+            }
+            let roles: Vec<String> = r
+                .roles
+                .iter()
+                .map(|role| format!("'{}' ({} privileges)", role.name, role.privileges))
+                .collect();
+            let held = match roles.len() {
+                0 => "no role".to_string(),
+                1 => format!("1 role: {}", roles[0]),
+                n => format!("{n} roles: {}", roles.join(", ")),
+            };
+            if r.valid {
+                let _ = writeln!(out, "{}: valid, {held}", r.input);
+            } else {
+                let n = r.findings.len();
+                let s = if n == 1 { "" } else { "s" };
+                let _ = writeln!(out, "{}: {n} problem{s}, {held}", r.input);
+            }
+        }
+    }
+    Ok(if valid {
+        Outcome::Clean
+    } else {
+        Outcome::Findings
+    })
+}
