@@ -212,20 +212,74 @@ impl Catalogue {
     }
 }
 
-/// The catalogue the settings select: the default one when `selection` is empty, otherwise
-/// each named built-in catalogue.
-pub fn select(selection: &[Given]) -> Result<Catalogue> {
-    match selection {
-        [] => Ok(Catalogue::default_catalogue()),
+/// The catalogue the settings select, with the depth overrides in `allow` applied.
+///
+/// `selection` empty means the default catalogue; otherwise each entry names a built-in
+/// catalogue. Each `allow` value is `PRIVILEGE=DEPTH[,DEPTH...]` and replaces the depths that
+/// privilege allows (for an environment that refuses, or accepts, other depths); its default
+/// moves to the allowed depth nearest the catalogue's.
+pub fn select(selection: &[Given], allow: &[Given]) -> Result<Catalogue> {
+    let mut catalogue = match selection {
+        [] => Catalogue::default_catalogue(),
         [one] => Catalogue::builtin(one.value.trim()).map_err(|e| match e {
             Error::Catalogue { message, .. } => Error::invalid(&one.origin, &one.value, message),
             other => other,
-        }),
-        [first, second, ..] => Err(Error::invalid(
-            &second.origin,
-            &second.value,
-            format!("only one catalogue can be used at a time; '{}' is already selected", first.value),
-        )),
+        })?,
+        [first, second, ..] => {
+            return Err(Error::invalid(
+                &second.origin,
+                &second.value,
+                format!(
+                    "only one catalogue can be used at a time; '{}' is already selected",
+                    first.value
+                ),
+            ))
+        }
+    };
+    for given in allow {
+        catalogue.apply_allow(given)?;
+    }
+    Ok(catalogue)
+}
+
+impl Catalogue {
+    /// Applies one `PRIVILEGE=DEPTH[,DEPTH...]` override.
+    fn apply_allow(&mut self, given: &Given) -> Result<()> {
+        let (name, depths) = given.value.split_once('=').ok_or_else(|| {
+            Error::invalid(
+                &given.origin,
+                &given.value,
+                "expected PRIVILEGE=DEPTH[,DEPTH...], e.g. prvReadContact=Local,Global",
+            )
+        })?;
+        let name = name.trim();
+        let mut allowed = DepthSet::EMPTY;
+        for word in depths.split(',') {
+            let depth: Depth =
+                word.trim()
+                    .parse()
+                    .map_err(|e: crate::depth::ParseDepthError| {
+                        Error::invalid(&given.origin, &given.value, e.to_string())
+                    })?;
+            allowed = allowed.with(depth);
+        }
+        let suggestion = self.suggest(name).map(str::to_string);
+        let catalogue_name = self.name.clone();
+        let entry = self
+            .entries
+            .iter_mut()
+            .find(|e| e.privilege.eq_ignore_ascii_case(name))
+            .ok_or_else(|| Error::UnknownPrivilege {
+                origin: given.origin.clone(),
+                value: given.value.clone(),
+                name: name.to_string(),
+                suggestion,
+                hint: format!("the {catalogue_name} catalogue does not hold it, so there is nothing to override"),
+            })?;
+        // `allowed` is never empty: split(',') yields at least one word, each a depth.
+        entry.default = allowed.nearest(entry.default).unwrap_or(entry.default);
+        entry.allowed = allowed;
+        Ok(())
     }
 }
 
@@ -289,6 +343,23 @@ mod tests {
         assert!(!is_privilege_name("prv"));
         assert!(!is_privilege_name("ReadContact"));
         assert!(!is_privilege_name("prvRead Contact"));
+    }
+
+    #[test]
+    fn allow_overrides_replace_allowed_depths() {
+        let over = |v: &str| select(&[], &[Given::flag("--allow", v)]);
+        let c = over("prvReadContact=Local,Global").unwrap();
+        let e = c.get("prvReadContact").unwrap();
+        assert_eq!(e.allowed.to_string(), "Local/Global");
+        assert_eq!(e.default, Depth::Local);
+        for (bad, expected) in [
+            ("prvReadContact", "PRIVILEGE=DEPTH"),
+            ("prvReadContact=Most", "not a depth"),
+            ("prvReadContcat=Global", "did you mean 'prvReadContact'"),
+        ] {
+            let err = over(bad).unwrap_err().to_string();
+            assert!(err.contains(expected), "{bad}: {err}");
+        }
     }
 
     #[test]

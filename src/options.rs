@@ -28,6 +28,9 @@ impl Given {
 pub struct RoleOptions {
     /// `--catalogue NAME|PATH`, repeatable; empty means the default catalogue.
     pub catalogue: Vec<Given>,
+    /// `--allow PRIVILEGE=DEPTH[,DEPTH...]`, repeatable: replaces the depths a catalogue
+    /// privilege allows, for an environment whose rules differ from the catalogue's.
+    pub allow: Vec<Given>,
     /// `--role-name`; default [`crate::role::DEFAULT_ROLE_NAME`].
     pub role_name: Option<Given>,
     /// `--role-id`; default derived from publisher and role name.

@@ -35,7 +35,7 @@ pub fn run(args: &GenerateArgs) -> Result<Outcome> {
         role: args.role.to_options(),
         solution: args.solution.to_options(),
     };
-    let catalogue = catalogue::select(&options.role.catalogue)?;
+    let catalogue = catalogue::select(&options.role.catalogue, &options.role.allow)?;
     let built = generate::build(&catalogue, &options)?;
     print_notes(&built.notes);
     let output = args
@@ -79,4 +79,3 @@ pub fn run(args: &GenerateArgs) -> Result<Outcome> {
     }
     Ok(Outcome::Clean)
 }
-

@@ -50,6 +50,10 @@ pub struct RoleArgs {
     /// Catalogue of privileges the role is built from [default: server-side-sync]
     #[arg(long, value_name = "NAME")]
     pub catalogue: Vec<String>,
+    /// Replace the depths a catalogue privilege allows, for an environment whose rules differ,
+    /// e.g. prvReadContact=Local,Global (repeatable)
+    #[arg(long, value_name = "PRIVILEGE=DEPTHS")]
+    pub allow: Vec<String>,
     /// Name of the role [default: Server-Side Sync User]
     #[arg(long, value_name = "NAME")]
     pub role_name: Option<String>,
@@ -80,6 +84,7 @@ impl RoleArgs {
         let many = |flag: &str, v: &[String]| v.iter().map(|v| Given::flag(flag, v)).collect();
         RoleOptions {
             catalogue: many("--catalogue", &self.catalogue),
+            allow: many("--allow", &self.allow),
             role_name: one("--role-name", &self.role_name),
             role_id: one("--role-id", &self.role_id),
             depth: many("--depth", &self.depth),
@@ -201,4 +206,3 @@ pub(crate) fn print_notes(notes: &[Note]) {
         let _ = writeln!(err, "{kind}: {note}");
     }
 }
-
