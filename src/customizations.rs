@@ -18,6 +18,7 @@ struct CustomizationsXml<'a> {
     role: &'a Role,
     id: String,
     language: u32,
+    split: bool,
 }
 
 /// Renders `customizations.xml` holding `role`; `language` is the package's LCID.
@@ -27,6 +28,21 @@ pub fn render(role: &Role, language: u32) -> Result<Vec<u8>> {
             role,
             id: guid::braced(role.id),
             language,
+            split: false,
+        }
+        .render(),
+    )
+}
+
+/// Renders `Other/Customizations.xml` for the source-control layout: the same skeleton,
+/// with `<Roles />` because the role lives in its own file under `Roles/`.
+pub fn render_split(role: &Role, language: u32) -> Result<Vec<u8>> {
+    xml::finish(
+        CustomizationsXml {
+            role,
+            id: guid::braced(role.id),
+            language,
+            split: true,
         }
         .render(),
     )

@@ -62,6 +62,15 @@ pub enum Error {
         message: String,
     },
 
+    /// A config file that cannot be used: a syntax error, an unknown key, a wrong type.
+    #[error("{origin}: {message}")]
+    Config {
+        /// The file, line and key, e.g. `dvrole.toml:12: role.id`.
+        origin: String,
+        /// What is wrong and what to do.
+        message: String,
+    },
+
     /// A file or folder could not be read or written.
     #[error("{}: {source}", .path.display())]
     Io {

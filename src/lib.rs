@@ -6,16 +6,19 @@
 
 pub mod catalogue;
 pub mod cli;
+pub mod config;
 pub mod content_types;
 pub mod customizations;
 pub mod depth;
 pub mod error;
 pub mod generate;
+pub mod layout;
 pub mod guid;
 pub mod options;
 pub mod package;
 pub mod read;
 pub mod role;
+pub mod role_file;
 pub mod solution;
 pub mod validate;
 pub mod xml;

@@ -78,3 +78,14 @@ pub struct GenerateOptions {
     /// The solution settings.
     pub solution: SolutionOptions,
 }
+
+/// Where and how `dvrole generate` writes: `[output]` in the config file.
+#[derive(Debug, Clone, Default)]
+pub struct OutputOptions {
+    /// `-o/--output PATH`.
+    pub path: Option<Given>,
+    /// `--format zip|folder`.
+    pub format: Option<Given>,
+    /// `--package-type unmanaged|managed|both` (`--managed` is its short form).
+    pub package_type: Option<Given>,
+}

@@ -1,0 +1,500 @@
+//! What `dvrole generate` writes: zips named as pac names them, or the source-control folder
+//! layout (`Other/Solution.xml`, `Other/Customizations.xml`, `Roles/<role name>.xml`), for
+//! one or both package types; and the atomic write of a folder.
+
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use crate::catalogue::Catalogue;
+use crate::error::{Error, Result};
+use crate::generate::{self, Built};
+use crate::options::{GenerateOptions, Given};
+use crate::package::{Part, TEMP_SUFFIX};
+use crate::read::{read_manifest, read_roles};
+use crate::role::{Note, Role};
+use crate::solution::SolutionManifest;
+use crate::{customizations, guid, role_file};
+
+/// Path of the manifest in the folder layout.
+pub const FOLDER_SOLUTION: &str = "Other/Solution.xml";
+/// Path of the customizations in the folder layout.
+pub const FOLDER_CUSTOMIZATIONS: &str = "Other/Customizations.xml";
+
+/// The top-level entries a folder dvrole writes may hold; a folder holding anything else is
+/// never replaced.
+const FOLDER_TOP: &[&str] = &["Other", "Roles"];
+
+/// Suffix of the folder an earlier output is moved to while the new one takes its place.
+const OLD_SUFFIX: &str = ".dvrole-old";
+
+/// How the output is laid out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// A solution zip, ready to import.
+    Zip,
+    /// The SolutionPackager / `pac solution unpack` source folder.
+    Folder,
+}
+
+/// Which package types to build, named as pac names them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PackageType {
+    /// `<Managed>0</Managed>`.
+    Unmanaged,
+    /// `<Managed>1</Managed>`.
+    Managed,
+    /// Both: two zips, or one folder with `<Managed>2</Managed>`.
+    Both,
+}
+
+fn parse_word<T: Copy>(given: &Given, words: &[(&str, T)]) -> Result<T> {
+    let v = given.value.trim();
+    words
+        .iter()
+        .find(|(w, _)| w.eq_ignore_ascii_case(v))
+        .map(|(_, t)| *t)
+        .ok_or_else(|| {
+            let names: Vec<&str> = words.iter().map(|(w, _)| *w).collect();
+            Error::invalid(
+                &given.origin,
+                &given.value,
+                format!("expected one of {}", names.join(", ")),
+            )
+        })
+}
+
+impl Format {
+    /// Parses `zip` or `folder`; the default is `zip`.
+    pub fn parse(given: Option<&Given>) -> Result<Format> {
+        given.map_or(Ok(Format::Zip), |g| {
+            parse_word(g, &[("zip", Format::Zip), ("folder", Format::Folder)])
+        })
+    }
+
+    /// `zip` or `folder`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Zip => "zip",
+            Format::Folder => "folder",
+        }
+    }
+}
+
+impl PackageType {
+    /// Parses `unmanaged`, `managed` or `both`; the default is `unmanaged`.
+    pub fn parse(given: Option<&Given>) -> Result<PackageType> {
+        given.map_or(Ok(PackageType::Unmanaged), |g| {
+            parse_word(
+                g,
+                &[
+                    ("unmanaged", PackageType::Unmanaged),
+                    ("managed", PackageType::Managed),
+                    ("both", PackageType::Both),
+                ],
+            )
+        })
+    }
+
+    /// The `managed` flags of the zips this type makes.
+    fn zip_modes(self) -> &'static [bool] {
+        match self {
+            PackageType::Unmanaged => &[false],
+            PackageType::Managed => &[true],
+            PackageType::Both => &[false, true],
+        }
+    }
+}
+
+/// What one output holds.
+#[derive(Debug, Clone)]
+pub enum Content {
+    /// A zip: its bytes, and the parts it holds.
+    Zip {
+        /// The zip's bytes.
+        bytes: Vec<u8>,
+        /// Its parts.
+        parts: Vec<Part>,
+    },
+    /// A folder: its files, by path relative to the folder with `/` separators.
+    Folder(Vec<Part>),
+}
+
+impl Content {
+    /// The files it holds.
+    pub fn files(&self) -> &[Part] {
+        match self {
+            Content::Zip { parts, .. } => parts,
+            Content::Folder(parts) => parts,
+        }
+    }
+}
+
+/// One zip or folder to write.
+#[derive(Debug, Clone)]
+pub struct Target {
+    /// Where it goes.
+    pub path: PathBuf,
+    /// What it holds.
+    pub content: Content,
+    /// Whether its manifest says managed (for `both` folders: false).
+    pub managed: bool,
+}
+
+/// Everything `dvrole generate` would write, built in memory and checked.
+#[derive(Debug, Clone)]
+pub struct Plan {
+    /// The role.
+    pub role: Role,
+    /// The (unmanaged, or only) manifest.
+    pub manifest: SolutionManifest,
+    /// What the user should know about how the settings were applied.
+    pub notes: Vec<Note>,
+    /// The outputs, in the order they are written.
+    pub targets: Vec<Target>,
+}
+
+/// `x.zip` to `x_managed.zip`, as pac's `--packagetype Both` names the second zip.
+fn managed_sibling(path: &Path) -> PathBuf {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let managed = match name.strip_suffix(".zip") {
+        Some(stem) => format!("{stem}_managed.zip"),
+        None => format!("{name}_managed"),
+    };
+    path.with_file_name(managed)
+}
+
+/// Builds what `options` describe, in `format`, for `package_type`; `output` is `-o` or
+/// the config's `output.path`. Every package is validated before it is returned.
+pub fn plan(
+    catalogue: &Catalogue,
+    options: &GenerateOptions,
+    format: Format,
+    package_type: PackageType,
+    output: Option<&Path>,
+) -> Result<Plan> {
+    let mut builds: Vec<Built> = Vec::new();
+    for &managed in package_type.zip_modes() {
+        let mut o = options.clone();
+        o.solution.managed = managed;
+        builds.push(generate::build(catalogue, &o)?);
+    }
+    let first = builds
+        .first()
+        .cloned()
+        .ok_or_else(|| Error::Internal("no package type to build".into()))?;
+    let targets = match format {
+        Format::Zip => builds
+            .iter()
+            .map(|b| {
+                let path = match (output, b.manifest.managed, package_type) {
+                    (Some(p), true, PackageType::Both) => managed_sibling(p),
+                    (Some(p), _, _) => p.to_path_buf(),
+                    (None, _, _) => PathBuf::from(b.manifest.file_name()),
+                };
+                Target {
+                    path,
+                    content: Content::Zip {
+                        bytes: b.zip.clone(),
+                        parts: b.package.parts.clone(),
+                    },
+                    managed: b.manifest.managed,
+                }
+            })
+            .collect(),
+        Format::Folder => {
+            let path = output
+                .map(Path::to_path_buf)
+                .unwrap_or_else(|| PathBuf::from(&first.manifest.unique_name));
+            vec![Target {
+                path,
+                content: Content::Folder(folder_files(&first, package_type)?),
+                managed: package_type == PackageType::Managed,
+            }]
+        }
+    };
+    Ok(Plan {
+        role: first.role,
+        manifest: first.manifest,
+        notes: first.notes,
+        targets,
+    })
+}
+
+/// The files of the folder layout for `built`, checked by reading them back.
+pub fn folder_files(built: &Built, package_type: PackageType) -> Result<Vec<Part>> {
+    let mut solution = built.manifest.render()?;
+    if package_type == PackageType::Both {
+        solution = both_manifest(&solution)?;
+    }
+    let role_path = format!("{}/{}", role_file::ROLES_FOLDER, role_file::file_name(&built.role.name));
+    let parts = vec![
+        Part {
+            name: FOLDER_CUSTOMIZATIONS.to_string(),
+            bytes: customizations::render_split(&built.role, built.manifest.language)?,
+        },
+        Part {
+            name: FOLDER_SOLUTION.to_string(),
+            bytes: solution,
+        },
+        Part {
+            name: role_path,
+            bytes: role_file::render(&built.role)?,
+        },
+    ];
+    check_folder(built, &parts)?;
+    Ok(parts)
+}
+
+/// `<Managed>0</Managed>` becomes `<Managed>2</Managed>`, as SolutionPackager writes a source
+/// folder that holds both package types. Text dvrole writes escapes `<`, so the element
+/// occurs exactly once.
+fn both_manifest(unmanaged: &[u8]) -> Result<Vec<u8>> {
+    const FROM: &[u8] = b"<Managed>0</Managed>";
+    const TO: &[u8] = b"<Managed>2</Managed>";
+    let at: Vec<usize> = unmanaged
+        .windows(FROM.len())
+        .enumerate()
+        .filter(|(_, w)| *w == FROM)
+        .map(|(i, _)| i)
+        .collect();
+    let [i] = at[..] else {
+        return Err(Error::Internal(format!(
+            "the manifest holds <Managed>0</Managed> {} times, not once",
+            at.len()
+        )));
+    };
+    let mut out = unmanaged.to_vec();
+    out.splice(i..i + FROM.len(), TO.iter().copied());
+    Ok(out)
+}
+
+/// Reads the folder files back and checks they say what was built.
+fn check_folder(built: &Built, parts: &[Part]) -> Result<()> {
+    let bad = |what: String| Error::Internal(format!("the folder layout built is wrong: {what}"));
+    for part in parts {
+        let mut roles = Vec::new();
+        let kind = read_roles(part.bytes.as_slice(), |r| roles.push(r))
+            .map_err(|p| bad(format!("{}: {}", part.name, p.message)))?;
+        if part.name == FOLDER_SOLUTION {
+            let m = read_manifest(part.bytes.as_slice())
+                .map_err(|p| bad(format!("{}: {}", part.name, p.message)))?;
+            if m.unique_name.as_deref() != Some(built.manifest.unique_name.as_str()) {
+                return Err(bad(format!("{} names another solution", part.name)));
+            }
+        } else if part.name == FOLDER_CUSTOMIZATIONS {
+            if !roles.is_empty() {
+                return Err(bad(format!("{} holds a role", part.name)));
+            }
+        } else {
+            let id = guid::braced(built.role.id);
+            let ok = kind == crate::read::RolesFile::RoleFile
+                && roles.len() == 1
+                && roles.iter().all(|r| {
+                    r.id.as_deref() == Some(id.as_str())
+                        && r.name.as_deref() == Some(built.role.name.as_str())
+                        && r.privileges.len() == built.role.privileges.len()
+                });
+            if !ok {
+                return Err(bad(format!("{} does not hold the role", part.name)));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The folder beside `path` that scratch folders go in, and `path`'s file name.
+fn split_target(path: &Path) -> Result<(PathBuf, String)> {
+    let name = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .filter(|n| *n != "." && *n != "..")
+        .ok_or_else(|| Error::Unreadable {
+            input: path.display().to_string(),
+            message: "name a folder to write, e.g. -o solution/ServerSideSyncRole".into(),
+        })?
+        .to_string();
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    if !dir.is_dir() {
+        return Err(Error::Unreadable {
+            input: path.display().to_string(),
+            message: format!("the folder {} does not exist; create it first", dir.display()),
+        });
+    }
+    Ok((dir, name))
+}
+
+/// Refuses to replace anything but a folder holding only what dvrole writes.
+fn check_replaceable(path: &Path) -> Result<()> {
+    let meta = match fs::symlink_metadata(path) {
+        Ok(m) => m,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(Error::io(path, e)),
+    };
+    if !meta.is_dir() {
+        return Err(Error::Unreadable {
+            input: path.display().to_string(),
+            message: "exists and is not a folder; remove it or name another folder with -o".into(),
+        });
+    }
+    let entries = fs::read_dir(path).map_err(|e| Error::io(path, e))?;
+    for entry in entries {
+        let entry = entry.map_err(|e| Error::io(path, e))?;
+        let name = entry.file_name();
+        let known = name.to_str().is_some_and(|n| FOLDER_TOP.contains(&n));
+        if !known {
+            return Err(Error::Unreadable {
+                input: path.display().to_string(),
+                message: format!(
+                    "holds {}, which dvrole does not write, so it will not replace the folder; name an empty folder or one dvrole wrote",
+                    name.to_string_lossy()
+                ),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// Removes scratch folders an interrupted earlier run left beside the target.
+fn remove_stale(dir: &Path, name: &str) {
+    let prefix = format!(".{name}.");
+    let Ok(entries) = fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let file_name = entry.file_name();
+        let Some(n) = file_name.to_str() else {
+            continue;
+        };
+        if n.starts_with(&prefix) && (n.ends_with(TEMP_SUFFIX) || n.ends_with(OLD_SUFFIX)) {
+            // Best effort: what cannot be removed stays for the user to see.
+            let _ = fs::remove_dir_all(entry.path());
+        }
+    }
+}
+
+/// Writes `files` as the folder `path`, atomically: the folder is built complete beside the
+/// target, every file flushed to disk, then renamed into place; an existing folder is moved
+/// aside first and removed after. A failed run leaves the old folder as it was. Only a
+/// folder that holds nothing but `Other/` and `Roles/` is ever replaced.
+pub fn write_folder_atomic(path: &Path, files: &[Part]) -> Result<()> {
+    let (dir, name) = split_target(path)?;
+    check_replaceable(path)?;
+    remove_stale(&dir, &name);
+    let temp = tempfile::Builder::new()
+        .prefix(&format!(".{name}."))
+        .suffix(TEMP_SUFFIX)
+        .tempdir_in(&dir)
+        .map_err(|e| Error::io(&dir, e))?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        fs::set_permissions(temp.path(), fs::Permissions::from_mode(0o755))
+            .map_err(|e| Error::io(temp.path(), e))?;
+    }
+    for part in files {
+        let file_path = temp.path().join(&part.name);
+        if let Some(parent) = file_path.parent() {
+            fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
+        }
+        let mut file = fs::File::create(&file_path).map_err(|e| Error::io(&file_path, e))?;
+        file.write_all(&part.bytes)
+            .map_err(|e| Error::io(&file_path, e))?;
+        file.sync_all().map_err(|e| Error::io(&file_path, e))?;
+    }
+    let built = temp.keep();
+    let old = if path.exists() {
+        let old = tempfile::Builder::new()
+            .prefix(&format!(".{name}."))
+            .suffix(OLD_SUFFIX)
+            .tempdir_in(&dir)
+            .map_err(|e| Error::io(&dir, e))?
+            .keep();
+        // rename() onto an empty folder replaces it on Unix; remove it first for Windows.
+        let _ = fs::remove_dir(&old);
+        if let Err(e) = fs::rename(path, &old) {
+            let _ = fs::remove_dir_all(&built);
+            return Err(Error::io(path, e));
+        }
+        Some(old)
+    } else {
+        None
+    };
+    if let Err(e) = fs::rename(&built, path) {
+        if let Some(old) = &old {
+            let _ = fs::rename(old, path);
+        }
+        let _ = fs::remove_dir_all(&built);
+        return Err(Error::io(path, e));
+    }
+    if let Some(old) = old {
+        let _ = fs::remove_dir_all(old);
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parts(text: &[u8]) -> Vec<Part> {
+        vec![
+            Part {
+                name: "Other/Solution.xml".into(),
+                bytes: text.to_vec(),
+            },
+            Part {
+                name: "Roles/R.xml".into(),
+                bytes: b"<Role/>".to_vec(),
+            },
+        ]
+    }
+
+    #[test]
+    fn folder_write_replaces_and_leaves_no_scratch() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("sol");
+        write_folder_atomic(&target, &parts(b"one")).unwrap();
+        fs::write(target.join("Roles/Stray.xml"), b"x").unwrap();
+        write_folder_atomic(&target, &parts(b"two")).unwrap();
+        assert_eq!(fs::read(target.join("Other/Solution.xml")).unwrap(), b"two");
+        assert!(!target.join("Roles/Stray.xml").exists());
+        let left: Vec<_> = fs::read_dir(dir.path()).unwrap().flatten().collect();
+        assert_eq!(left.len(), 1, "only the target remains");
+    }
+
+    #[test]
+    fn folder_write_refuses_foreign_folders_and_keeps_them() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::write(dir.path().join("notes.txt"), b"mine").unwrap();
+        let err = write_folder_atomic(dir.path(), &parts(b"x")).unwrap_err();
+        assert!(err.to_string().contains("notes.txt"), "{err}");
+        assert_eq!(fs::read(dir.path().join("notes.txt")).unwrap(), b"mine");
+        let file = dir.path().join("afile");
+        fs::write(&file, b"keep").unwrap();
+        assert!(write_folder_atomic(&file, &parts(b"x")).is_err());
+        assert_eq!(fs::read(&file).unwrap(), b"keep");
+        assert!(write_folder_atomic(Path::new("."), &parts(b"x")).is_err());
+    }
+
+    #[test]
+    fn both_sets_managed_2_once() {
+        let out = both_manifest(b"<a><Managed>0</Managed></a>").unwrap();
+        assert_eq!(out, b"<a><Managed>2</Managed></a>");
+        assert!(both_manifest(b"<a/>").is_err());
+    }
+
+    #[test]
+    fn managed_sibling_follows_pac() {
+        assert_eq!(
+            managed_sibling(Path::new("out/S_1_0.zip")),
+            PathBuf::from("out/S_1_0_managed.zip")
+        );
+    }
+}
