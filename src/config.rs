@@ -60,7 +60,10 @@ pub struct Key {
 impl Key {
     /// The environment variable that sets it: `DVROLE_` and the key in capitals, `.` as `_`.
     pub fn env_var(&self) -> String {
-        format!("{ENV_PREFIX}{}", self.name.replace('.', "_").to_ascii_uppercase())
+        format!(
+            "{ENV_PREFIX}{}",
+            self.name.replace('.', "_").to_ascii_uppercase()
+        )
     }
 }
 
@@ -295,7 +298,10 @@ impl Layer {
         layer.set_one("publisher.name", s.publisher_name.clone());
         layer.set_one("publisher.display_name", s.publisher_display_name.clone());
         layer.set_one("publisher.prefix", s.publisher_prefix.clone());
-        layer.set_one("publisher.option_value_prefix", s.option_value_prefix.clone());
+        layer.set_one(
+            "publisher.option_value_prefix",
+            s.option_value_prefix.clone(),
+        );
         layer.set_one("solution.language", s.language.clone());
         if s.managed {
             layer.set_one("solution.managed", Some(Given::flag("--managed", "true")));
@@ -371,10 +377,7 @@ impl Layer {
             let line = e.span().map(|s| file.line(s.start)).unwrap_or(1);
             Error::Config {
                 origin: format!("{label}:{line}"),
-                message: format!(
-                    "not valid TOML: {}",
-                    e.message().trim().replace('\n', " ")
-                ),
+                message: format!("not valid TOML: {}", e.message().trim().replace('\n', " ")),
             }
         })?;
         let mut layer = Layer::default();
@@ -424,7 +427,10 @@ impl File<'_> {
 
     /// Reads the entries of the table at `prefix` (`""` for the document).
     fn table(&self, layer: &mut Layer, prefix: &str, table: &DeTable<'_>) -> Result<()> {
-        for (k, v) in table.iter() {
+        // In file order, so the first problem reported is the first in the file.
+        let mut entries: Vec<_> = table.iter().collect();
+        entries.sort_by_key(|(k, _)| k.span().start);
+        for (k, v) in entries {
             let name = if prefix.is_empty() {
                 k.get_ref().to_string()
             } else {
@@ -436,7 +442,10 @@ impl File<'_> {
                     return Err(self.error(
                         at,
                         &name,
-                        format!("expected a table [{name}], found {}", v.get_ref().type_str()),
+                        format!(
+                            "expected a table [{name}], found {}",
+                            v.get_ref().type_str()
+                        ),
                     ));
                 };
                 self.table(layer, &name, inner)?;
@@ -458,7 +467,13 @@ impl File<'_> {
         Ok(())
     }
 
-    fn value(&self, layer: &mut Layer, key: &'static Key, at: usize, v: &Spanned<DeValue<'_>>) -> Result<()> {
+    fn value(
+        &self,
+        layer: &mut Layer,
+        key: &'static Key,
+        at: usize,
+        v: &Spanned<DeValue<'_>>,
+    ) -> Result<()> {
         let origin = self.origin(at, key.name);
         let wrong = |expected: &str| {
             self.error(
@@ -470,7 +485,13 @@ impl File<'_> {
         match key.kind {
             KeyKind::Text => {
                 let s = v.get_ref().as_str().ok_or_else(|| wrong("a string"))?;
-                layer.set_one(key.name, Some(Given { value: s.to_string(), origin }));
+                layer.set_one(
+                    key.name,
+                    Some(Given {
+                        value: s.to_string(),
+                        origin,
+                    }),
+                );
             }
             KeyKind::Number => {
                 let s = match v.get_ref() {
@@ -481,21 +502,39 @@ impl File<'_> {
                 layer.set_one(key.name, Some(Given { value: s, origin }));
             }
             KeyKind::Bool => {
-                let b = v.get_ref().as_bool().ok_or_else(|| wrong("true or false"))?;
-                layer.set_one(key.name, Some(Given { value: b.to_string(), origin }));
+                let b = v
+                    .get_ref()
+                    .as_bool()
+                    .ok_or_else(|| wrong("true or false"))?;
+                layer.set_one(
+                    key.name,
+                    Some(Given {
+                        value: b.to_string(),
+                        origin,
+                    }),
+                );
             }
             KeyKind::List => {
-                let items = v.get_ref().as_array().ok_or_else(|| wrong("a list of strings, e.g. [\"a\", \"b\"]"))?;
+                let items = v
+                    .get_ref()
+                    .as_array()
+                    .ok_or_else(|| wrong("a list of strings, e.g. [\"a\", \"b\"]"))?;
                 let mut list = Vec::new();
                 for item in items.iter() {
                     let s = item.get_ref().as_str().ok_or_else(|| {
                         self.error(
                             item.span().start,
                             key.name,
-                            format!("expected a list of strings, but an item is {}", item.get_ref().type_str()),
+                            format!(
+                                "expected a list of strings, but an item is {}",
+                                item.get_ref().type_str()
+                            ),
                         )
                     })?;
-                    list.push(Given { value: s.to_string(), origin: origin.clone() });
+                    list.push(Given {
+                        value: s.to_string(),
+                        origin: origin.clone(),
+                    });
                 }
                 // An explicit empty list still replaces the lower layers' list.
                 layer.values.insert(key.name, Value::List(list));
@@ -515,26 +554,48 @@ impl File<'_> {
                             let mut words = Vec::new();
                             for item in items.iter() {
                                 let s = item.get_ref().as_str().ok_or_else(|| {
-                                    self.error(at, &name, "expected a list of depths, e.g. [\"Local\", \"Global\"]")
+                                    self.error(
+                                        at,
+                                        &name,
+                                        "expected a list of depths, e.g. [\"Local\", \"Global\"]",
+                                    )
                                 })?;
                                 words.push(s.to_string());
                             }
                             if words.is_empty() {
-                                return Err(self.error(at, &name, "the list of allowed depths is empty; name at least one depth"));
+                                return Err(self.error(
+                                    at,
+                                    &name,
+                                    "the list of allowed depths is empty; name at least one depth",
+                                ));
                             }
                             words.join(",")
                         }
-                        (KeyKind::DepthsTable, other) => {
-                            return Err(self.error(at, &name, format!("expected a list of depths, e.g. [\"Local\", \"Global\"], found {}", other.type_str())))
-                        }
+                        (KeyKind::DepthsTable, other) => return Err(self.error(
+                            at,
+                            &name,
+                            format!(
+                                "expected a list of depths, e.g. [\"Local\", \"Global\"], found {}",
+                                other.type_str()
+                            ),
+                        )),
                         (_, other) => {
-                            return Err(self.error(at, &name, format!("expected a depth such as \"Global\", found {}", other.type_str())))
+                            return Err(self.error(
+                                at,
+                                &name,
+                                format!(
+                                    "expected a depth such as \"Global\", found {}",
+                                    other.type_str()
+                                ),
+                            ))
                         }
                     };
-                    map.entry(privilege.to_ascii_lowercase()).or_default().push(Given {
-                        value: format!("{privilege}={depths}"),
-                        origin: self.origin(at, &name),
-                    });
+                    map.entry(privilege.to_ascii_lowercase())
+                        .or_default()
+                        .push(Given {
+                            value: format!("{privilege}={depths}"),
+                            origin: self.origin(at, &name),
+                        });
                 }
                 layer.values.insert(key.name, Value::Table(map));
             }
@@ -581,7 +642,8 @@ pub fn read_file(source: &ConfigSource) -> Result<Option<(String, Layer)>> {
     let bytes = std::fs::read(path).map_err(|e| match e.kind() {
         std::io::ErrorKind::NotFound => Error::Config {
             origin: label.clone(),
-            message: "config file not found; check --config, or run `dvrole init` to write one".into(),
+            message: "config file not found; check --config, or run `dvrole init` to write one"
+                .into(),
         },
         _ => Error::io(path, e),
     })?;
@@ -714,7 +776,9 @@ fn toml_string(s: &str) -> String {
 fn toml_value(key: &Key, given: &Given) -> String {
     match key.kind {
         KeyKind::Bool => given.value.clone(),
-        KeyKind::Number if !given.value.is_empty() && given.value.bytes().all(|b| b.is_ascii_digit()) => {
+        KeyKind::Number
+            if !given.value.is_empty() && given.value.bytes().all(|b| b.is_ascii_digit()) =>
+        {
             given.value.clone()
         }
         _ => toml_string(&given.value),
@@ -734,7 +798,11 @@ fn table_item(key: &Key, given: &Given) -> (String, String) {
         }
         _ => toml_string(rest),
     };
-    let name = if name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-') && !name.is_empty() {
+    let name = if name
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+        && !name.is_empty()
+    {
         name.to_string()
     } else {
         toml_string(name)
@@ -749,18 +817,34 @@ pub fn render_text(resolved: &Resolved) -> String {
     for key in KEYS.iter().filter(|k| k.name != "solution.managed") {
         match resolved.values.get(key.name) {
             Some(Value::One(g)) => {
-                out.push_str(&format!("{} = {}  # {}\n", key.name, toml_value(key, g), g.origin));
+                out.push_str(&format!(
+                    "{} = {}  # {}\n",
+                    key.name,
+                    toml_value(key, g),
+                    g.origin
+                ));
             }
             Some(Value::List(list)) => {
                 let items: Vec<String> = list.iter().map(|g| toml_string(&g.value)).collect();
                 let origins: Vec<&str> = dedup(list.iter().map(|g| g.origin.as_str()));
-                let origin = if origins.is_empty() { "set empty".to_string() } else { origins.join(", ") };
-                out.push_str(&format!("{} = [{}]  # {origin}\n", key.name, items.join(", ")));
+                let origin = if origins.is_empty() {
+                    "set empty".to_string()
+                } else {
+                    origins.join(", ")
+                };
+                out.push_str(&format!(
+                    "{} = [{}]  # {origin}\n",
+                    key.name,
+                    items.join(", ")
+                ));
             }
             Some(Value::Table(table)) => {
                 for given in table.values().flatten() {
                     let (name, value) = table_item(key, given);
-                    out.push_str(&format!("{}.{name} = {value}  # {}\n", key.name, given.origin));
+                    out.push_str(&format!(
+                        "{}.{name} = {value}  # {}\n",
+                        key.name, given.origin
+                    ));
                 }
             }
             None => match key.default {
@@ -789,7 +873,9 @@ pub fn render_json(resolved: &Resolved) -> serde_json::Value {
     let mut settings = Vec::new();
     for key in KEYS.iter().filter(|k| k.name != "solution.managed") {
         match resolved.values.get(key.name) {
-            Some(Value::One(g)) => settings.push(json!({"key": key.name, "value": g.value, "origin": g.origin})),
+            Some(Value::One(g)) => {
+                settings.push(json!({"key": key.name, "value": g.value, "origin": g.origin}))
+            }
             Some(Value::List(list)) => settings.push(json!({
                 "key": key.name,
                 "value": list.iter().map(|g| g.value.clone()).collect::<Vec<_>>(),
@@ -797,7 +883,9 @@ pub fn render_json(resolved: &Resolved) -> serde_json::Value {
             })),
             Some(Value::Table(table)) => {
                 for given in table.values().flatten() {
-                    settings.push(json!({"key": key.name, "value": given.value, "origin": given.origin}));
+                    settings.push(
+                        json!({"key": key.name, "value": given.value, "origin": given.origin}),
+                    );
                 }
             }
             None => settings.push(json!({"key": key.name, "value": null, "origin": "default"})),
@@ -826,7 +914,12 @@ pub fn starter() -> String {
             }
             section = header;
         }
-        out.push_str(&format!("# {} ({}, {})\n", key.help, key.flag, key.env_var()));
+        out.push_str(&format!(
+            "# {} ({}, {})\n",
+            key.help,
+            key.flag,
+            key.env_var()
+        ));
         if table_key {
             let example = match key.name {
                 "role.depth" => "prvReadContact = \"Global\"",
@@ -835,10 +928,14 @@ pub fn starter() -> String {
             };
             out.push_str(&format!("# {example}\n"));
         } else {
-            let value = key.default.unwrap_or("\"\"");
+            let value = key.default.unwrap_or(match key.name {
+                "role.id" => "\"2f3c1f8e-0d6b-4a8e-9a51-7c1d2e3f4a5b\"",
+                "role.default_depth" => "\"Local\"",
+                "output.path" => "\"ServerSideSyncRole_1_0_0_0.zip\"",
+                _ => "\"\"",
+            });
             out.push_str(&format!("# {leaf} = {value}\n"));
         }
     }
     out
 }
-

@@ -230,7 +230,11 @@ pub fn folder_files(built: &Built, package_type: PackageType) -> Result<Vec<Part
     if package_type == PackageType::Both {
         solution = both_manifest(&solution)?;
     }
-    let role_path = format!("{}/{}", role_file::ROLES_FOLDER, role_file::file_name(&built.role.name));
+    let role_path = format!(
+        "{}/{}",
+        role_file::ROLES_FOLDER,
+        role_file::file_name(&built.role.name)
+    );
     let parts = vec![
         Part {
             name: FOLDER_CUSTOMIZATIONS.to_string(),
@@ -324,7 +328,10 @@ fn split_target(path: &Path) -> Result<(PathBuf, String)> {
     if !dir.is_dir() {
         return Err(Error::Unreadable {
             input: path.display().to_string(),
-            message: format!("the folder {} does not exist; create it first", dir.display()),
+            message: format!(
+                "the folder {} does not exist; create it first",
+                dir.display()
+            ),
         });
     }
     Ok((dir, name))

@@ -5,6 +5,7 @@
 //! The library holds the model; `main.rs` is a thin command line over [`cli`].
 
 pub mod catalogue;
+pub mod check;
 pub mod cli;
 pub mod config;
 pub mod content_types;
@@ -12,11 +13,12 @@ pub mod customizations;
 pub mod depth;
 pub mod error;
 pub mod generate;
-pub mod layout;
 pub mod guid;
+pub mod layout;
 pub mod options;
 pub mod package;
 pub mod read;
+pub mod report;
 pub mod role;
 pub mod role_file;
 pub mod solution;

@@ -62,7 +62,10 @@ pub fn file_name(name: &str) -> String {
         safe.push('_');
     }
     let stem = safe.split('.').next().unwrap_or("");
-    if RESERVED.iter().any(|r| r.eq_ignore_ascii_case(stem.trim_end())) {
+    if RESERVED
+        .iter()
+        .any(|r| r.eq_ignore_ascii_case(stem.trim_end()))
+    {
         safe.push('_');
     }
     format!("{safe}.xml")
@@ -75,13 +78,19 @@ mod tests {
 
     #[test]
     fn ordinary_names_are_kept() {
-        assert_eq!(file_name("Server-Side Sync User"), "Server-Side Sync User.xml");
+        assert_eq!(
+            file_name("Server-Side Sync User"),
+            "Server-Side Sync User.xml"
+        );
         assert_eq!(file_name("Rôle über"), "Rôle über.xml");
     }
 
     #[test]
     fn unsafe_characters_are_replaced() {
-        assert_eq!(file_name("a/b\\c:d*e?f\"g<h>i|j"), "a_b_c_d_e_f_g_h_i_j.xml");
+        assert_eq!(
+            file_name("a/b\\c:d*e?f\"g<h>i|j"),
+            "a_b_c_d_e_f_g_h_i_j.xml"
+        );
         assert_eq!(file_name("tab\there"), "tab_here.xml");
         assert_eq!(file_name("ends. ."), "ends___.xml");
         assert_eq!(file_name("CON"), "CON_.xml");

@@ -1,16 +1,20 @@
-//! `dvrole generate`: write the role as a solution zip.
+//! `dvrole generate`: write the role as solution zips or as the source-control folder, or
+//! check (`--check`) that what is there is what would be written.
 
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::Args;
 use serde_json::json;
 
 use super::{print_notes, Outcome, RoleArgs, SolutionArgs};
 use crate::catalogue;
+use crate::check;
+use crate::config::{self, ConfigSource, Resolved};
 use crate::error::Result;
-use crate::options::GenerateOptions;
-use crate::{generate, guid, package};
+use crate::layout::{self, Content, Format, PackageType};
+use crate::options::{GenerateOptions, Given, OutputOptions};
+use crate::{guid, package};
 
 /// Arguments of `dvrole generate`.
 #[derive(Debug, Clone, Default, Args)]
@@ -21,61 +25,194 @@ pub struct GenerateArgs {
     #[command(flatten)]
     #[allow(missing_docs)]
     pub solution: SolutionArgs,
-    /// Where to write the zip [default: <SolutionName>_<version>.zip in the current folder]
+    /// Where to write [default: <SolutionName>_<version>.zip, or the folder <SolutionName>]
     #[arg(short, long, value_name = "PATH")]
     pub output: Option<PathBuf>,
-    /// Print what was written as JSON on stdout
+    /// Layout: zip (ready to import) or folder (Other/, Roles/, for source control) [default: zip]
+    #[arg(long, value_name = "zip|folder")]
+    pub format: Option<String>,
+    /// Package type: unmanaged, managed, or both (two zips, or one folder) [default: unmanaged]
+    #[arg(long, value_name = "TYPE")]
+    pub package_type: Option<String>,
+    /// Settings file [default: dvrole.toml in the current folder, when there]
+    #[arg(long, value_name = "PATH", env = "DVROLE_CONFIG")]
+    pub config: Option<PathBuf>,
+    /// Print the resolved settings and where each came from, and write nothing
+    #[arg(long, conflicts_with = "check")]
+    pub print_config: bool,
+    /// Compare what is at the output path with what would be written; write nothing.
+    /// Exit 0 when identical, 1 with a diff when not
+    #[arg(long)]
+    pub check: bool,
+    /// Print the result as JSON on stdout
     #[arg(long)]
     pub json: bool,
 }
 
+/// Resolves the settings from the config file, the environment and the flags.
+pub(crate) fn load_settings(
+    role: &RoleArgs,
+    solution: &SolutionArgs,
+    config: Option<&Path>,
+    output: OutputOptions,
+) -> Result<Resolved> {
+    let flags = GenerateOptions {
+        role: role.to_options(),
+        solution: solution.to_options(),
+    };
+    let source = match config {
+        Some(p) => ConfigSource::Path(p.to_path_buf()),
+        None => ConfigSource::Discover,
+    };
+    config::load(&source, &flags, &output)
+}
+
 /// Runs `dvrole generate`.
 pub fn run(args: &GenerateArgs) -> Result<Outcome> {
-    let options = GenerateOptions {
-        role: args.role.to_options(),
-        solution: args.solution.to_options(),
+    let flag_output = OutputOptions {
+        path: args
+            .output
+            .as_ref()
+            .map(|p| Given::flag("--output", p.display().to_string())),
+        format: args.format.as_ref().map(|v| Given::flag("--format", v)),
+        package_type: args
+            .package_type
+            .as_ref()
+            .map(|v| Given::flag("--package-type", v)),
     };
-    let catalogue = catalogue::select(&options.role.catalogue, &options.role.allow)?;
-    let built = generate::build(&catalogue, &options)?;
-    print_notes(&built.notes);
-    let output = args
-        .output
-        .clone()
-        .unwrap_or_else(|| PathBuf::from(built.manifest.file_name()));
-    package::write_atomic(&output, &built.zip)?;
+    let resolved = load_settings(
+        &args.role,
+        &args.solution,
+        args.config.as_deref(),
+        flag_output,
+    )?;
     let mut out = std::io::stdout().lock();
+    if args.print_config {
+        if args.json {
+            let _ = writeln!(out, "{:#}", config::render_json(&resolved));
+        } else {
+            let _ = write!(out, "{}", config::render_text(&resolved));
+        }
+        return Ok(Outcome::Clean);
+    }
+    let options = &resolved.options;
+    let catalogue = catalogue::select(&options.role.catalogue, &options.role.allow)?;
+    let format = Format::parse(resolved.output.format.as_ref())?;
+    let package_type = PackageType::parse(resolved.output.package_type.as_ref())?;
+    // -o keeps the path exactly as given; the config's output.path is text.
+    let output = args.output.clone().or_else(|| {
+        resolved
+            .output
+            .path
+            .as_ref()
+            .map(|g| PathBuf::from(&g.value))
+    });
+    let plan = layout::plan(&catalogue, options, format, package_type, output.as_deref())?;
+    print_notes(&plan.notes);
+
+    if args.check {
+        return report_check(&plan, format, args.json);
+    }
+
+    for target in &plan.targets {
+        match &target.content {
+            Content::Zip { bytes, .. } => package::write_atomic(&target.path, bytes)?,
+            Content::Folder(files) => layout::write_folder_atomic(&target.path, files)?,
+        }
+    }
     if args.json {
-        let privileges: Vec<_> = built
+        let privileges: Vec<_> = plan
             .role
             .privileges
             .iter()
             .map(|p| json!({"name": p.name, "depth": p.depth, "in_catalogue": p.entry.is_some()}))
             .collect();
+        let outputs: Vec<_> = plan
+            .targets
+            .iter()
+            .map(|t| json!({"path": t.path.display().to_string(), "format": format.name(), "managed": t.managed}))
+            .collect();
         let value = json!({
-            "output": output.display().to_string(),
+            "output": plan.targets.first().map(|t| t.path.display().to_string()),
+            "outputs": outputs,
             "solution": {
-                "unique_name": built.manifest.unique_name,
-                "version": built.manifest.version.to_string(),
-                "managed": built.manifest.managed,
-                "publisher": built.manifest.publisher.unique_name,
+                "unique_name": plan.manifest.unique_name,
+                "version": plan.manifest.version.to_string(),
+                "managed": package_type == PackageType::Managed,
+                "package_type": package_type_name(package_type),
+                "publisher": plan.manifest.publisher.unique_name,
             },
             "role": {
-                "id": guid::braced(built.role.id),
-                "name": built.role.name,
+                "id": guid::braced(plan.role.id),
+                "name": plan.role.name,
                 "privileges": privileges,
             },
-            "notes": built.notes.iter().map(ToString::to_string).collect::<Vec<_>>(),
+            "notes": plan.notes.iter().map(ToString::to_string).collect::<Vec<_>>(),
         });
         let _ = writeln!(out, "{value:#}");
     } else {
-        let _ = writeln!(
-            out,
-            "wrote {}: role '{}' {} with {} privileges",
-            output.display(),
-            built.role.name,
-            guid::braced(built.role.id),
-            built.role.privileges.len()
-        );
+        for target in &plan.targets {
+            let _ = writeln!(
+                out,
+                "wrote {}: role '{}' {} with {} privileges",
+                target.path.display(),
+                plan.role.name,
+                guid::braced(plan.role.id),
+                plan.role.privileges.len()
+            );
+        }
     }
     Ok(Outcome::Clean)
+}
+
+fn package_type_name(t: PackageType) -> &'static str {
+    match t {
+        PackageType::Unmanaged => "unmanaged",
+        PackageType::Managed => "managed",
+        PackageType::Both => "both",
+    }
+}
+
+/// Prints the drift of every target; findings when any drifts.
+fn report_check(plan: &layout::Plan, format: Format, as_json: bool) -> Result<Outcome> {
+    let results: Vec<_> = plan.targets.iter().map(|t| (t, check::check(t))).collect();
+    let drifted = results.iter().any(|(_, d)| !d.is_empty());
+    let mut out = std::io::stdout().lock();
+    if as_json {
+        let targets: Vec<_> = results
+            .iter()
+            .map(|(t, d)| {
+                json!({
+                    "path": t.path.display().to_string(),
+                    "format": format.name(),
+                    "managed": t.managed,
+                    "up_to_date": d.is_empty(),
+                    "drift": d.iter().map(check::Drift::to_json).collect::<Vec<_>>(),
+                })
+            })
+            .collect();
+        let _ = writeln!(out, "{:#}", json!({"drift": drifted, "targets": targets}));
+    } else {
+        for (t, d) in &results {
+            if d.is_empty() {
+                let _ = writeln!(out, "up to date: {}", t.path.display());
+            } else {
+                let _ = writeln!(out, "drift: {}", t.path.display());
+                for line in d {
+                    let _ = writeln!(out, "  {}", line.describe());
+                }
+            }
+        }
+        if drifted {
+            let _ = writeln!(
+                out,
+                "run dvrole generate with the same settings to bring the output up to date"
+            );
+        }
+    }
+    Ok(if drifted {
+        Outcome::Findings
+    } else {
+        Outcome::Clean
+    })
 }

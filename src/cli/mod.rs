@@ -11,10 +11,16 @@ use crate::error::{Error, Result};
 use crate::options::{Given, RoleOptions, SolutionOptions};
 use crate::role::Note;
 
+mod completions;
 mod generate;
+mod init;
+mod report;
 mod validate;
 
+pub use completions::{CompletionsArgs, Shell};
 pub use generate::GenerateArgs;
+pub use init::InitArgs;
+pub use report::{ReportArgs, ReportFormat};
 pub use validate::ValidateArgs;
 
 /// How a command that ran to the end turned out.
@@ -42,6 +48,14 @@ pub enum Command {
     Generate(Box<GenerateArgs>),
     /// Check solution packages (zips or folders) for what makes an import fail.
     Validate(ValidateArgs),
+    /// Print the privilege matrix of the role generate would build (Markdown, CSV or JSON).
+    Report(Box<ReportArgs>),
+    /// Write a commented starter dvrole.toml.
+    Init(InitArgs),
+    /// Print a shell completion script.
+    Completions(CompletionsArgs),
+    /// Print the man page (roff).
+    Man,
 }
 
 /// Settings that decide the role; shared by every command that needs the desired role.
@@ -154,6 +168,10 @@ pub fn run(cli: Cli) -> Result<Outcome> {
     match cli.command {
         Command::Generate(args) => generate::run(&args),
         Command::Validate(args) => validate::run(&args),
+        Command::Report(args) => report::run(&args),
+        Command::Init(args) => init::run(&args),
+        Command::Completions(args) => completions::run(&args),
+        Command::Man => completions::run_man(),
     }
 }
 

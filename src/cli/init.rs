@@ -1,0 +1,39 @@
+//! `dvrole init`: write a commented starter `dvrole.toml`.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use clap::Args;
+
+use super::Outcome;
+use crate::config;
+use crate::error::{Error, Result};
+use crate::package;
+
+/// Arguments of `dvrole init`.
+#[derive(Debug, Clone, Default, Args)]
+pub struct InitArgs {
+    /// Where to write the config [default: dvrole.toml]
+    #[arg(short, long, value_name = "PATH")]
+    pub output: Option<PathBuf>,
+    /// Replace the file if it exists
+    #[arg(long)]
+    pub force: bool,
+}
+
+/// Runs `dvrole init`.
+pub fn run(args: &InitArgs) -> Result<Outcome> {
+    let path = args
+        .output
+        .clone()
+        .unwrap_or_else(|| PathBuf::from(config::DEFAULT_CONFIG_FILE));
+    if !args.force && std::fs::symlink_metadata(&path).is_ok() {
+        return Err(Error::Unreadable {
+            input: path.display().to_string(),
+            message: "already exists; pass --force to replace it".into(),
+        });
+    }
+    package::write_atomic(&path, config::starter().as_bytes())?;
+    let _ = writeln!(std::io::stdout().lock(), "wrote {}", path.display());
+    Ok(Outcome::Clean)
+}
