@@ -571,14 +571,16 @@ impl File<'_> {
                             }
                             words.join(",")
                         }
-                        (KeyKind::DepthsTable, other) => return Err(self.error(
-                            at,
-                            &name,
-                            format!(
+                        (KeyKind::DepthsTable, other) => {
+                            return Err(self.error(
+                                at,
+                                &name,
+                                format!(
                                 "expected a list of depths, e.g. [\"Local\", \"Global\"], found {}",
                                 other.type_str()
                             ),
-                        )),
+                            ))
+                        }
                         (_, other) => {
                             return Err(self.error(
                                 at,
