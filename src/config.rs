@@ -941,3 +941,115 @@ pub fn starter() -> String {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env(pairs: &[(&str, &str)]) -> Result<Layer> {
+        Layer::from_env(
+            pairs
+                .iter()
+                .map(|(k, v)| (OsString::from(k), OsString::from(v))),
+        )
+    }
+
+    #[test]
+    fn env_lists_split_on_spaces_and_semicolons() {
+        let layer = env(&[
+            ("DVROLE_ROLE_EXCLUDE", "prvA; prvB  prvC"),
+            ("DVROLE_ROLE_ALLOW", "prvA=Local,Global;prvB=Global"),
+            ("DVROLE_ROLE_NAME", ""),
+            ("DVROLE_UNRELATED", "x"),
+            ("PATH", "/bin"),
+        ])
+        .unwrap();
+        let resolved = resolve(&[layer]).unwrap();
+        let values = |v: &[Given]| v.iter().map(|g| g.value.clone()).collect::<Vec<_>>();
+        assert_eq!(
+            values(&resolved.options.role.exclude),
+            ["prvA", "prvB", "prvC"]
+        );
+        assert_eq!(
+            values(&resolved.options.role.allow),
+            ["prvA=Local,Global", "prvB=Global"]
+        );
+        assert!(resolved.options.role.role_name.is_none(), "empty is unset");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn env_values_must_be_utf8() {
+        use std::os::unix::ffi::OsStringExt;
+        let err = Layer::from_env([(
+            OsString::from("DVROLE_ROLE_NAME"),
+            OsString::from_vec(vec![0xff]),
+        )])
+        .unwrap_err();
+        assert!(err.to_string().starts_with("DVROLE_ROLE_NAME"), "{err}");
+    }
+
+    #[test]
+    fn tables_merge_per_privilege_case_insensitively() {
+        let file = Layer::from_toml(
+            "f.toml",
+            b"[role.depth]\nprvReadContact = \"Global\"\nprvReadQueue = \"Local\"\n",
+        )
+        .unwrap();
+        let flags = env(&[("DVROLE_ROLE_DEPTH", "prvreadcontact=Basic")]).unwrap();
+        let resolved = resolve(&[file, flags]).unwrap();
+        let depth: Vec<(String, String)> = resolved
+            .options
+            .role
+            .depth
+            .iter()
+            .map(|g| (g.value.clone(), g.origin.clone()))
+            .collect();
+        assert_eq!(
+            depth,
+            [
+                ("prvreadcontact=Basic".into(), "DVROLE_ROLE_DEPTH".into()),
+                (
+                    "prvReadQueue=Local".into(),
+                    "f.toml:3: role.depth.prvReadQueue".into()
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_higher_managed_overrides_a_lower_package_type() {
+        let file = Layer::from_toml("f.toml", b"[output]\npackage_type = \"both\"\n").unwrap();
+        let env_layer = env(&[("DVROLE_SOLUTION_MANAGED", "true")]).unwrap();
+        let resolved = resolve(&[file, env_layer]).unwrap();
+        let p = resolved.output.package_type.unwrap();
+        assert_eq!(
+            (p.value.as_str(), p.origin.as_str()),
+            ("managed", "DVROLE_SOLUTION_MANAGED")
+        );
+    }
+
+    #[test]
+    fn the_starter_parses_and_sets_nothing() {
+        let layer = Layer::from_toml("dvrole.toml", starter().as_bytes()).unwrap();
+        assert!(
+            layer
+                .values
+                .values()
+                .all(|v| matches!(v, Value::Table(t) if t.is_empty())),
+            "{layer:?}"
+        );
+    }
+
+    #[test]
+    fn every_key_has_a_distinct_env_var() {
+        let mut vars: Vec<String> = KEYS.iter().map(Key::env_var).collect();
+        vars.sort();
+        vars.dedup();
+        assert_eq!(vars.len(), KEYS.len());
+        assert_eq!(
+            key("solution.version").unwrap().env_var(),
+            "DVROLE_SOLUTION_VERSION"
+        );
+    }
+}

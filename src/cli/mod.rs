@@ -34,7 +34,7 @@ pub enum Outcome {
 
 /// Builds, checks and audits the Dataverse security role Server-Side Synchronization needs.
 #[derive(Debug, Parser)]
-#[command(name = "dvrole", version, about, long_about = None, max_term_width = 100)]
+#[command(name = "dvrole", version, about, long_about = None, max_term_width = 100, color = clap::ColorChoice::Never)]
 pub struct Cli {
     /// The command to run.
     #[command(subcommand)]
