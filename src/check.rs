@@ -261,6 +261,7 @@ fn unzip(bytes: &[u8]) -> Result<Vec<(String, Vec<u8>)>, String> {
     let mut archive = zip::ZipArchive::new(Cursor::new(bytes))
         .map_err(|e| format!("is not a readable zip ({e})"))?;
     let mut files = Vec::new();
+    let mut total = 0u64;
     for i in 0..archive.len() {
         let entry = archive
             .by_index(i)
@@ -278,6 +279,12 @@ fn unzip(bytes: &[u8]) -> Result<Vec<(String, Vec<u8>)>, String> {
             .take(MAX_READ + 1)
             .read_to_end(&mut data)
             .map_err(|e| format!("{name} cannot be read ({e})"))?;
+        total += data.len() as u64;
+        if total > MAX_READ {
+            return Err(format!(
+                "holds over {MAX_READ} bytes, far more than dvrole writes"
+            ));
+        }
         files.push((name, data));
     }
     Ok(files)
