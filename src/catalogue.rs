@@ -578,7 +578,7 @@ fn open_given(given: &Given) -> Result<Catalogue> {
             &given.origin,
             &given.value,
             format!(
-                "no built-in catalogue and no file has this name; built-ins: {}; write a file path with a '/' or a .toml ending",
+                "no such built-in catalogue and no such file; built-ins: {}; write a file path with a '/' or a .toml ending",
                 known.join(", ")
             ),
         )

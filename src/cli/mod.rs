@@ -11,9 +11,11 @@ use crate::error::{Error, Result};
 use crate::options::{Given, RoleOptions, SolutionOptions};
 use crate::role::Note;
 
+mod catalogue;
 mod generate;
 mod validate;
 
+pub use catalogue::CatalogueArgs;
 pub use generate::GenerateArgs;
 pub use validate::ValidateArgs;
 
@@ -42,13 +44,16 @@ pub enum Command {
     Generate(Box<GenerateArgs>),
     /// Check solution packages (zips or folders) for what makes an import fail.
     Validate(ValidateArgs),
+    /// List the built-in catalogues of privileges, or show what one (or a union) holds.
+    Catalogue(CatalogueArgs),
 }
 
 /// Settings that decide the role; shared by every command that needs the desired role.
 #[derive(Debug, Clone, Default, Args)]
 pub struct RoleArgs {
-    /// Catalogue of privileges the role is built from [default: server-side-sync]
-    #[arg(long, value_name = "NAME")]
+    /// Catalogue of privileges the role is built from: a built-in name or a TOML file;
+    /// repeat it for the union of several [default: server-side-sync]
+    #[arg(long, value_name = "NAME|PATH")]
     pub catalogue: Vec<String>,
     /// Replace the depths a catalogue privilege allows, for an environment whose rules differ,
     /// e.g. prvReadContact=Local,Global (repeatable)
@@ -154,6 +159,7 @@ pub fn run(cli: Cli) -> Result<Outcome> {
     match cli.command {
         Command::Generate(args) => generate::run(&args),
         Command::Validate(args) => validate::run(&args),
+        Command::Catalogue(args) => catalogue::run(&args),
     }
 }
 
