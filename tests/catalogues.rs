@@ -437,3 +437,86 @@ fn catalogue_show_applies_allow_like_generate() {
     assert_eq!(contact["allowed"], serde_json::json!(["Local", "Global"]));
     assert_eq!(contact["default"], "Local");
 }
+
+mod properties {
+    use dvrole::catalogue::Catalogue;
+    use dvrole::depth::Depth;
+    use proptest::prelude::*;
+
+    const DEPTHS: [&str; 4] = ["Basic", "Local", "Deep", "Global"];
+
+    fn one_entry(name: &str, mask: u8, default: usize, over: bool) -> Catalogue {
+        let allowed: Vec<String> = (0..4)
+            .filter(|i| mask & (1 << i) != 0)
+            .map(|i| format!("\"{}\"", DEPTHS[i]))
+            .collect();
+        let default = (0..4usize)
+            .filter(|i| mask & (1 << i) != 0)
+            .nth(default % allowed.len())
+            .map(|i| DEPTHS[i])
+            .unwrap();
+        let text = format!(
+            "name = \"{name}\"\ndescription = \"d\"\nsource = \"s\"\n[[entry]]\nprivilege = \"prvX\"\ntab = \"t\"\nallowed = [{}]\ndefault = \"{default}\"\noverride = {over}\nsource = \"s\"\n",
+            allowed.join(", ")
+        );
+        Catalogue::parse(&text, name).unwrap()
+    }
+
+    proptest! {
+        /// Whatever the text, loading it returns a catalogue or one line of error.
+        #[test]
+        fn parsing_any_text_never_panics(text in "(?s).{0,400}") {
+            if let Err(e) = Catalogue::parse(&text, "any.toml") {
+                let message = e.to_string();
+                prop_assert!(message.starts_with("catalogue any.toml"), "{}", message);
+                prop_assert!(!message.contains('\n'), "{}", message);
+            }
+        }
+
+        /// Mangling a valid file anywhere gives a catalogue or one line of error.
+        #[test]
+        fn mangled_catalogues_never_panic(cut in 0usize..2000, junk in "[\\[\\]=\"' a-z\\n]{0,12}") {
+            let text = include_str!("../fixtures/catalogues/team.toml");
+            let cut = (0..=cut.min(text.len())).rev().find(|i| text.is_char_boundary(*i)).unwrap_or(0);
+            let mangled = format!("{}{junk}{}", &text[..cut], &text[cut..]);
+            if let Err(e) = Catalogue::parse(&mangled, "m.toml") {
+                prop_assert!(!e.to_string().contains('\n'));
+            }
+        }
+
+        /// A union of plain entries allows exactly the common depths, with the deepest default
+        /// or its nearest allowed neighbour, in either order.
+        #[test]
+        fn union_intersects_and_keeps_a_default_it_allows(
+            a in 1u8..16, b in 1u8..16, da in 0usize..4, db in 0usize..4,
+        ) {
+            let x = one_entry("a", a, da, false);
+            let y = one_entry("b", b, db, false);
+            let ab = Catalogue::union(vec![x.clone(), y.clone()]);
+            let ba = Catalogue::union(vec![y.clone(), x.clone()]);
+            if a & b == 0 {
+                prop_assert!(ab.is_err() && ba.is_err());
+            } else {
+                let (ab, ba) = (ab.unwrap(), ba.unwrap());
+                let (e, f) = (ab.get("prvX").unwrap(), ba.get("prvX").unwrap());
+                prop_assert_eq!(e.allowed, x.entries()[0].allowed.intersect(y.entries()[0].allowed));
+                prop_assert_eq!(e.allowed, f.allowed);
+                prop_assert_eq!(e.default, f.default);
+                prop_assert!(e.allowed.contains(e.default));
+                let deepest: Depth = x.entries()[0].default.max(y.entries()[0].default);
+                prop_assert_eq!(Some(e.default), e.allowed.nearest(deepest));
+            }
+        }
+
+        /// An override entry's depths win over any plain entry's.
+        #[test]
+        fn an_override_always_replaces(a in 1u8..16, b in 1u8..16, da in 0usize..4, db in 0usize..4) {
+            let plain = one_entry("a", a, da, false);
+            let over = one_entry("b", b, db, true);
+            let u = Catalogue::union(vec![plain, over.clone()]).unwrap();
+            let e = u.get("prvX").unwrap();
+            prop_assert_eq!(e.allowed, over.entries()[0].allowed);
+            prop_assert!(e.allowed.contains(e.default));
+        }
+    }
+}
