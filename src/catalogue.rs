@@ -1,12 +1,19 @@
 //! Catalogues: named lists of privileges with the depths each allows.
 //!
-//! A catalogue is data, kept in a TOML file (`catalogues/*.toml` for the built-in ones,
-//! embedded in the binary). Which depths a privilege allows cannot be derived from the
-//! table that owns it, so every entry says so itself.
+//! A catalogue is data, kept in a TOML file: `catalogues/*.toml` for the built-in ones
+//! (embedded in the binary), or a file of the user's own in the same schema. Which depths a
+//! privilege allows cannot be derived from the table that owns it, so every entry says so
+//! itself.
+//!
+//! Several catalogues can be selected at once; [`select`] returns their union, where a
+//! privilege held by more than one keeps the depths all of them allow and the deepest default.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
+use std::io::Read;
+use std::path::Path;
 
 use serde::{Deserialize, Serialize};
+use toml::Spanned;
 use uuid::Uuid;
 
 use crate::depth::{Depth, DepthSet};
@@ -15,13 +22,26 @@ use crate::guid;
 use crate::options::Given;
 
 /// The built-in catalogues: name and TOML text.
-const BUILTIN: &[(&str, &str)] = &[(
-    "server-side-sync",
-    include_str!("../catalogues/server-side-sync.toml"),
-)];
+const BUILTIN: &[(&str, &str)] = &[
+    (
+        "server-side-sync",
+        include_str!("../catalogues/server-side-sync.toml"),
+    ),
+    (
+        "app-for-outlook",
+        include_str!("../catalogues/app-for-outlook.toml"),
+    ),
+    (
+        "app-for-outlook-views",
+        include_str!("../catalogues/app-for-outlook-views.toml"),
+    ),
+];
 
 /// The catalogue used when none is named.
 pub const DEFAULT_CATALOGUE: &str = "server-side-sync";
+
+/// The largest catalogue file read, in bytes; real ones are a few tens of kilobytes.
+pub const MAX_CATALOGUE_BYTES: u64 = 16 << 20;
 
 /// One privilege in a catalogue.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -44,6 +64,12 @@ pub struct Entry {
     pub privilege_id: Option<Uuid>,
     /// False where the allowed depths are inferred rather than read from privilege metadata.
     pub confirmed: bool,
+    /// True where `allowed` replaces, rather than narrows, what other catalogues allow
+    /// (`override = true` in the file): a depth rule for one environment.
+    #[serde(rename = "override")]
+    pub overrides: bool,
+    /// The names of the catalogues that hold the privilege, in selection order.
+    pub catalogues: Vec<String>,
     /// A remark worth showing beside the privilege.
     pub note: Option<String>,
     /// Where the facts in this entry come from.
@@ -53,13 +79,16 @@ pub struct Entry {
 /// A named list of privileges.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Catalogue {
-    /// The catalogue's name, e.g. `server-side-sync`.
+    /// The catalogue's name, e.g. `server-side-sync`; for a union, the names joined by ` + `.
     pub name: String,
     /// What the privileges are for.
     pub description: String,
     /// Where the list comes from.
     pub source: String,
     entries: Vec<Entry>,
+    /// The built-in name or the file path it was read from; for messages.
+    #[serde(skip)]
+    origin: String,
 }
 
 #[derive(Deserialize)]
@@ -75,15 +104,17 @@ struct CatalogueFile {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct EntryFile {
-    privilege: String,
+    privilege: Spanned<String>,
     entity: Option<String>,
     entity_display: Option<String>,
     tab: String,
     access_right: Option<String>,
-    allowed: Vec<Depth>,
-    default: Option<Depth>,
-    privilege_id: Option<String>,
+    allowed: Spanned<Vec<Depth>>,
+    default: Option<Spanned<Depth>>,
+    privilege_id: Option<Spanned<String>>,
     confirmed: Option<bool>,
+    #[serde(rename = "override", default)]
+    overrides: bool,
     note: Option<String>,
     source: String,
 }
@@ -93,6 +124,15 @@ pub fn is_privilege_name(name: &str) -> bool {
     name.strip_prefix("prv").is_some_and(|rest| {
         !rest.is_empty() && rest.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
     })
+}
+
+/// Whether a `--catalogue` value names a file rather than a built-in catalogue: it holds a
+/// path separator or ends in `.toml`, or it is no built-in name but an existing file.
+pub fn is_path(value: &str) -> bool {
+    value.contains('/')
+        || value.contains(std::path::MAIN_SEPARATOR)
+        || value.to_ascii_lowercase().ends_with(".toml")
+        || (!Catalogue::builtin_names().any(|n| n == value) && Path::new(value).is_file())
 }
 
 impl Catalogue {
@@ -122,44 +162,146 @@ impl Catalogue {
         }
     }
 
-    /// Parses and checks a catalogue in TOML; `origin` names it in error messages.
-    pub fn parse(text: &str, origin: &str) -> Result<Catalogue> {
+    /// Reads and checks a catalogue file of the user's own.
+    ///
+    /// Every error names the file and, where it is about a place in the file, the line
+    /// (`file:line`) and the entry.
+    pub fn load(path: &Path) -> Result<Catalogue> {
+        let origin = path.display().to_string();
         let fail = |message: String| Error::Catalogue {
-            origin: origin.to_string(),
+            origin: origin.clone(),
             message,
         };
-        let file: CatalogueFile = toml::from_str(text).map_err(|e| fail(one_line(&e)))?;
-        let mut seen = HashSet::new();
+        let metadata = std::fs::metadata(path).map_err(|e| {
+            fail(format!(
+                "cannot read it ({e}); give the path of a TOML catalogue file or a built-in name ({})",
+                Catalogue::builtin_names().collect::<Vec<_>>().join(", ")
+            ))
+        })?;
+        if metadata.is_dir() {
+            return Err(fail(
+                "is a folder, not a file; give the path of a TOML catalogue file".to_string(),
+            ));
+        }
+        let mut bytes = Vec::new();
+        std::fs::File::open(path)
+            .and_then(|f| f.take(MAX_CATALOGUE_BYTES + 1).read_to_end(&mut bytes))
+            .map_err(|e| fail(format!("cannot read it ({e})")))?;
+        if bytes.len() as u64 > MAX_CATALOGUE_BYTES {
+            return Err(fail(format!(
+                "is larger than {} MiB; a catalogue is a short TOML file",
+                MAX_CATALOGUE_BYTES >> 20
+            )));
+        }
+        let text = match std::str::from_utf8(&bytes) {
+            Ok(text) => text,
+            Err(e) => {
+                let at = e.valid_up_to();
+                let valid = String::from_utf8_lossy(bytes.get(..at).unwrap_or_default());
+                return Err(Error::Catalogue {
+                    origin: format!("{origin}:{}", line_of(&valid, at)),
+                    message: format!(
+                        "{}the file is not UTF-8 text (byte {at}); save it as UTF-8",
+                        entry_label_at(&valid, at)
+                    ),
+                });
+            }
+        };
+        Catalogue::parse(text, &origin)
+    }
+
+    /// A built-in catalogue (by name) or a catalogue file (by path), as [`is_path`] tells.
+    pub fn open(value: &str) -> Result<Catalogue> {
+        if is_path(value) {
+            Catalogue::load(Path::new(value))
+        } else {
+            Catalogue::builtin(value)
+        }
+    }
+
+    /// Parses and checks a catalogue in TOML; `origin` names it in error messages, which
+    /// read `catalogue ORIGIN:LINE: entry N (prvName): what is wrong`.
+    pub fn parse(text: &str, origin: &str) -> Result<Catalogue> {
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        let fail = |offset: usize, index: usize, name: &str, message: String| Error::Catalogue {
+            origin: format!("{origin}:{}", line_of(text, offset)),
+            message: format!("entry {} ({name}): {message}", index + 1),
+        };
+        let file: CatalogueFile = toml::from_str(text).map_err(|e| {
+            let offset = e.span().map_or(0, |s| s.start);
+            let message = e.message().split_whitespace().collect::<Vec<_>>().join(" ");
+            Error::Catalogue {
+                origin: match e.span() {
+                    Some(_) => format!("{origin}:{}", line_of(text, offset)),
+                    None => origin.to_string(),
+                },
+                message: format!("{}{message}", entry_label_at(text, offset)),
+            }
+        })?;
+        let mut seen: HashMap<String, usize> = HashMap::new();
         let mut entries = Vec::with_capacity(file.entry.len());
         for (index, e) in file.entry.into_iter().enumerate() {
-            let at = format!("entry {} ({})", index + 1, e.privilege);
-            if !is_privilege_name(&e.privilege) {
-                return Err(fail(format!(
-                    "{at}: a privilege name is 'prv' followed by letters, digits or '_'"
-                )));
+            let name = e.privilege.get_ref().clone();
+            let at = e.privilege.span().start;
+            if !is_privilege_name(&name) {
+                return Err(fail(
+                    at,
+                    index,
+                    &name,
+                    "a privilege name is 'prv' followed by letters, digits or '_'".to_string(),
+                ));
             }
-            if !seen.insert(e.privilege.to_ascii_lowercase()) {
-                return Err(fail(format!("{at}: the privilege is listed twice")));
+            if let Some(first) = seen.insert(name.to_ascii_lowercase(), index) {
+                return Err(fail(
+                    at,
+                    index,
+                    &name,
+                    format!(
+                        "the privilege is listed twice (first as entry {}); keep one entry",
+                        first + 1
+                    ),
+                ));
             }
-            let allowed: DepthSet = e.allowed.iter().copied().collect();
-            let least = allowed
-                .least()
-                .ok_or_else(|| fail(format!("{at}: 'allowed' lists no depth")))?;
-            let default = e.default.unwrap_or(least);
-            if !allowed.contains(default) {
-                return Err(fail(format!(
-                    "{at}: default depth {default} is not among the allowed depths {allowed}"
-                )));
-            }
-            let privilege_id =
-                match &e.privilege_id {
-                    None => None,
-                    Some(text) => Some(guid::parse(text).ok_or_else(|| {
-                        fail(format!("{at}: privilege_id '{text}' is not a GUID"))
-                    })?),
-                };
+            let allowed: DepthSet = e.allowed.get_ref().iter().copied().collect();
+            let least = allowed.least().ok_or_else(|| {
+                fail(
+                    e.allowed.span().start,
+                    index,
+                    &name,
+                    "'allowed' lists no depth; list at least one of Basic, Local, Deep, Global"
+                        .to_string(),
+                )
+            })?;
+            let default = match &e.default {
+                None => least,
+                Some(d) => {
+                    let depth = *d.get_ref();
+                    if !allowed.contains(depth) {
+                        return Err(fail(
+                            d.span().start,
+                            index,
+                            &name,
+                            format!(
+                                "default depth {depth} is not among the allowed depths {allowed}"
+                            ),
+                        ));
+                    }
+                    depth
+                }
+            };
+            let privilege_id = match &e.privilege_id {
+                None => None,
+                Some(text_id) => Some(guid::parse(text_id.get_ref()).ok_or_else(|| {
+                    fail(
+                        text_id.span().start,
+                        index,
+                        &name,
+                        format!("privilege_id '{}' is not a GUID", text_id.get_ref()),
+                    )
+                })?),
+            };
             entries.push(Entry {
-                privilege: e.privilege,
+                privilege: name,
                 entity: e.entity,
                 entity_display: e.entity_display,
                 tab: e.tab,
@@ -168,6 +310,8 @@ impl Catalogue {
                 default,
                 privilege_id,
                 confirmed: e.confirmed.unwrap_or(true),
+                overrides: e.overrides,
+                catalogues: vec![file.name.clone()],
                 note: e.note,
                 source: e.source,
             });
@@ -177,7 +321,13 @@ impl Catalogue {
             description: file.description,
             source: file.source,
             entries,
+            origin: origin.to_string(),
         })
+    }
+
+    /// Where the catalogue was read from: its built-in name or its file path.
+    pub fn origin(&self) -> &str {
+        &self.origin
     }
 
     /// The entries in the catalogue's own order.
@@ -210,36 +360,229 @@ impl Catalogue {
             .min_by_key(|(distance, _)| *distance)
             .map(|(_, name)| name)
     }
+
+    /// The union of `parts`, in order; see [`union_except`](Catalogue::union_except).
+    pub fn union(parts: Vec<Catalogue>) -> Result<Catalogue> {
+        Catalogue::union_except(parts, &HashSet::new())
+    }
+
+    /// The union of `parts`: every privilege any of them holds, in first-seen order.
+    ///
+    /// Where several hold one privilege, its allowed depths are the intersection of theirs and
+    /// its default the deepest of their defaults (moved to the nearest allowed depth where the
+    /// intersection lacks it). Entries marked `override` replace the depths the others allow
+    /// instead of narrowing them; several overrides of one privilege are intersected. An empty
+    /// intersection is an error naming both catalogues, except for the privileges in
+    /// `replaced` (lower-case names), whose depths the caller replaces afterwards.
+    pub fn union_except(parts: Vec<Catalogue>, replaced: &HashSet<String>) -> Result<Catalogue> {
+        if parts.len() == 1 {
+            if let Some(only) = parts.into_iter().next() {
+                return Ok(only);
+            }
+            return Ok(Catalogue::default_catalogue());
+        }
+        let mut names: Vec<String> = Vec::new();
+        let mut origins: Vec<String> = Vec::new();
+        let mut descriptions: Vec<String> = Vec::new();
+        let mut sources: Vec<String> = Vec::new();
+        let mut merged: Vec<Merge> = Vec::new();
+        let mut index: HashMap<String, usize> = HashMap::new();
+        for part in parts {
+            let label = part.label();
+            if names.contains(&part.name) && origins.contains(&part.origin) {
+                continue; // the same catalogue twice adds nothing
+            }
+            push_distinct(&mut names, &part.name);
+            push_distinct(&mut origins, &part.origin);
+            push_distinct(&mut descriptions, &part.description);
+            push_distinct(&mut sources, &part.source);
+            for entry in part.entries {
+                let key = entry.privilege.to_ascii_lowercase();
+                let lenient = replaced.contains(&key);
+                match index.get(&key).and_then(|i| merged.get_mut(*i)) {
+                    Some(m) => m.add(entry, &label, &part.name)?,
+                    None => {
+                        index.insert(key, merged.len());
+                        merged.push(Merge::new(entry, &label, lenient));
+                    }
+                }
+            }
+        }
+        Ok(Catalogue {
+            name: names.join(" + "),
+            description: descriptions.join("; "),
+            source: sources.join("; "),
+            entries: merged
+                .into_iter()
+                .map(Merge::finish)
+                .collect::<Result<_>>()?,
+            origin: origins.join(" + "),
+        })
+    }
+
+    /// How messages name the catalogue: its name, and its path where it came from a file.
+    fn label(&self) -> String {
+        if self.origin == self.name {
+            self.name.clone()
+        } else {
+            format!("{} ({})", self.name, self.origin)
+        }
+    }
+}
+
+/// One privilege of a union while it is being built.
+struct Merge {
+    entry: Entry,
+    /// Depths allowed by the plain entries, the catalogues that gave them, their deepest default.
+    plain: Option<(DepthSet, Vec<String>)>,
+    /// Depths allowed by the `override` entries, and the catalogues that gave them.
+    over: Option<(DepthSet, Vec<String>)>,
+    sources: Vec<String>,
+    /// Why the plain entries cannot be reconciled; fatal unless an override or `--allow`
+    /// replaces their depths.
+    conflict: Option<String>,
+    /// Whether `--allow` replaces the depths afterwards.
+    lenient: bool,
+}
+
+impl Merge {
+    fn new(entry: Entry, label: &str, lenient: bool) -> Merge {
+        let side = Some((entry.allowed, vec![label.to_string()]));
+        let (plain, over) = if entry.overrides {
+            (None, side)
+        } else {
+            (side, None)
+        };
+        Merge {
+            sources: vec![entry.source.clone()],
+            entry,
+            plain,
+            over,
+            conflict: None,
+            lenient,
+        }
+    }
+
+    fn add(&mut self, other: Entry, label: &str, name: &str) -> Result<()> {
+        let e = &mut self.entry;
+        if let (Some(a), Some(b)) = (e.privilege_id, other.privilege_id) {
+            if a != b {
+                return Err(Error::Conflict(format!(
+                    "catalogues {} and {label} give {} different ids ({} and {}); privilege ids are the same in every organization, so fix the wrong one",
+                    e.catalogues.join(", "),
+                    e.privilege,
+                    guid::braced(a),
+                    guid::braced(b),
+                )));
+            }
+        }
+        let slot = if other.overrides {
+            &mut self.over
+        } else {
+            &mut self.plain
+        };
+        match slot {
+            None => *slot = Some((other.allowed, vec![label.to_string()])),
+            Some((allowed, from)) => {
+                let both = allowed.intersect(other.allowed);
+                if both.is_empty() && self.conflict.is_none() {
+                    let message = format!(
+                        "catalogues {} and {label} disagree on {}: {} allows {allowed}, {label} allows {}, and no depth satisfies both; fix one of them, mark one entry `override = true`, or pass --allow {}=DEPTHS",
+                        from.join(" + "),
+                        e.privilege,
+                        from.join(" + "),
+                        other.allowed,
+                        e.privilege,
+                    );
+                    if other.overrides && !self.lenient {
+                        return Err(Error::Conflict(
+                            message.replace("no depth satisfies both", "both mark it override"),
+                        ));
+                    }
+                    self.conflict = Some(message);
+                }
+                *allowed = both;
+                from.push(label.to_string());
+            }
+        }
+        e.default = e.default.max(other.default);
+        e.entity = e.entity.take().or(other.entity);
+        e.entity_display = e.entity_display.take().or(other.entity_display);
+        e.access_right = e.access_right.take().or(other.access_right);
+        e.privilege_id = e.privilege_id.or(other.privilege_id);
+        e.note = e.note.take().or(other.note);
+        e.confirmed &= other.confirmed;
+        e.overrides |= other.overrides;
+        push_distinct(&mut e.catalogues, name);
+        push_distinct(&mut self.sources, &other.source);
+        Ok(())
+    }
+
+    fn finish(self) -> Result<Entry> {
+        let mut e = self.entry;
+        if let (Some(message), None, false) = (self.conflict, &self.over, self.lenient) {
+            return Err(Error::Conflict(message));
+        }
+        if let Some((allowed, _)) = self.over.or(self.plain) {
+            e.allowed = allowed;
+        }
+        e.default = e.allowed.nearest(e.default).unwrap_or(e.default);
+        e.source = self.sources.join(" | ");
+        Ok(e)
+    }
+}
+
+fn push_distinct(list: &mut Vec<String>, item: &str) {
+    if !list.iter().any(|i| i == item) {
+        list.push(item.to_string());
+    }
 }
 
 /// The catalogue the settings select, with the depth overrides in `allow` applied.
 ///
-/// `selection` empty means the default catalogue; otherwise each entry names a built-in
-/// catalogue. Each `allow` value is `PRIVILEGE=DEPTH[,DEPTH...]` and replaces the depths that
-/// privilege allows (for an environment that refuses, or accepts, other depths); its default
-/// moves to the allowed depth nearest the catalogue's.
+/// `selection` empty means the default catalogue; otherwise each value is a built-in name or
+/// the path of a catalogue file (see [`is_path`]) and the result is their union (see
+/// [`Catalogue::union_except`]). Each `allow` value is `PRIVILEGE=DEPTH[,DEPTH...]` and
+/// replaces the depths that privilege allows (for an environment that refuses, or accepts,
+/// other depths); its default moves to the allowed depth nearest the catalogue's.
 pub fn select(selection: &[Given], allow: &[Given]) -> Result<Catalogue> {
-    let mut catalogue = match selection {
-        [] => Catalogue::default_catalogue(),
-        [one] => Catalogue::builtin(one.value.trim()).map_err(|e| match e {
-            Error::Catalogue { message, .. } => Error::invalid(&one.origin, &one.value, message),
-            other => other,
-        })?,
-        [first, second, ..] => {
-            return Err(Error::invalid(
-                &second.origin,
-                &second.value,
-                format!(
-                    "only one catalogue can be used at a time; '{}' is already selected",
-                    first.value
-                ),
-            ))
-        }
+    let mut catalogue = if selection.is_empty() {
+        Catalogue::default_catalogue()
+    } else {
+        let parts = selection
+            .iter()
+            .map(open_given)
+            .collect::<Result<Vec<_>>>()?;
+        let replaced: HashSet<String> = allow
+            .iter()
+            .filter_map(|g| g.value.split_once('='))
+            .map(|(name, _)| name.trim().to_ascii_lowercase())
+            .collect();
+        Catalogue::union_except(parts, &replaced)?
     };
     for given in allow {
         catalogue.apply_allow(given)?;
     }
     Ok(catalogue)
+}
+
+/// Opens the catalogue one `--catalogue` value names.
+fn open_given(given: &Given) -> Result<Catalogue> {
+    let value = given.value.trim();
+    if is_path(value) {
+        return Catalogue::load(Path::new(value));
+    }
+    Catalogue::builtin(value).map_err(|_| {
+        let known: Vec<&str> = Catalogue::builtin_names().collect();
+        Error::invalid(
+            &given.origin,
+            &given.value,
+            format!(
+                "no such built-in catalogue and no such file; built-ins: {}; write a file path with a '/' or a .toml ending",
+                known.join(", ")
+            ),
+        )
+    })
 }
 
 impl Catalogue {
@@ -283,13 +626,61 @@ impl Catalogue {
     }
 }
 
-/// A TOML error on one line: the parser's message is multi-line with a source excerpt.
-fn one_line(e: &toml::de::Error) -> String {
-    let message = e.message().trim().to_string();
-    match e.span() {
-        Some(span) => format!("at byte {}: {message}", span.start),
-        None => message,
+/// The 1-based line of byte `offset` in `text`.
+fn line_of(text: &str, offset: usize) -> usize {
+    let end = offset.min(text.len());
+    text.as_bytes()
+        .get(..end)
+        .map_or(0, |b| b.iter().filter(|c| **c == b'\n').count())
+        + 1
+}
+
+/// `entry N (prvName): ` for the `[[entry]]` table that holds byte `offset`, or nothing where
+/// the offset lies before the first one. Used for TOML errors, which name no entry themselves.
+fn entry_label_at(text: &str, offset: usize) -> String {
+    let mut count = 0usize;
+    let mut privilege: Option<String> = None;
+    let mut start = 0usize;
+    for line in text.split_inclusive('\n') {
+        if start > offset {
+            break;
+        }
+        let compact: String = line.chars().filter(|c| !c.is_whitespace()).collect();
+        if compact.starts_with("[[entry]]") {
+            count += 1;
+            privilege = None;
+        } else if count > 0 && privilege.is_none() {
+            privilege = privilege_on(line);
+        }
+        start += line.len();
     }
+    // The entry's privilege line may come after the offset: look on to the next table.
+    if count > 0 && privilege.is_none() {
+        for line in text.get(start..).unwrap_or_default().split_inclusive('\n') {
+            if line.trim_start().starts_with('[') {
+                break;
+            }
+            if let Some(p) = privilege_on(line) {
+                privilege = Some(p);
+                break;
+            }
+        }
+    }
+    match (count, privilege) {
+        (0, _) => String::new(),
+        (n, Some(p)) => format!("entry {n} ({p}): "),
+        (n, None) => format!("entry {n}: "),
+    }
+}
+
+/// The quoted value of a `privilege = "..."` line.
+fn privilege_on(line: &str) -> Option<String> {
+    let rest = line.trim_start().strip_prefix("privilege")?;
+    let rest = rest.trim_start().strip_prefix('=')?.trim_start();
+    let quote = rest.chars().next().filter(|c| *c == '"' || *c == '\'')?;
+    let inner = rest.get(1..)?;
+    let end = inner.find(quote)?;
+    inner.get(..end).map(str::to_string)
 }
 
 #[cfg(test)]
@@ -304,6 +695,80 @@ mod tests {
             assert_eq!(Some(e.default), e.allowed.least(), "{}", e.privilege);
             assert!(!e.source.is_empty(), "{}", e.privilege);
         }
+    }
+
+    #[test]
+    fn every_builtin_parses_with_sources_and_least_defaults() {
+        let sizes: Vec<(String, usize)> = Catalogue::builtin_names()
+            .map(|n| {
+                let c = Catalogue::builtin(n).unwrap();
+                assert_eq!(c.name, n);
+                for e in c.entries() {
+                    assert_eq!(Some(e.default), e.allowed.least(), "{n}: {}", e.privilege);
+                    assert!(!e.source.trim().is_empty(), "{n}: {}", e.privilege);
+                    assert_eq!(e.catalogues, vec![n.to_string()]);
+                    assert!(!e.overrides, "{n}: {}", e.privilege);
+                }
+                (n.to_string(), c.entries().len())
+            })
+            .collect();
+        let expected = [
+            ("server-side-sync", 24),
+            ("app-for-outlook", 31),
+            ("app-for-outlook-views", 4),
+        ];
+        let expected: Vec<(String, usize)> =
+            expected.iter().map(|(n, k)| (n.to_string(), *k)).collect();
+        assert_eq!(sizes, expected);
+    }
+
+    #[test]
+    fn builtins_agree_on_every_privilege_they_share() {
+        let all: Vec<Catalogue> = Catalogue::builtin_names()
+            .map(|n| Catalogue::builtin(n).unwrap())
+            .collect();
+        let mut shared = 0;
+        for (i, a) in all.iter().enumerate() {
+            for b in all.iter().skip(i + 1) {
+                for ea in a.entries() {
+                    let Some(eb) = b.get(&ea.privilege) else {
+                        continue;
+                    };
+                    shared += 1;
+                    let what = format!("{} in {} and {}", ea.privilege, a.name, b.name);
+                    assert_eq!(ea.privilege, eb.privilege, "{what}: spelling");
+                    assert_eq!(ea.allowed, eb.allowed, "{what}: allowed");
+                    assert_eq!(ea.default, eb.default, "{what}: default");
+                    assert_eq!(ea.privilege_id, eb.privilege_id, "{what}: id");
+                    assert_eq!(ea.confirmed, eb.confirmed, "{what}: confirmed");
+                    assert_eq!(ea.entity, eb.entity, "{what}: entity");
+                    assert_eq!(ea.access_right, eb.access_right, "{what}: access right");
+                }
+            }
+        }
+        // 16 of server-side-sync's privileges are in the App for Outlook table, and two
+        // (prvReadIncident, prvReadConnection) in its view list.
+        assert_eq!(shared, 18);
+        // The union of all three therefore holds 24 + 31 + 4 - 18 privileges.
+        assert_eq!(Catalogue::union(all).unwrap().entries().len(), 41);
+    }
+
+    #[test]
+    fn app_for_outlook_encodes_its_depth_traps() {
+        let c = Catalogue::builtin("app-for-outlook").unwrap();
+        let allowed = |p: &str| c.get(p).unwrap().allowed.to_string();
+        assert_eq!(allowed("prvReadRole"), "Local/Deep/Global");
+        assert_eq!(allowed("prvReadUser"), "Local/Deep/Global");
+        assert_eq!(c.get("prvReadUser").unwrap().default, Depth::Local);
+        assert_eq!(allowed("prvReadUserApplicationMetadata"), "Basic");
+        assert_eq!(allowed("prvReadSystemForm"), "Global");
+        assert_eq!(allowed("prvUseOfficeApps"), "Global");
+        assert!(!c.get("prvSearchAvailability").unwrap().confirmed);
+        let v = Catalogue::builtin("app-for-outlook-views").unwrap();
+        assert_eq!(
+            v.get("prvReadCompetitor").unwrap().allowed.to_string(),
+            "Global"
+        );
     }
 
     #[test]
@@ -346,6 +811,17 @@ mod tests {
     }
 
     #[test]
+    fn paths_and_names_are_told_apart() {
+        assert!(!is_path("server-side-sync"));
+        assert!(!is_path("app-for-outlook"));
+        assert!(is_path("./server-side-sync"));
+        assert!(is_path("mine.toml"));
+        assert!(is_path("MINE.TOML"));
+        assert!(is_path("dir/mine"));
+        assert!(!is_path("no-such-catalogue-or-file"));
+    }
+
+    #[test]
     fn allow_overrides_replace_allowed_depths() {
         let over = |v: &str| select(&[], &[Given::flag("--allow", v)]);
         let c = over("prvReadContact=Local,Global").unwrap();
@@ -362,8 +838,131 @@ mod tests {
         }
     }
 
+    /// A catalogue of one-line entries `privilege allowed... [default=D] [override]`.
+    fn small(name: &str, lines: &[&str]) -> Catalogue {
+        let mut text =
+            format!("name = \"{name}\"\ndescription = \"d {name}\"\nsource = \"s {name}\"\n");
+        for line in lines {
+            let mut words = line.split_whitespace();
+            let privilege = words.next().unwrap();
+            let mut allowed = Vec::new();
+            let mut extra = String::new();
+            for w in words {
+                if let Some(d) = w.strip_prefix("default=") {
+                    extra.push_str(&format!("default = \"{d}\"\n"));
+                } else if w == "override" {
+                    extra.push_str("override = true\n");
+                } else {
+                    allowed.push(format!("\"{w}\""));
+                }
+            }
+            text.push_str(&format!(
+                "[[entry]]\nprivilege = \"{privilege}\"\ntab = \"t\"\nallowed = [{}]\n{extra}source = \"{name} says\"\n",
+                allowed.join(", ")
+            ));
+        }
+        Catalogue::parse(&text, name).unwrap()
+    }
+
     #[test]
-    fn a_broken_catalogue_is_an_error_naming_the_entry() {
+    fn a_union_intersects_depths_and_keeps_the_deeper_default() {
+        let a = small(
+            "a",
+            &["prvX Basic Local Deep default=Basic", "prvOnlyA Global"],
+        );
+        let b = small(
+            "b",
+            &["prvX Local Deep Global default=Deep", "prvOnlyB Basic"],
+        );
+        let u = Catalogue::union(vec![a, b]).unwrap();
+        assert_eq!(u.name, "a + b");
+        let names: Vec<&str> = u.entries().iter().map(|e| e.privilege.as_str()).collect();
+        assert_eq!(names, ["prvX", "prvOnlyA", "prvOnlyB"]);
+        let x = u.get("prvX").unwrap();
+        assert_eq!(x.allowed.to_string(), "Local/Deep");
+        assert_eq!(x.default, Depth::Deep);
+        assert_eq!(x.catalogues, ["a", "b"]);
+        assert_eq!(x.source, "a says | b says");
+        assert_eq!(u.get("prvOnlyB").unwrap().catalogues, ["b"]);
+    }
+
+    #[test]
+    fn a_deeper_default_outside_the_intersection_moves_to_the_nearest() {
+        let a = small("a", &["prvX Basic Local Deep Global default=Global"]);
+        let b = small("b", &["prvX Basic Local"]);
+        let u = Catalogue::union(vec![a, b]).unwrap();
+        assert_eq!(u.get("prvX").unwrap().default, Depth::Local);
+    }
+
+    #[test]
+    fn an_empty_intersection_names_both_catalogues() {
+        let a = small("a", &["prvX Basic"]);
+        let b = small("b", &["prvX Global"]);
+        let err = Catalogue::union(vec![a.clone(), b.clone()])
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("catalogues a and b disagree on prvX"), "{err}");
+        assert!(err.contains("a allows Basic, b allows Global"), "{err}");
+        assert!(!err.contains('\n'), "{err}");
+        // --allow on the privilege resolves it.
+        let replaced = HashSet::from(["prvx".to_string()]);
+        assert!(Catalogue::union_except(vec![a, b], &replaced).is_ok());
+    }
+
+    #[test]
+    fn an_override_entry_replaces_instead_of_intersecting() {
+        let base = small("base", &["prvX Basic Local Deep Global", "prvY Basic"]);
+        let narrow = small("env", &["prvX Local Global override"]);
+        let u = Catalogue::union(vec![base.clone(), narrow.clone()]).unwrap();
+        let x = u.get("prvX").unwrap();
+        assert_eq!(x.allowed.to_string(), "Local/Global");
+        assert_eq!(x.default, Depth::Local);
+        assert!(x.overrides);
+        // Order does not matter, and an override widens too.
+        let widen = small("env", &["prvY Basic Global override"]);
+        let u = Catalogue::union(vec![widen, base.clone()]).unwrap();
+        assert_eq!(u.get("prvY").unwrap().allowed.to_string(), "Basic/Global");
+        // An override settles a conflict between plain entries.
+        let other = small("other", &["prvY Global"]);
+        let fix = small("fix", &["prvY Global override"]);
+        assert!(Catalogue::union(vec![base.clone(), other.clone()]).is_err());
+        let u = Catalogue::union(vec![base.clone(), other, fix]).unwrap();
+        assert_eq!(u.get("prvY").unwrap().allowed.to_string(), "Global");
+        // Two overrides that share no depth are an error.
+        let o1 = small("o1", &["prvX Basic override"]);
+        let o2 = small("o2", &["prvX Global override"]);
+        let err = Catalogue::union(vec![base, o1, o2])
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("both mark it override"), "{err}");
+    }
+
+    #[test]
+    fn differing_privilege_ids_are_a_conflict() {
+        let a = "name = \"a\"\ndescription = \"d\"\nsource = \"s\"\n[[entry]]\nprivilege = \"prvX\"\ntab = \"t\"\nallowed = [\"Basic\"]\nprivilege_id = \"00000000-0000-0000-0000-000000000001\"\nsource = \"s\"\n";
+        let b = a.replace("\"a\"", "\"b\"").replace("0001\"", "0002\"");
+        let err = Catalogue::union(vec![
+            Catalogue::parse(a, "a").unwrap(),
+            Catalogue::parse(&b, "b").unwrap(),
+        ])
+        .unwrap_err()
+        .to_string();
+        assert!(err.contains("different ids"), "{err}");
+    }
+
+    #[test]
+    fn the_same_catalogue_twice_is_itself() {
+        let sel = [
+            Given::flag("--catalogue", "server-side-sync"),
+            Given::flag("--catalogue", "server-side-sync"),
+        ];
+        let c = select(&sel, &[]).unwrap();
+        assert_eq!(c.name, "server-side-sync");
+        assert_eq!(c.entries(), Catalogue::default_catalogue().entries());
+    }
+
+    #[test]
+    fn a_broken_catalogue_is_an_error_naming_the_entry_and_line() {
         let text = r#"
 name = "x"
 description = "d"
@@ -376,10 +975,21 @@ default = "Basic"
 source = "s"
 "#;
         let err = Catalogue::parse(text, "my.toml").unwrap_err().to_string();
+        assert_eq!(
+            err,
+            "catalogue my.toml:9: entry 1 (prvA): default depth Basic is not among the allowed depths Global"
+        );
+    }
+
+    #[test]
+    fn toml_errors_name_the_entry_found_by_position() {
+        let text = "name = \"x\"\ndescription = \"d\"\nsource = \"s\"\n[[entry]]\nprivilege = \"prvA\"\ntab = \"t\"\nallowed = [\"Global\"]\nsource = \"s\"\n\n[[ entry ]]\ncolour = \"red\"\nprivilege = 'prvB'\n";
+        let err = Catalogue::parse(text, "f.toml").unwrap_err().to_string();
         assert!(
-            err.contains("my.toml") && err.contains("entry 1 (prvA)"),
+            err.starts_with("catalogue f.toml:11: entry 2 (prvB): unknown field `colour`"),
             "{err}"
         );
-        assert!(err.contains("not among the allowed"), "{err}");
+        assert_eq!(entry_label_at(text, 0), "");
+        assert_eq!(line_of(text, usize::MAX), text.lines().count() + 1);
     }
 }

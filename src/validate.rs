@@ -196,6 +196,8 @@ pub fn validate(reader: &mut PackageReader, catalogues: &[Catalogue]) -> Result<
         let result = read::read_roles(reader.open_entry(file)?, |role| {
             records.push(check_role(&mut c, file, role))
         });
+        // Which roles exist is only known when the whole file could be read.
+        let complete = result.is_ok();
         match result {
             Err(p) => c.xml(reader, file, p)?,
             Ok(read::RolesFile::RoleFile) => c.add(
@@ -232,7 +234,7 @@ pub fn validate(reader: &mut PackageReader, catalogues: &[Catalogue]) -> Result<
             }
             roles.push(summary);
         }
-        if let Some(declared) = &declared {
+        if let (Some(declared), true) = (&declared, complete) {
             for (id, offset) in declared {
                 if !seen.contains_key(id) {
                     c.add(

@@ -10,6 +10,30 @@ use crate::error::{Error, Result};
 /// The UTF-8 byte order mark.
 pub const BOM: &[u8] = b"\xEF\xBB\xBF";
 
+/// Escapes text for XML content and double-quoted attributes as .NET's XmlWriter does in
+/// native exports: `&amp;`, `&lt;`, `&gt;`, `&quot;`; `'` stays as it is.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct XmlEscaper;
+
+impl askama::filters::Escaper for XmlEscaper {
+    fn write_escaped_str<W: std::fmt::Write>(&self, mut dest: W, string: &str) -> std::fmt::Result {
+        let mut last = 0;
+        for (i, c) in string.char_indices() {
+            let escaped = match c {
+                '&' => "&amp;",
+                '<' => "&lt;",
+                '>' => "&gt;",
+                '"' => "&quot;",
+                _ => continue,
+            };
+            dest.write_str(&string[last..i])?;
+            dest.write_str(escaped)?;
+            last = i + 1;
+        }
+        dest.write_str(&string[last..])
+    }
+}
+
 /// Turns a rendered template into the part's bytes: BOM, CRLF, no trailing newline.
 pub fn finish(rendered: askama::Result<String>) -> Result<Vec<u8>> {
     let text = rendered.map_err(|e| Error::Internal(format!("template failed: {e}")))?;
@@ -39,6 +63,14 @@ pub fn normalise(bytes: &[u8]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn escaper_writes_entities_native_exports_use() {
+        use askama::filters::Escaper;
+        let mut out = String::new();
+        XmlEscaper.write_escaped_str(&mut out, "a<&\"'>é").unwrap();
+        assert_eq!(out, "a&lt;&amp;&quot;'&gt;é");
+    }
 
     #[test]
     fn finish_writes_bom_and_crlf_without_trailing_newline() {

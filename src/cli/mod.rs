@@ -11,12 +11,14 @@ use crate::error::{Error, Result};
 use crate::options::{Given, RoleOptions, SolutionOptions};
 use crate::role::Note;
 
+mod catalogue;
 mod completions;
 mod generate;
 mod init;
 mod report;
 mod validate;
 
+pub use catalogue::CatalogueArgs;
 pub use completions::{CompletionsArgs, Shell};
 pub use generate::GenerateArgs;
 pub use init::InitArgs;
@@ -56,13 +58,16 @@ pub enum Command {
     Completions(CompletionsArgs),
     /// Print the man page (roff).
     Man,
+    /// List the built-in catalogues of privileges, or show what one (or a union) holds.
+    Catalogue(CatalogueArgs),
 }
 
 /// Settings that decide the role; shared by every command that needs the desired role.
 #[derive(Debug, Clone, Default, Args)]
 pub struct RoleArgs {
-    /// Catalogue of privileges the role is built from [default: server-side-sync]
-    #[arg(long, value_name = "NAME")]
+    /// Catalogue of privileges the role is built from: a built-in name or a TOML file;
+    /// repeat it for the union of several [default: server-side-sync]
+    #[arg(long, value_name = "NAME|PATH")]
     pub catalogue: Vec<String>,
     /// Replace the depths a catalogue privilege allows, for an environment whose rules differ,
     /// e.g. prvReadContact=Local,Global (repeatable)
@@ -172,6 +177,7 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         Command::Init(args) => init::run(&args),
         Command::Completions(args) => completions::run(&args),
         Command::Man => completions::run_man(),
+        Command::Catalogue(args) => catalogue::run(&args),
     }
 }
 

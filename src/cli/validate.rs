@@ -54,7 +54,10 @@ pub fn run(args: &ValidateArgs) -> Result<Outcome> {
             let roles: Vec<String> = r
                 .roles
                 .iter()
-                .map(|role| format!("'{}' ({} privileges)", role.name, role.privileges))
+                .map(|role| {
+                    let s = if role.privileges == 1 { "" } else { "s" };
+                    format!("'{}' ({} privilege{s})", role.name, role.privileges)
+                })
                 .collect();
             let held = match roles.len() {
                 0 => "no role".to_string(),

@@ -27,7 +27,10 @@ pub fn reference_dir(test: &str) -> Option<PathBuf> {
     }
     skip_or_fail(
         test,
-        &format!("reference material not found at {}", dir.display()),
+        &format!(
+            "reference material not found at {} (set DVROLE_REFERENCE_DIR)",
+            dir.display()
+        ),
     );
     None
 }
@@ -37,7 +40,7 @@ pub fn skip_or_fail(test: &str, reason: &str) {
     if std::env::var_os("CI").is_some() {
         panic!("{test}: {reason}, and CI is set, so this is a failure, not a skip");
     }
-    eprintln!("SKIPPED {test}: {reason} (set DVROLE_REFERENCE_DIR, or CI to make this fatal)");
+    eprintln!("SKIPPED {test}: {reason}; under CI this fails");
 }
 
 /// Reads every entry of a zip into (name, bytes) pairs, in archive order.
@@ -49,7 +52,11 @@ pub fn unzip(bytes: &[u8]) -> Vec<(String, Vec<u8>)> {
             let mut entry = archive.by_index(i).expect("an entry");
             let mut data = Vec::new();
             entry.read_to_end(&mut data).expect("entry bytes");
-            (entry.name().expect("an entry name").into_owned(), data)
+            let name = entry
+                .name()
+                .map(|n| n.into_owned())
+                .expect("a UTF-8 entry name");
+            (name, data)
         })
         .collect()
 }

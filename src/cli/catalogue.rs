@@ -1,0 +1,227 @@
+//! `dvrole catalogue list` and `dvrole catalogue show`: what the catalogues hold.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use clap::{Args, Subcommand, ValueEnum};
+use serde_json::json;
+
+use super::Outcome;
+use crate::catalogue::{self, Catalogue, Entry, DEFAULT_CATALOGUE};
+use crate::error::{Error, Result};
+use crate::options::Given;
+use crate::package;
+
+/// Arguments of `dvrole catalogue`.
+#[derive(Debug, Clone, Args)]
+pub struct CatalogueArgs {
+    /// What to do with catalogues.
+    #[command(subcommand)]
+    pub command: CatalogueCommand,
+}
+
+/// The `dvrole catalogue` subcommands.
+#[derive(Debug, Clone, Subcommand)]
+pub enum CatalogueCommand {
+    /// List the built-in catalogues.
+    List(ListArgs),
+    /// Print the privileges of a catalogue, or of the union of several, with their depths.
+    Show(ShowArgs),
+}
+
+/// Arguments of `dvrole catalogue list`.
+#[derive(Debug, Clone, Args)]
+pub struct ListArgs {
+    /// Print the list as JSON on stdout
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Arguments of `dvrole catalogue show`.
+#[derive(Debug, Clone, Args)]
+pub struct ShowArgs {
+    /// Built-in catalogue names or paths of catalogue files; several show their union
+    #[arg(value_name = "NAME|PATH", required = true)]
+    pub catalogues: Vec<String>,
+    /// Replace the depths a privilege allows, as generate does, e.g. prvReadContact=Local,Global
+    /// (repeatable)
+    #[arg(long, value_name = "PRIVILEGE=DEPTHS")]
+    pub allow: Vec<String>,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = Format::Md)]
+    pub format: Format,
+    /// Write to this file instead of stdout
+    #[arg(short, long, value_name = "PATH")]
+    pub output: Option<PathBuf>,
+}
+
+/// How `catalogue show` writes a catalogue.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// A Markdown table.
+    Md,
+    /// Comma-separated values with a header row (RFC 4180 quoting).
+    Csv,
+    /// JSON: the catalogue with its entries.
+    Json,
+}
+
+/// Runs `dvrole catalogue`.
+pub fn run(args: &CatalogueArgs) -> Result<Outcome> {
+    match &args.command {
+        CatalogueCommand::List(list) => run_list(list),
+        CatalogueCommand::Show(show) => run_show(show),
+    }
+}
+
+fn run_list(args: &ListArgs) -> Result<Outcome> {
+    let catalogues: Vec<Catalogue> = Catalogue::builtin_names()
+        .map(Catalogue::builtin)
+        .collect::<Result<_>>()?;
+    let mut out = std::io::stdout().lock();
+    if args.json {
+        let list: Vec<_> = catalogues
+            .iter()
+            .map(|c| {
+                json!({
+                    "name": c.name,
+                    "default": c.name == DEFAULT_CATALOGUE,
+                    "privileges": c.entries().len(),
+                    "description": c.description,
+                    "source": c.source,
+                })
+            })
+            .collect();
+        let _ = writeln!(out, "{:#}", json!({ "catalogues": list }));
+    } else {
+        let width = catalogues.iter().map(|c| c.name.len()).max().unwrap_or(0);
+        for c in &catalogues {
+            let mark = if c.name == DEFAULT_CATALOGUE {
+                " (default)"
+            } else {
+                ""
+            };
+            let _ = writeln!(
+                out,
+                "{:width$}  {:>3} privileges  {}{mark}",
+                c.name,
+                c.entries().len(),
+                c.description
+            );
+        }
+    }
+    Ok(Outcome::Clean)
+}
+
+fn run_show(args: &ShowArgs) -> Result<Outcome> {
+    let selection: Vec<Given> = args
+        .catalogues
+        .iter()
+        .map(|v| Given::flag("catalogue", v))
+        .collect();
+    let allow: Vec<Given> = args
+        .allow
+        .iter()
+        .map(|v| Given::flag("--allow", v))
+        .collect();
+    let catalogue = catalogue::select(&selection, &allow)?;
+    let text = match args.format {
+        Format::Md => markdown(&catalogue),
+        Format::Csv => csv(&catalogue),
+        Format::Json => {
+            let mut s = serde_json::to_string_pretty(&catalogue)
+                .map_err(|e| Error::Internal(format!("cannot write the catalogue as JSON: {e}")))?;
+            s.push('\n');
+            s
+        }
+    };
+    match &args.output {
+        Some(path) => package::write_atomic(path, text.as_bytes())?,
+        None => {
+            let _ = std::io::stdout().lock().write_all(text.as_bytes());
+        }
+    }
+    Ok(Outcome::Clean)
+}
+
+/// The columns of the Markdown and CSV forms, in order.
+const COLUMNS: [&str; 13] = [
+    "privilege",
+    "entity",
+    "entity_display",
+    "tab",
+    "access_right",
+    "allowed",
+    "default",
+    "privilege_id",
+    "confirmed",
+    "override",
+    "catalogues",
+    "note",
+    "source",
+];
+
+/// One entry's cells, in [`COLUMNS`] order.
+fn cells(e: &Entry) -> [String; 13] {
+    let text = |v: &Option<String>| v.clone().unwrap_or_default();
+    [
+        e.privilege.clone(),
+        text(&e.entity),
+        text(&e.entity_display),
+        e.tab.clone(),
+        text(&e.access_right),
+        e.allowed.to_string(),
+        e.default.to_string(),
+        e.privilege_id
+            .map(|id| id.hyphenated().to_string())
+            .unwrap_or_default(),
+        e.confirmed.to_string(),
+        e.overrides.to_string(),
+        e.catalogues.join(" + "),
+        text(&e.note),
+        e.source.clone(),
+    ]
+}
+
+/// The catalogue as a Markdown document: a heading, its description and source, a table.
+pub fn markdown(c: &Catalogue) -> String {
+    let cell = |s: &str| {
+        s.split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .replace('\\', "\\\\")
+            .replace('|', "\\|")
+    };
+    let mut s = format!(
+        "# {}\n\n{}\n\nSource: {}\n\n{} privileges.\n\n",
+        cell(&c.name),
+        cell(&c.description),
+        cell(&c.source),
+        c.entries().len()
+    );
+    s.push_str(&format!("| {} |\n", COLUMNS.join(" | ")));
+    s.push_str(&format!("|{}\n", "---|".repeat(COLUMNS.len())));
+    for e in c.entries() {
+        let row: Vec<String> = cells(e).iter().map(|v| cell(v)).collect();
+        s.push_str(&format!("| {} |\n", row.join(" | ")));
+    }
+    s
+}
+
+/// The catalogue as CSV: a header row, then one row per entry; CRLF line ends (RFC 4180).
+pub fn csv(c: &Catalogue) -> String {
+    let field = |s: &str| {
+        if s.contains([',', '"', '\n', '\r']) {
+            format!("\"{}\"", s.replace('"', "\"\""))
+        } else {
+            s.to_string()
+        }
+    };
+    let mut s = format!("{}\r\n", COLUMNS.join(","));
+    for e in c.entries() {
+        let row: Vec<String> = cells(e).iter().map(|v| field(v)).collect();
+        s.push_str(&row.join(","));
+        s.push_str("\r\n");
+    }
+    s
+}
