@@ -74,7 +74,7 @@ pub const KEYS: &[Key] = &[
         flag: "--catalogue",
         kind: KeyKind::List,
         default: Some("[\"server-side-sync\"]"),
-        help: "catalogue of privileges the role is built from (one name)",
+        help: "catalogues the role is built from: built-in names or .toml paths (relative to this file); several make their union",
     },
     Key {
         name: "solution.name",
@@ -649,8 +649,28 @@ pub fn read_file(source: &ConfigSource) -> Result<Option<(String, Layer)>> {
         },
         _ => Error::io(path, e),
     })?;
-    let layer = Layer::from_toml(&label, &bytes)?;
+    let mut layer = Layer::from_toml(&label, &bytes)?;
+    rebase_catalogue_paths(&mut layer, path.parent());
     Ok(Some((label, layer)))
+}
+
+/// Makes relative catalogue paths in a config file relative to the file's folder, so a
+/// config works from any working folder. A value holding `/` or `\`, or ending in `.toml`,
+/// is a path; built-in names are left alone.
+fn rebase_catalogue_paths(layer: &mut Layer, dir: Option<&Path>) {
+    let Some(dir) = dir.filter(|d| !d.as_os_str().is_empty()) else {
+        return;
+    };
+    let Some(Value::List(items)) = layer.values.get_mut("catalogue") else {
+        return;
+    };
+    for given in items {
+        let v = given.value.trim();
+        let is_path = v.contains('/') || v.contains('\\') || v.ends_with(".toml");
+        if is_path && Path::new(v).is_relative() {
+            given.value = dir.join(v).display().to_string();
+        }
+    }
 }
 
 /// The settings resolved from every layer, ready to build from.

@@ -399,3 +399,43 @@ fn init_writes_a_starter_that_builds_the_defaults() {
         fs::read(d.join("without.zip")).unwrap()
     );
 }
+
+#[test]
+fn catalogue_paths_in_a_config_are_relative_to_the_config() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    fs::create_dir(d.join("conf")).unwrap();
+    fs::write(
+        d.join("conf/extra.toml"),
+        r#"name = "extra"
+description = "One more privilege"
+source = "test"
+
+[[entry]]
+privilege = "prvReadAccount"
+entity = "account"
+tab = "Core Records"
+allowed = ["Basic", "Local", "Deep", "Global"]
+default = "Local"
+source = "test"
+"#,
+    )
+    .unwrap();
+    fs::write(
+        d.join("conf/dvrole.toml"),
+        "catalogue = [\"server-side-sync\", \"./extra.toml\"]\n",
+    )
+    .unwrap();
+    let out = cmd(d)
+        .args(["report", "--format", "csv", "--config", "conf/dvrole.toml"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let text = String::from_utf8(out).unwrap();
+    assert!(
+        text.contains("\r\nprvReadAccount,account,Core Records,Local,"),
+        "{text}"
+    );
+}
