@@ -141,7 +141,7 @@ pub struct SolutionArgs {
     /// Option value prefix, 10000 to 99999 [default: 27182]
     #[arg(long, value_name = "NUMBER")]
     pub option_value_prefix: Option<String>,
-    /// Mark the solution managed (<Managed>1</Managed>, file name ends in _managed)
+    /// Short for --package-type managed (<Managed>1</Managed>, file name ends in _managed)
     #[arg(long)]
     pub managed: bool,
     /// Language code (LCID) of names and descriptions [default: 1033]
