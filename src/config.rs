@@ -713,11 +713,41 @@ fn normalise_package_type(layer: &Layer) -> Result<Layer> {
     Ok(layer)
 }
 
+/// The keys that each say what becomes of a privilege.
+const PRIVILEGE_KEYS: [&str; 3] = ["role.depth", "role.add", "role.exclude"];
+
+/// The lowercase privileges a layer names under [`PRIVILEGE_KEYS`].
+fn privileges_named(layer: &Layer) -> std::collections::BTreeSet<String> {
+    let mut named = std::collections::BTreeSet::new();
+    for key in PRIVILEGE_KEYS {
+        match layer.values.get(key) {
+            Some(Value::Table(t)) => named.extend(t.keys().cloned()),
+            Some(Value::List(l)) => named.extend(l.iter().map(|g| privilege_key(&g.value))),
+            _ => {}
+        }
+    }
+    named
+}
+
 /// Resolves the layers, given lowest first (file, environment, flags), per key.
 pub fn resolve(layers: &[Layer]) -> Result<Resolved> {
     let mut values: BTreeMap<&'static str, Value> = BTreeMap::new();
     for layer in layers {
         let layer = normalise_package_type(layer)?;
+        // The highest layer that names a privilege in depth, add or exclude decides what
+        // becomes of it: drop what lower layers said of it under any of those keys.
+        let named = privileges_named(&layer);
+        if !named.is_empty() {
+            for key in PRIVILEGE_KEYS {
+                match values.get_mut(key) {
+                    Some(Value::Table(lower)) => lower.retain(|p, _| !named.contains(p)),
+                    Some(Value::List(lower)) => {
+                        lower.retain(|g| !named.contains(&privilege_key(&g.value)))
+                    }
+                    _ => {}
+                }
+            }
+        }
         for (name, value) in layer.values {
             match (values.get_mut(name), value) {
                 (Some(Value::Table(lower)), Value::Table(higher)) => {
@@ -1035,6 +1065,27 @@ mod tests {
                 ),
             ]
         );
+    }
+
+    #[test]
+    fn a_higher_layer_decides_a_privilege_it_names() {
+        let file = Layer::from_toml(
+            "dvrole.toml",
+            b"[role]\nexclude = [\"prvReadContact\", \"prvReadIncident\"]\n[role.depth]\nprvReadQueue = \"Global\"\n",
+        )
+        .unwrap();
+        let flags = env(&[
+            ("DVROLE_ROLE_DEPTH", "prvReadContact=Local"),
+            ("DVROLE_ROLE_EXCLUDE", ""),
+        ])
+        .unwrap();
+        let mut more = env(&[("DVROLE_ROLE_EXCLUDE", "prvReadQueue")]).unwrap();
+        more.values.extend(flags.values);
+        let resolved = resolve(&[file, more]).unwrap();
+        let role = &resolved.options.role;
+        let values = |v: &[Given]| v.iter().map(|g| g.value.clone()).collect::<Vec<_>>();
+        assert_eq!(values(&role.depth), ["prvReadContact=Local"]);
+        assert_eq!(values(&role.exclude), ["prvReadQueue"]);
     }
 
     #[test]

@@ -439,3 +439,39 @@ source = "test"
         "{text}"
     );
 }
+
+#[test]
+fn a_flag_wins_over_a_config_that_excludes_the_same_privilege() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(
+        dir.path().join("dvrole.toml"),
+        "[role]\nexclude = [\"prvReadContact\"]\n[role.depth]\nprvReadQueue = \"Global\"\n",
+    )
+    .unwrap();
+    cmd(dir.path())
+        .args([
+            "generate",
+            "--depth",
+            "prvReadContact=Local",
+            "--exclude",
+            "prvReadQueue",
+            "-o",
+            "r.zip",
+        ])
+        .assert()
+        .success();
+    let zip = fs::read(dir.path().join("r.zip")).unwrap();
+    let (_, xml) = common::unzip(&zip)
+        .into_iter()
+        .find(|(n, _)| n == "customizations.xml")
+        .unwrap();
+    let xml = String::from_utf8(xml).unwrap();
+    assert!(
+        xml.contains("name=\"prvReadContact\" level=\"Local\""),
+        "the flag's depth wins"
+    );
+    assert!(
+        !xml.contains("prvReadQueue"),
+        "the flag's exclude wins over the config's depth"
+    );
+}
