@@ -633,7 +633,7 @@ pub fn read_file(source: &ConfigSource) -> Result<Option<(String, Layer)>> {
         ConfigSource::None => return Ok(None),
         ConfigSource::Discover => {
             let p = Path::new(DEFAULT_CONFIG_FILE);
-            if !p.is_file() {
+            if !p.exists() {
                 return Ok(None);
             }
             p
@@ -641,6 +641,22 @@ pub fn read_file(source: &ConfigSource) -> Result<Option<(String, Layer)>> {
         ConfigSource::Path(p) => p,
     };
     let label = path.display().to_string();
+    if path.is_dir() {
+        return Err(Error::Config {
+            origin: label,
+            message: "is a folder, not a config file; remove it or name a file with --config"
+                .into(),
+        });
+    }
+    // Read no more than a config file can sensibly be, whatever the path names.
+    const MAX_CONFIG_BYTES: u64 = 1 << 20;
+    let too_big = std::fs::metadata(path).is_ok_and(|m| m.len() > MAX_CONFIG_BYTES);
+    if too_big {
+        return Err(Error::Config {
+            origin: label,
+            message: "is larger than 1 MiB; a dvrole config is a short TOML file".into(),
+        });
+    }
     let bytes = std::fs::read(path).map_err(|e| match e.kind() {
         std::io::ErrorKind::NotFound => Error::Config {
             origin: label.clone(),

@@ -5,7 +5,7 @@
 //! permissions, and nothing taken from the clock or the machine.
 
 use std::fs;
-use std::io::{Cursor, Write};
+use std::io::{self, Cursor, Write};
 use std::path::{Path, PathBuf};
 
 use zip::write::SimpleFileOptions;
@@ -75,12 +75,14 @@ fn check_target(path: &Path) -> Result<PathBuf> {
         _ => PathBuf::from("."),
     };
     if !dir.is_dir() {
+        let what = if dir.exists() {
+            "is a file, not a folder"
+        } else {
+            "does not exist; create it first"
+        };
         return Err(Error::Unreadable {
             input: path.display().to_string(),
-            message: format!(
-                "the folder {} does not exist; create it first",
-                dir.display()
-            ),
+            message: format!("{} {what}", dir.display()),
         });
     }
     Ok(dir)
@@ -126,7 +128,15 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
         use std::os::unix::fs::PermissionsExt;
         builder.permissions(fs::Permissions::from_mode(0o666));
     }
-    let mut temp = builder.tempfile_in(&dir).map_err(|e| Error::io(&dir, e))?;
+    let mut temp = builder.tempfile_in(&dir).map_err(|e| Error::Unreadable {
+        input: path.display().to_string(),
+        // tempfile's own message names its random file; the kind is what matters here.
+        message: format!(
+            "cannot create a file in {} ({}); check the folder is writable",
+            dir.display(),
+            io::Error::from(e.kind())
+        ),
+    })?;
     temp.write_all(bytes).map_err(|e| Error::io(path, e))?;
     temp.as_file().sync_all().map_err(|e| Error::io(path, e))?;
     temp.persist(path).map_err(|e| Error::io(path, e.error))?;

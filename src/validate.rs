@@ -210,11 +210,14 @@ pub fn validate(reader: &mut PackageReader, catalogues: &[Catalogue]) -> Result<
         let mut seen: HashMap<Uuid, String> = HashMap::new();
         for (summary, id, offset) in records {
             if let Some(id) = id {
-                if let Some(other) = seen.insert(id, summary.name.clone()) {
+                if let Some(other) = seen.insert(id, short(&summary.name)) {
                     c.add(
                         file,
                         Some(offset),
-                        format!("role '{}' has the same id as role '{other}'", summary.name),
+                        format!(
+                            "role '{}' has the same id as role '{other}'",
+                            short(&summary.name)
+                        ),
                     );
                 }
                 if let Some(declared) = &declared {
@@ -224,7 +227,7 @@ pub fn validate(reader: &mut PackageReader, catalogues: &[Catalogue]) -> Result<
                             Some(offset),
                             format!(
                                 "role '{}' ({}) is not declared in solution.xml as <RootComponent type=\"20\" id=\"{}\" />; the import would fail",
-                                summary.name,
+                                short(&summary.name),
                                 summary.id,
                                 guid::braced(id)
                             ),
@@ -266,8 +269,19 @@ fn check_role(
     let label = if name.is_empty() {
         "(unnamed)".to_string()
     } else {
-        name.clone()
+        short(&name)
     };
+    let length = name.chars().count();
+    if length > crate::role::MAX_ROLE_NAME {
+        c.add(
+            file,
+            Some(role.offset),
+            format!(
+                "role '{label}' has a {length}-character name; Dataverse allows at most {}",
+                crate::role::MAX_ROLE_NAME
+            ),
+        );
+    }
     if name.trim().is_empty() {
         c.add(file, Some(role.offset), "a <Role> has no name attribute");
     }
@@ -322,6 +336,15 @@ fn check_role(
         privileges: role.privileges.len(),
     };
     (summary, id, role.offset)
+}
+
+/// A name cut to a length that fits in a message.
+pub fn short(name: &str) -> String {
+    const MAX: usize = 60;
+    match name.char_indices().nth(MAX) {
+        Some((at, _)) => format!("{}...", &name[..at]),
+        None => name.to_string(),
+    }
 }
 
 /// Turns pending findings into located ones, reading each file once for its positions.

@@ -56,7 +56,11 @@ pub fn run(args: &ValidateArgs) -> Result<Outcome> {
                 .iter()
                 .map(|role| {
                     let s = if role.privileges == 1 { "" } else { "s" };
-                    format!("'{}' ({} privilege{s})", role.name, role.privileges)
+                    format!(
+                        "'{}' ({} privilege{s})",
+                        crate::validate::short(&role.name),
+                        role.privileges
+                    )
                 })
                 .collect();
             let held = match roles.len() {

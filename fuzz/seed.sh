@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Seeds each fuzz target's corpus from the project's fixtures (the corpora are not committed).
+set -euo pipefail
+cd "$(dirname "$0")"
+root=..
+mkdir -p corpus/package_reader corpus/role_xml corpus/settings
+# Zips: the golden package, plus each fixture package folder zipped.
+cp "$root/fixtures/golden/"*.zip corpus/package_reader/ 2>/dev/null || true
+for dir in "$root"/fixtures/validate/*/; do
+  name=$(basename "$dir")
+  (cd "$dir" && python3 -c 'import sys,zipfile,os
+z=zipfile.ZipFile(sys.argv[1],"w",zipfile.ZIP_DEFLATED)
+[z.write(f) for f in sorted(os.listdir(".")) if os.path.isfile(f)]' "$OLDPWD/corpus/package_reader/$name.zip")
+done
+# XML: every XML fixture.
+find "$root/fixtures" -name '*.xml' -print0 | while IFS= read -r -d '' f; do
+  cp "$f" "corpus/role_xml/$(echo "$f" | tr '/ ' '__')"
+done
+# TOML: catalogues, example config, catalogue fixtures.
+find "$root/catalogues" "$root/fixtures" "$root/examples" -name '*.toml' -print0 | while IFS= read -r -d '' f; do
+  cp "$f" "corpus/settings/$(echo "$f" | tr '/ ' '__')"
+done
+echo "seeded: $(ls corpus/package_reader | wc -l) zips, $(ls corpus/role_xml | wc -l) XML files, $(ls corpus/settings | wc -l) TOML files"
