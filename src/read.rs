@@ -169,6 +169,215 @@ impl PackageReader {
     }
 }
 
+impl PackageReader {
+    /// Turns a read problem in the file `name` into an error naming the file and, for XML
+    /// that is not well-formed, the line and column.
+    pub fn problem_error(&mut self, name: &str, problem: XmlProblem) -> Error {
+        let location = self.location(name);
+        if problem.unreadable {
+            return Error::Unreadable {
+                input: location,
+                message: problem.message,
+            };
+        }
+        let input = match self.positions(name, &[problem.offset]).first() {
+            Some((line, column)) if *line > 0 => format!("{location}:{line}:{column}"),
+            _ => location,
+        };
+        Error::Unreadable {
+            input,
+            message: problem.message,
+        }
+    }
+
+    /// Whether the root file `name` is there.
+    pub fn has_file(&self, name: &str) -> bool {
+        match &self.kind {
+            Kind::Zip(archive) => archive.index_for_name(name).is_some(),
+            Kind::Folder(dir) => dir.join(name).is_file(),
+        }
+    }
+}
+
+/// The manifest of a SolutionPackager source folder.
+pub const SOURCE_SOLUTION: &str = "Other/Solution.xml";
+/// The customizations of a SolutionPackager source folder (its `<Roles />` is empty; the
+/// roles are in [`SOURCE_ROLES`]).
+pub const SOURCE_CUSTOMIZATIONS: &str = "Other/Customizations.xml";
+/// The folder of a SolutionPackager source folder that holds one XML file per role.
+pub const SOURCE_ROLES: &str = "Roles";
+/// The part of a packed solution that holds the roles.
+pub const CUSTOMIZATIONS_PART: &str = "customizations.xml";
+
+/// The shapes of input dvrole reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Layout {
+    /// A solution zip.
+    Zip,
+    /// A folder holding a packed solution's root files.
+    PackageFolder,
+    /// A SolutionPackager or `pac solution unpack` source folder: `Other/Solution.xml`,
+    /// `Other/Customizations.xml` and `Roles/*.xml`.
+    SourceFolder,
+    /// A lone XML file: a customizations.xml or a role file.
+    XmlFile,
+}
+
+/// An input named on the command line, with its layout recognised.
+pub struct Input {
+    layout: Layout,
+    reader: PackageReader,
+    role_parts: Vec<String>,
+}
+
+impl Input {
+    /// Opens `path` and recognises its layout: a folder with `Other/Solution.xml` is a
+    /// source folder, any other folder a package folder; a file that starts like a zip is a
+    /// zip, any other file is read as XML.
+    pub fn open(path: &Path, limits: Limits) -> Result<Input> {
+        let label = path.display().to_string();
+        let meta = std::fs::metadata(path).map_err(|e| Error::Unreadable {
+            input: label.clone(),
+            message: match e.kind() {
+                io::ErrorKind::NotFound => {
+                    "does not exist; give a solution zip, a folder or an XML file".to_string()
+                }
+                _ => e.to_string(),
+            },
+        })?;
+        if meta.is_dir() {
+            let reader = PackageReader {
+                label,
+                kind: Kind::Folder(path.to_path_buf()),
+                limits,
+            };
+            if reader.has_file(SOURCE_SOLUTION) {
+                let mut role_parts = Vec::new();
+                if reader.has_file(SOURCE_CUSTOMIZATIONS) {
+                    role_parts.push(SOURCE_CUSTOMIZATIONS.to_string());
+                }
+                role_parts.extend(role_files(&path.join(SOURCE_ROLES)));
+                return Ok(Input {
+                    layout: Layout::SourceFolder,
+                    reader,
+                    role_parts,
+                });
+            }
+            return Ok(Input {
+                layout: Layout::PackageFolder,
+                reader,
+                role_parts: vec![CUSTOMIZATIONS_PART.to_string()],
+            });
+        }
+        let mut magic = [0u8; 4];
+        let n = File::open(path)
+            .and_then(|mut f| read_up_to(&mut f, &mut magic))
+            .map_err(|e| Error::io(path, e))?;
+        if magic.get(..n).is_some_and(|m| m.starts_with(b"PK")) {
+            return Ok(Input {
+                layout: Layout::Zip,
+                reader: PackageReader::open(path, limits)?,
+                role_parts: vec![CUSTOMIZATIONS_PART.to_string()],
+            });
+        }
+        let name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .ok_or_else(|| Error::Unreadable {
+                input: label.clone(),
+                message: "has no file name dvrole can use; rename it or give its folder"
+                    .to_string(),
+            })?
+            .to_string();
+        let parent = path.parent().unwrap_or(Path::new("")).to_path_buf();
+        Ok(Input {
+            layout: Layout::XmlFile,
+            reader: PackageReader {
+                label,
+                kind: Kind::Folder(parent),
+                limits,
+            },
+            role_parts: vec![name],
+        })
+    }
+
+    /// The layout recognised.
+    pub fn layout(&self) -> Layout {
+        self.layout
+    }
+
+    /// The reader over the input's files; their names are relative to the input.
+    pub fn reader(&mut self) -> &mut PackageReader {
+        &mut self.reader
+    }
+
+    /// The files that hold roles, in the order they are read: `customizations.xml` for a
+    /// package; `Other/Customizations.xml` and then `Roles/*.xml` by name for a source folder;
+    /// the file itself for a lone XML file.
+    pub fn role_parts(&self) -> &[String] {
+        &self.role_parts
+    }
+
+    /// Streams every role of the input to `on_role`, with the location of the file holding
+    /// it. A file that cannot be read, or is not well-formed, is an error naming it (with the
+    /// line and column for XML); so is a problem `on_role` returns.
+    pub fn for_each_role(
+        &mut self,
+        mut on_role: impl FnMut(&str, RoleRecord) -> Result<(), XmlProblem>,
+    ) -> Result<()> {
+        if matches!(self.layout, Layout::Zip | Layout::PackageFolder)
+            && !self.reader.has_file(CUSTOMIZATIONS_PART)
+        {
+            return Err(Error::Unreadable {
+                input: self.reader.label.clone(),
+                message: "holds no customizations.xml at its root; give a solution zip, a folder holding its root files, a source folder with Other/Solution.xml, or an XML file".to_string(),
+            });
+        }
+        for part in self.role_parts.clone() {
+            let location = self.reader.location(&part);
+            let result = {
+                let source = self.reader.open_entry(&part)?;
+                read_roles_with(source, |role| on_role(&location, role))
+            };
+            if let Err(problem) = result {
+                return Err(self.reader.problem_error(&part, problem));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The `*.xml` files in a source folder's `Roles` folder, as `Roles/NAME`, sorted by name.
+fn role_files(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .map(|entries| {
+            entries
+                .flatten()
+                .filter(|e| e.path().is_file())
+                .filter_map(|e| e.file_name().to_str().map(str::to_string))
+                .filter(|n| n.to_ascii_lowercase().ends_with(".xml"))
+                .map(|n| format!("{SOURCE_ROLES}/{n}"))
+                .collect()
+        })
+        .unwrap_or_default();
+    names.sort();
+    names
+}
+
+/// Reads until `buf` is full or the stream ends; returns how many bytes were read.
+fn read_up_to(source: &mut impl Read, buf: &mut [u8]) -> io::Result<usize> {
+    let mut filled = 0;
+    while filled < buf.len() {
+        match source.read(buf.get_mut(filled..).unwrap_or_default()) {
+            Ok(0) => break,
+            Ok(n) => filled += n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(filled)
+}
+
 /// Turns byte offsets in a stream into (line, column) pairs, both counted from 1.
 pub fn positions_in(mut reader: impl Read, offsets: &[u64]) -> Vec<(u64, u64)> {
     let mut order: Vec<usize> = (0..offsets.len()).collect();
@@ -276,7 +485,8 @@ pub struct XmlProblem {
 }
 
 impl XmlProblem {
-    fn at(offset: u64, message: impl Into<String>) -> XmlProblem {
+    /// A problem with the document at `offset`.
+    pub fn at(offset: u64, message: impl Into<String>) -> XmlProblem {
         XmlProblem {
             offset,
             message: message.into(),
@@ -306,11 +516,40 @@ pub trait Visitor {
     fn text(&mut self, _path: &[String], _depth: usize, _text: &str) {}
 }
 
+/// The names of the open elements, root first. Popped names keep their allocation, so a
+/// walk allocates only while it meets deeper paths or longer names than before.
+#[derive(Default)]
+struct PathStack {
+    slots: Vec<String>,
+    len: usize,
+}
+
+impl PathStack {
+    fn push(&mut self, name: &str) {
+        match self.slots.get_mut(self.len) {
+            Some(slot) => {
+                slot.clear();
+                slot.push_str(name);
+            }
+            None => self.slots.push(name.to_string()),
+        }
+        self.len += 1;
+    }
+
+    fn pop(&mut self) {
+        self.len = self.len.saturating_sub(1);
+    }
+
+    fn names(&self) -> &[String] {
+        self.slots.get(..self.len).unwrap_or(&self.slots)
+    }
+}
+
 /// Walks a whole XML document, checking that it is well-formed, and reports to `visitor`.
 pub fn walk(source: impl Read, visitor: &mut impl Visitor) -> Result<(), XmlProblem> {
-    let mut reader = Reader::from_reader(BufReader::with_capacity(64 * 1024, source));
+    let mut reader = Reader::from_reader(BufReader::with_capacity(256 * 1024, source));
     let mut buf = Vec::with_capacity(4096);
-    let mut path: Vec<String> = Vec::new();
+    let mut path = PathStack::default();
     let mut depth = 0usize;
     let mut seen_root = false;
     loop {
@@ -348,7 +587,7 @@ pub fn walk(source: impl Read, visitor: &mut impl Visitor) -> Result<(), XmlProb
                         return Err(XmlProblem::at(offset, "text outside the root element"));
                     }
                 } else {
-                    visitor.text(&path, depth - 1, &t);
+                    visitor.text(path.names(), depth - 1, &t);
                 }
             }
             Ok(Event::CData(_)) | Ok(Event::GeneralRef(_)) if depth == 0 => {
@@ -363,7 +602,8 @@ pub fn walk(source: impl Read, visitor: &mut impl Visitor) -> Result<(), XmlProb
             Ok(Event::Eof) => {
                 if depth > 0 {
                     let open = path
-                        .get(depth.min(path.len()).saturating_sub(1))
+                        .names()
+                        .get(depth.min(path.len).saturating_sub(1))
                         .cloned()
                         .unwrap_or_default();
                     return Err(XmlProblem::at(
@@ -395,7 +635,7 @@ pub fn walk(source: impl Read, visitor: &mut impl Visitor) -> Result<(), XmlProb
 
 /// Reports an opening element to the visitor and keeps the path and depth.
 fn open_element(
-    path: &mut Vec<String>,
+    path: &mut PathStack,
     depth: &mut usize,
     seen_root: &mut bool,
     visitor: &mut impl Visitor,
@@ -413,9 +653,9 @@ fn open_element(
         *seen_root = true;
     }
     if *depth < TRACKED_DEPTH {
-        path.push(e.name().as_ref().to_string());
+        path.push(e.name().as_ref());
     }
-    visitor.open(path, *depth, e, offset)?;
+    visitor.open(path.names(), *depth, e, offset)?;
     if empty {
         visitor.close(*depth)?;
         if *depth < TRACKED_DEPTH {
@@ -479,6 +719,8 @@ pub struct RoleRecord {
     pub privileges: Vec<PrivilegeRecord>,
     /// Byte offset of the element.
     pub offset: u64,
+    /// The kind of file it was read from.
+    pub file: RolesFile,
 }
 
 /// What kind of file held the roles.
@@ -497,7 +739,7 @@ struct RolesVisitor<F> {
     on_role: F,
 }
 
-impl<F: FnMut(RoleRecord)> Visitor for RolesVisitor<F> {
+impl<F: FnMut(RoleRecord) -> Result<(), XmlProblem>> Visitor for RolesVisitor<F> {
     fn open(
         &mut self,
         path: &[String],
@@ -531,6 +773,7 @@ impl<F: FnMut(RoleRecord)> Visitor for RolesVisitor<F> {
                 name: attribute(e, "name", offset)?,
                 privileges: Vec::new(),
                 offset,
+                file: self.kind.unwrap_or(RolesFile::Customizations),
             });
         } else if let Some(role) = &mut self.current {
             if depth == self.role_depth + 2
@@ -550,7 +793,7 @@ impl<F: FnMut(RoleRecord)> Visitor for RolesVisitor<F> {
     fn close(&mut self, depth: usize) -> Result<(), XmlProblem> {
         if depth == self.role_depth {
             if let Some(role) = self.current.take() {
-                (self.on_role)(role);
+                (self.on_role)(role)?;
             }
         }
         Ok(())
@@ -562,7 +805,19 @@ impl<F: FnMut(RoleRecord)> Visitor for RolesVisitor<F> {
 /// modules, say) are not roles and are skipped.
 pub fn read_roles(
     source: impl Read,
-    on_role: impl FnMut(RoleRecord),
+    mut on_role: impl FnMut(RoleRecord),
+) -> Result<RolesFile, XmlProblem> {
+    read_roles_with(source, |role| {
+        on_role(role);
+        Ok(())
+    })
+}
+
+/// Like [`read_roles`], but `on_role` may stop the read with a problem at an offset (a role
+/// it cannot use, say), which is returned as the read's problem.
+pub fn read_roles_with(
+    source: impl Read,
+    on_role: impl FnMut(RoleRecord) -> Result<(), XmlProblem>,
 ) -> Result<RolesFile, XmlProblem> {
     let mut visitor = RolesVisitor {
         kind: None,
