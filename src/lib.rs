@@ -4,12 +4,14 @@
 //!
 //! The library holds the model; `main.rs` is a thin command line over [`cli`].
 
+pub mod audit;
 pub mod catalogue;
 pub mod cli;
 pub mod content_types;
 pub mod customizations;
 pub mod depth;
 pub mod error;
+pub mod explain;
 pub mod generate;
 pub mod guid;
 pub mod options;

@@ -1,0 +1,209 @@
+//! `dvrole audit`: find what existing roles lack of the role `generate` would build.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use clap::Args;
+use serde_json::json;
+
+use super::{parse_size, print_notes, Outcome, PrivilegeArgs};
+use crate::audit::{role_matches, Desired, Kind, RoleAudit};
+use crate::catalogue::{self, Catalogue};
+use crate::error::{Error, Result};
+use crate::read::{Input, Limits, DEFAULT_MAX_ENTRY_BYTES};
+use crate::role;
+
+/// Arguments of `dvrole audit`.
+#[derive(Debug, Clone, Args)]
+pub struct AuditArgs {
+    /// What to audit: solution zips, package folders, SolutionPackager source folders,
+    /// customizations.xml files or role files
+    #[arg(required = true, value_name = "INPUT")]
+    pub inputs: Vec<PathBuf>,
+    /// Audit only this role, by name (any case) or id (repeatable) [default: every role]
+    #[arg(long, value_name = "NAME|GUID")]
+    pub role: Vec<String>,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub privileges: PrivilegeArgs,
+    /// The most bytes to read from one file or zip entry, e.g. 512M or 2G [default: 1G]
+    #[arg(long, value_name = "SIZE")]
+    pub max_entry_size: Option<String>,
+    /// Also list, in text output, the privileges a role holds beyond the desired role
+    #[arg(long)]
+    pub show_extra: bool,
+    /// Print the result as JSON on stdout
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Totals over every role audited.
+#[derive(Default)]
+struct Totals {
+    roles: usize,
+    lacking: usize,
+    counts: [usize; 4],
+}
+
+impl Totals {
+    fn add(&mut self, audit: &RoleAudit) {
+        self.roles += 1;
+        if audit.lacks() {
+            self.lacking += 1;
+        }
+        for f in &audit.findings {
+            if let Some(c) = self.counts.get_mut(f.kind as usize) {
+                *c += 1;
+            }
+        }
+    }
+
+    fn count(&self, kind: Kind) -> usize {
+        self.counts.get(kind as usize).copied().unwrap_or(0)
+    }
+}
+
+/// Runs `dvrole audit`.
+pub fn run(args: &AuditArgs) -> Result<Outcome> {
+    let limits = Limits {
+        max_entry_bytes: match &args.max_entry_size {
+            Some(s) => parse_size("--max-entry-size", s)?,
+            None => DEFAULT_MAX_ENTRY_BYTES,
+        },
+    };
+    let options = args.privileges.to_options();
+    let selected = catalogue::select(&options.catalogue, &options.allow)?;
+    let (desired_role, notes) = role::resolve(&selected, &options, "dvrole")?;
+    print_notes(&notes);
+    let mut catalogues = vec![selected];
+    for name in Catalogue::builtin_names() {
+        if catalogues.iter().all(|c| c.name != name) {
+            catalogues.push(Catalogue::builtin(name)?);
+        }
+    }
+    let desired = Desired::new(&desired_role, &catalogues);
+
+    let mut out = std::io::stdout().lock();
+    if args.json {
+        let wanted: Vec<_> = desired_role
+            .privileges
+            .iter()
+            .map(|p| json!({"privilege": p.name, "depth": p.depth}))
+            .collect();
+        let _ = write!(out, "{{\"desired\":{},\"roles\":[", json!(wanted));
+    }
+    let mut totals = Totals::default();
+    let mut matched = vec![false; args.role.len()];
+    let mut found: Vec<String> = Vec::new();
+    for path in &args.inputs {
+        let mut input = Input::open(path, limits)?;
+        let label = path.display().to_string();
+        let before = totals.roles;
+        let mut seen_here = 0usize;
+        input.for_each_role(|file, record| {
+            seen_here += 1;
+            let name = record.name.clone().unwrap_or_default();
+            if !args.role.is_empty() {
+                let mut any = false;
+                for (selector, hit) in args.role.iter().zip(matched.iter_mut()) {
+                    if role_matches(selector, record.id.as_deref(), &name) {
+                        *hit = true;
+                        any = true;
+                    }
+                }
+                if !any {
+                    if found.len() < 20 {
+                        found.push(name);
+                    }
+                    return Ok(());
+                }
+            }
+            let audit = desired.audit(file, record)?;
+            if args.json {
+                let sep = if totals.roles == 0 { "\n" } else { ",\n" };
+                let mut value = json!(audit);
+                if let Some(obj) = value.as_object_mut() {
+                    obj.insert("input".to_string(), json!(label));
+                }
+                let _ = write!(out, "{sep}{value}");
+            } else {
+                print_role(&mut out, &audit, args.show_extra);
+            }
+            totals.add(&audit);
+            Ok(())
+        })?;
+        if seen_here == 0 {
+            eprintln!("note: {label} holds no role");
+        } else if totals.roles == before && args.role.is_empty() {
+            eprintln!("note: {label}: no role audited");
+        }
+    }
+    for (selector, hit) in args.role.iter().zip(&matched) {
+        if !hit {
+            let known = if found.is_empty() {
+                "no other role was found".to_string()
+            } else {
+                format!("roles found: {}", found.join(", "))
+            };
+            return Err(Error::invalid(
+                "--role",
+                selector,
+                format!("no role of that name or id in the inputs ({known}); check the name or give the role's id"),
+            ));
+        }
+    }
+    let complete = totals.lacking == 0;
+    if args.json {
+        let summary = json!({
+            "inputs": args.inputs.len(),
+            "roles": totals.roles,
+            "roles_lacking": totals.lacking,
+            "missing": totals.count(Kind::Missing),
+            "too_shallow": totals.count(Kind::TooShallow),
+            "deeper": totals.count(Kind::Deeper),
+            "extra": totals.count(Kind::Extra),
+        });
+        let _ = writeln!(out, "\n],\"summary\":{summary},\"complete\":{complete}}}");
+    } else {
+        let s = |n: usize| if n == 1 { "" } else { "s" };
+        let _ = writeln!(
+            out,
+            "audited {} role{}: {} lack{} privileges ({} missing, {} too shallow); {} deeper, {} extra",
+            totals.roles,
+            s(totals.roles),
+            totals.lacking,
+            if totals.lacking == 1 { "s" } else { "" },
+            totals.count(Kind::Missing),
+            totals.count(Kind::TooShallow),
+            totals.count(Kind::Deeper),
+            totals.count(Kind::Extra),
+        );
+    }
+    Ok(if complete {
+        Outcome::Clean
+    } else {
+        Outcome::Findings
+    })
+}
+
+/// Prints one line per finding of a role.
+fn print_role(out: &mut impl Write, audit: &RoleAudit, show_extra: bool) {
+    for f in &audit.findings {
+        if f.kind == Kind::Extra && !show_extra {
+            continue;
+        }
+        let depth = |d: Option<crate::depth::Depth>| d.map_or("none", |d| d.xml_name());
+        let _ = writeln!(
+            out,
+            "{}: role '{}': {} {} (entity {}, tab {}): have {}, want {}",
+            audit.file,
+            audit.name,
+            f.kind.label(),
+            f.privilege,
+            f.entity.as_deref().unwrap_or("-"),
+            f.tab.as_deref().unwrap_or("-"),
+            depth(f.have),
+            depth(f.want),
+        );
+    }
+}
