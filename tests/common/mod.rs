@@ -25,7 +25,10 @@ pub fn reference_dir(test: &str) -> Option<PathBuf> {
     if dir.join("exports").is_dir() {
         return Some(dir);
     }
-    skip_or_fail(test, &format!("reference material not found at {}", dir.display()));
+    skip_or_fail(
+        test,
+        &format!("reference material not found at {}", dir.display()),
+    );
     None
 }
 
@@ -46,7 +49,7 @@ pub fn unzip(bytes: &[u8]) -> Vec<(String, Vec<u8>)> {
             let mut entry = archive.by_index(i).expect("an entry");
             let mut data = Vec::new();
             entry.read_to_end(&mut data).expect("entry bytes");
-            (entry.name().to_string(), data)
+            (entry.name().expect("an entry name").to_string(), data)
         })
         .collect()
 }
