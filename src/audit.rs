@@ -4,6 +4,7 @@
 //! comparison is kept, so the size of the input does not matter.
 
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 
 use serde::Serialize;
 
@@ -71,14 +72,22 @@ pub struct RoleAudit {
     pub name: String,
     /// How many privileges the role holds.
     pub privileges: usize,
-    /// The differences: desired privileges first (by name), then extras in file order.
+    /// The differences: desired privileges first (by name), then extras in file order
+    /// (extras only when asked for; see [`Desired::audit`]).
     pub findings: Vec<Finding>,
+    /// How many privileges the role holds beyond the desired role (distinct ones when they
+    /// are listed; otherwise each `<RolePrivilege>`, so one listed twice counts twice).
+    #[serde(skip)]
+    pub extra: usize,
 }
 
 impl RoleAudit {
-    /// How many findings are of `kind`.
+    /// How many findings are of `kind` (for extras, how many there are, listed or not).
     pub fn count(&self, kind: Kind) -> usize {
-        self.findings.iter().filter(|f| f.kind == kind).count()
+        match kind {
+            Kind::Extra => self.extra,
+            _ => self.findings.iter().filter(|f| f.kind == kind).count(),
+        }
     }
 
     /// Whether the role lacks a desired privilege or holds one too shallow.
@@ -87,39 +96,92 @@ impl RoleAudit {
     }
 }
 
+/// A hash of a privilege name without regard to ASCII case (FNV-1a over the lowercased
+/// bytes), computed without allocating. Equal names always hash alike; different names may
+/// too, so every lookup confirms a match by comparing the names.
+fn name_key(name: &str) -> u64 {
+    name.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(b.to_ascii_lowercase())).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
+/// A hasher for keys that are hashes already.
+#[derive(Default)]
+struct KeyHasher(u64);
+
+impl Hasher for KeyHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 << 8) ^ u64::from(b);
+        }
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
+}
+
+type KeyMap<V> = HashMap<u64, V, BuildHasherDefault<KeyHasher>>;
+
 /// The desired role, ready to compare roles with.
 pub struct Desired<'a> {
     role: &'a Role,
-    /// Lowercased privilege name to its index in `role.privileges`.
-    index: HashMap<String, usize>,
-    /// Where to look up tables and tabs of privileges outside the desired role.
-    catalogues: &'a [Catalogue],
+    /// Name key to the indexes in `role.privileges` of the names with that key.
+    index: KeyMap<Vec<usize>>,
+    /// Name key to the catalogue entries with that key, for the table and tab of extras.
+    known: KeyMap<Vec<&'a Entry>>,
+    /// Reused per role: the depth the role gives each desired privilege.
+    have: Vec<Option<Depth>>,
+    /// Reused per role: extras seen, by name key, with their indexes in the extras list.
+    extra_seen: KeyMap<Vec<usize>>,
 }
 
 impl<'a> Desired<'a> {
     /// Prepares `role` for comparison; `catalogues` supply the table and tab of extra
-    /// privileges where one of them knows it.
+    /// privileges where one of them knows it (the first that does wins).
     pub fn new(role: &'a Role, catalogues: &'a [Catalogue]) -> Desired<'a> {
-        let index = role
-            .privileges
-            .iter()
-            .enumerate()
-            .map(|(i, p)| (p.name.to_ascii_lowercase(), i))
-            .collect();
+        let mut index: KeyMap<Vec<usize>> = KeyMap::default();
+        for (i, p) in role.privileges.iter().enumerate() {
+            index.entry(name_key(&p.name)).or_default().push(i);
+        }
+        let mut known: KeyMap<Vec<&Entry>> = KeyMap::default();
+        for entry in catalogues.iter().flat_map(|c| c.entries()) {
+            known
+                .entry(name_key(&entry.privilege))
+                .or_default()
+                .push(entry);
+        }
         Desired {
             role,
             index,
-            catalogues,
+            known,
+            have: Vec::new(),
+            extra_seen: KeyMap::default(),
         }
     }
 
-    fn known(&self, privilege: &str) -> Option<&Entry> {
-        self.catalogues.iter().find_map(|c| c.get(privilege))
+    fn known(&self, privilege: &str) -> Option<&'a Entry> {
+        self.known
+            .get(&name_key(privilege))?
+            .iter()
+            .copied()
+            .find(|e| e.privilege.eq_ignore_ascii_case(privilege))
     }
 
-    /// Compares one role with the desired role. A level that is not a depth, or a role file
-    /// holding no privileges, is a problem at its offset: the role cannot be judged.
-    pub fn audit(&self, file: &str, record: RoleRecord) -> Result<RoleAudit, XmlProblem> {
+    /// Compares one role with the desired role; extra privileges are listed as findings
+    /// only when `list_extras` is set (they are always counted). A level that is not a
+    /// depth, or a role file holding no privileges, is a problem at its offset: the role
+    /// cannot be judged.
+    pub fn audit(
+        &mut self,
+        file: &str,
+        record: &RoleRecord,
+        list_extras: bool,
+    ) -> Result<RoleAudit, XmlProblem> {
         let name = record
             .name
             .clone()
@@ -131,10 +193,12 @@ impl<'a> Desired<'a> {
                 format!("role '{name}' holds no <RolePrivilege>, so there is nothing to audit; give the role's exported XML"),
             ));
         }
-        // The deepest depth the role gives each desired privilege; extras in file order.
-        let mut have: Vec<Option<Depth>> = vec![None; self.role.privileges.len()];
-        let mut extras: Vec<(String, Depth)> = Vec::new();
-        let mut extra_seen: HashMap<String, usize> = HashMap::new();
+        self.have.clear();
+        self.have.resize(self.role.privileges.len(), None);
+        self.extra_seen.clear();
+        // Extras in file order, with the deepest depth the role gives each.
+        let mut extras: Vec<(&str, Depth)> = Vec::new();
+        let mut extra = 0usize;
         for p in &record.privileges {
             let Some(pname) = p.name.as_deref().filter(|n| !n.is_empty()) else {
                 continue;
@@ -146,29 +210,45 @@ impl<'a> Desired<'a> {
                     format!("role '{name}': {pname} has level {level:?}, which is not Basic, Local, Deep or Global; run dvrole validate on it"),
                 )
             })?;
-            let key = pname.to_ascii_lowercase();
-            match self.index.get(&key) {
-                Some(&i) => {
-                    if let Some(slot) = have.get_mut(i) {
-                        *slot = (*slot).max(Some(depth));
+            let key = name_key(pname);
+            let desired = self.index.get(&key).and_then(|candidates| {
+                candidates.iter().copied().find(|&i| {
+                    self.role
+                        .privileges
+                        .get(i)
+                        .is_some_and(|d| d.name.eq_ignore_ascii_case(pname))
+                })
+            });
+            if let Some(slot) = desired.and_then(|i| self.have.get_mut(i)) {
+                *slot = (*slot).max(Some(depth));
+                continue;
+            }
+            if !list_extras {
+                // Counted, not listed: a privilege listed twice in the role counts twice.
+                extra += 1;
+                continue;
+            }
+            let seen = self.extra_seen.entry(key).or_default();
+            match seen.iter().copied().find(|&i| {
+                extras
+                    .get(i)
+                    .is_some_and(|(n, _)| n.eq_ignore_ascii_case(pname))
+            }) {
+                Some(i) => {
+                    if let Some(e) = extras.get_mut(i) {
+                        e.1 = e.1.max(depth);
                     }
                 }
-                None => match extra_seen.get(&key) {
-                    Some(&i) => {
-                        if let Some(e) = extras.get_mut(i) {
-                            e.1 = e.1.max(depth);
-                        }
-                    }
-                    None => {
-                        extra_seen.insert(key, extras.len());
-                        extras.push((pname.to_string(), depth));
-                    }
-                },
+                None => {
+                    extra += 1;
+                    seen.push(extras.len());
+                    extras.push((pname, depth));
+                }
             }
         }
         let mut findings = Vec::new();
-        for (p, have) in self.role.privileges.iter().zip(have) {
-            let kind = match have {
+        for (p, have) in self.role.privileges.iter().zip(&self.have) {
+            let kind = match *have {
                 None => Kind::Missing,
                 Some(d) if d < p.depth => Kind::TooShallow,
                 Some(d) if d > p.depth => Kind::Deeper,
@@ -180,15 +260,17 @@ impl<'a> Desired<'a> {
                 privilege: p.name.clone(),
                 entity: entry.and_then(|e| e.entity.clone()),
                 tab: entry.map(|e| e.tab.clone()),
-                have,
+                have: *have,
                 want: Some(p.depth),
             });
         }
         for (privilege, depth) in extras {
-            let entry = self.known(&privilege);
+            let entry = self.known(privilege);
             findings.push(Finding {
                 kind: Kind::Extra,
-                privilege: entry.map_or(privilege, |e| e.privilege.clone()),
+                privilege: entry
+                    .map_or(privilege, |e| e.privilege.as_str())
+                    .to_string(),
                 entity: entry.and_then(|e| e.entity.clone()),
                 tab: entry.map(|e| e.tab.clone()),
                 have: Some(depth),
@@ -197,10 +279,11 @@ impl<'a> Desired<'a> {
         }
         Ok(RoleAudit {
             file: file.to_string(),
-            id: record.id,
+            id: record.id.clone(),
             name,
             privileges: record.privileges.len(),
             findings,
+            extra,
         })
     }
 }
@@ -249,7 +332,7 @@ mod tests {
         let c = Catalogue::default_catalogue();
         let (role, _) = crate::role::resolve(&c, &RoleOptions::default(), "dvrole").unwrap();
         let all = [c.clone()];
-        let desired = Desired::new(&role, &all);
+        let mut desired = Desired::new(&role, &all);
         let mut held: Vec<(String, String)> = role
             .privileges
             .iter()
@@ -265,7 +348,11 @@ mod tests {
         held.push(("prvReadQueue".into(), "Local".into()));
         held.push(("prvReadAccount".into(), "Basic".into()));
         let pairs: Vec<(&str, &str)> = held.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
-        let audit = desired.audit("f", record(&pairs)).unwrap();
+        let audit = desired.audit("f", &record(&pairs), true).unwrap();
+        assert_eq!(audit.count(Kind::Extra), 1);
+        let unlisted = desired.audit("f", &record(&pairs), false).unwrap();
+        assert_eq!(unlisted.count(Kind::Extra), 1);
+        assert_eq!(unlisted.findings.len(), 3);
         let kinds: Vec<(Kind, &str)> = audit
             .findings
             .iter()
@@ -297,9 +384,9 @@ mod tests {
             ..RoleOptions::default()
         };
         let (role, _) = crate::role::resolve(&c, &o, "dvrole").unwrap();
-        let desired = Desired::new(&role, &[]);
+        let mut desired = Desired::new(&role, &[]);
         let audit = desired
-            .audit("f", record(&[("prvReadContact", "Local")]))
+            .audit("f", &record(&[("prvReadContact", "Local")]), true)
             .unwrap();
         let contact = audit
             .findings
@@ -312,12 +399,31 @@ mod tests {
             (Some(Depth::Local), Some(Depth::Deep))
         );
         let err = desired
-            .audit("f", record(&[("prvReadContact", "None")]))
+            .audit("f", &record(&[("prvReadContact", "None")]), true)
             .unwrap_err();
         assert!(err.message.contains("not Basic"), "{}", err.message);
         let mut empty = record(&[]);
         empty.file = RolesFile::RoleFile;
-        assert!(desired.audit("f", empty).is_err());
+        assert!(desired.audit("f", &empty, true).is_err());
+    }
+
+    #[test]
+    fn every_desired_privilege_in_any_case_matches() {
+        let c = Catalogue::default_catalogue();
+        let (role, _) = crate::role::resolve(&c, &RoleOptions::default(), "dvrole").unwrap();
+        let mut desired = Desired::new(&role, &[]);
+        let held: Vec<(String, String)> = role
+            .privileges
+            .iter()
+            .map(|p| (p.name.to_ascii_uppercase(), p.depth.to_string()))
+            .collect();
+        let pairs: Vec<(&str, &str)> = held.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
+        for list in [true, false] {
+            let audit = desired.audit("f", &record(&pairs), list).unwrap();
+            assert!(audit.findings.is_empty(), "{:?}", audit.findings);
+            assert_eq!(audit.count(Kind::Extra), 0);
+        }
+        assert_eq!(name_key("prvReadMailbox"), name_key("PRVREADMAILBOX"));
     }
 
     #[test]

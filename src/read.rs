@@ -323,7 +323,7 @@ impl Input {
     /// line and column for XML); so is a problem `on_role` returns.
     pub fn for_each_role(
         &mut self,
-        mut on_role: impl FnMut(&str, RoleRecord) -> Result<(), XmlProblem>,
+        mut on_role: impl FnMut(&str, &RoleRecord) -> Result<(), XmlProblem>,
     ) -> Result<()> {
         if matches!(self.layout, Layout::Zip | Layout::PackageFolder)
             && !self.reader.has_file(CUSTOMIZATIONS_PART)
@@ -514,6 +514,12 @@ pub trait Visitor {
 
     /// Character data inside the element at `path`.
     fn text(&mut self, _path: &[String], _depth: usize, _text: &str) {}
+
+    /// How many levels of the element path the visitor needs; deeper names are not kept,
+    /// which saves copying them (at most 8).
+    fn tracked_depth(&self) -> usize {
+        TRACKED_DEPTH
+    }
 }
 
 /// The names of the open elements, root first. Popped names keep their allocation, so a
@@ -547,18 +553,19 @@ impl PathStack {
 
 /// Walks a whole XML document, checking that it is well-formed, and reports to `visitor`.
 pub fn walk(source: impl Read, visitor: &mut impl Visitor) -> Result<(), XmlProblem> {
-    let mut reader = Reader::from_reader(BufReader::with_capacity(256 * 1024, source));
+    let mut reader = Reader::from_reader(BufReader::with_capacity(64 * 1024, source));
     let mut buf = Vec::with_capacity(4096);
     let mut path = PathStack::default();
     let mut depth = 0usize;
     let mut seen_root = false;
+    let tracked = visitor.tracked_depth().min(TRACKED_DEPTH);
     loop {
         let offset = reader.buffer_position();
         let event = reader.read_event_into(&mut buf);
         match event {
             Ok(Event::Start(e)) => open_element(
                 &mut path,
-                &mut depth,
+                (&mut depth, tracked),
                 &mut seen_root,
                 visitor,
                 &e,
@@ -567,7 +574,7 @@ pub fn walk(source: impl Read, visitor: &mut impl Visitor) -> Result<(), XmlProb
             )?,
             Ok(Event::Empty(e)) => open_element(
                 &mut path,
-                &mut depth,
+                (&mut depth, tracked),
                 &mut seen_root,
                 visitor,
                 &e,
@@ -577,7 +584,7 @@ pub fn walk(source: impl Read, visitor: &mut impl Visitor) -> Result<(), XmlProb
             Ok(Event::End(_)) => {
                 depth = depth.saturating_sub(1);
                 visitor.close(depth)?;
-                if depth < TRACKED_DEPTH {
+                if depth < tracked {
                     path.pop();
                 }
             }
@@ -636,7 +643,7 @@ pub fn walk(source: impl Read, visitor: &mut impl Visitor) -> Result<(), XmlProb
 /// Reports an opening element to the visitor and keeps the path and depth.
 fn open_element(
     path: &mut PathStack,
-    depth: &mut usize,
+    (depth, tracked): (&mut usize, usize),
     seen_root: &mut bool,
     visitor: &mut impl Visitor,
     e: &BytesStart<'_>,
@@ -652,13 +659,13 @@ fn open_element(
         }
         *seen_root = true;
     }
-    if *depth < TRACKED_DEPTH {
+    if *depth < tracked {
         path.push(e.name().as_ref());
     }
     visitor.open(path.names(), *depth, e, offset)?;
     if empty {
         visitor.close(*depth)?;
-        if *depth < TRACKED_DEPTH {
+        if *depth < tracked {
             path.pop();
         }
     } else {
@@ -690,6 +697,124 @@ pub fn attribute(
         }
     }
     Ok(None)
+}
+
+/// Reads two attributes of `element` in one pass into `first.1` and `second.1`, reusing
+/// the strings already there; an attribute that is absent leaves `None`.
+fn attribute_pair(
+    element: &BytesStart<'_>,
+    first: (&str, &mut Option<String>),
+    second: (&str, &mut Option<String>),
+    offset: u64,
+) -> Result<(), XmlProblem> {
+    if let Some((a, b)) = plain_attribute_pair(element.attributes_raw(), first.0, second.0) {
+        for (slot, value) in [(first.1, a), (second.1, b)] {
+            match (slot.as_mut(), value) {
+                (Some(s), Some(v)) => {
+                    s.clear();
+                    s.push_str(v);
+                }
+                (None, Some(v)) => *slot = Some(v.to_string()),
+                (_, None) => *slot = None,
+            }
+        }
+        return Ok(());
+    }
+    let (mut got_first, mut got_second) = (false, false);
+    for attr in element.attributes() {
+        let attr = attr.map_err(|e| XmlProblem::at(offset, format!("malformed attribute: {e}")))?;
+        let key = attr.key.as_ref();
+        let (slot, got) = if key == first.0 && !got_first {
+            (&mut *first.1, &mut got_first)
+        } else if key == second.0 && !got_second {
+            (&mut *second.1, &mut got_second)
+        } else {
+            continue;
+        };
+        let value = attr
+            .normalized_value(XmlVersion::Implicit1_0)
+            .map_err(|e| XmlProblem::at(offset, format!("attribute {key}: {e}")))?;
+        match slot {
+            Some(s) => {
+                s.clear();
+                s.push_str(&value);
+            }
+            None => *slot = Some(value.into_owned()),
+        }
+        *got = true;
+    }
+    if !got_first {
+        *first.1 = None;
+    }
+    if !got_second {
+        *second.1 = None;
+    }
+    Ok(())
+}
+
+/// The fast path of [`attribute_pair`] for the common case: `key="value"` pairs separated by
+/// whitespace, each value free of references and of whitespace that XML would normalise,
+/// and neither wanted key given twice. Returns `None` for anything else, so the caller
+/// takes quick-xml's full path, which resolves what needs resolving and reports what is
+/// malformed.
+fn plain_attribute_pair<'a>(
+    raw: &'a str,
+    first: &str,
+    second: &str,
+) -> Option<(Option<&'a str>, Option<&'a str>)> {
+    let bytes = raw.as_bytes();
+    // One pass without early exit (so it vectorises): no reference, no whitespace to
+    // normalise, no single quotes; the double quotes are then the only delimiters.
+    let unusual = bytes.iter().fold(false, |bad, &c| {
+        bad | (c < b' ') | (c == b'&') | (c == b'\'')
+    });
+    if unusual {
+        return None;
+    }
+    let mut quotes = [0usize; 8];
+    let mut count = 0;
+    for i in memchr::memchr_iter(b'"', bytes) {
+        *quotes.get_mut(count)? = i;
+        count += 1;
+    }
+    if count % 2 != 0 {
+        return None;
+    }
+    let (mut a, mut b) = (None, None);
+    let mut start = 0;
+    for pair in quotes.get(..count)?.chunks_exact(2) {
+        let (open, close) = (*pair.first()?, *pair.get(1)?);
+        // ` key=` before the opening quote: whitespace first (except at the very start of
+        // the attributes, right after the name), then a bare key, then '='.
+        let head = bytes.get(start..open)?;
+        let spaces = head.iter().take_while(|c| **c == b' ').count();
+        if (start > 0 && spaces == 0) || head.last() != Some(&b'=') {
+            return None;
+        }
+        let key = raw.get(start + spaces..open - 1)?;
+        let odd = key.bytes().fold(false, |bad, c| {
+            bad | matches!(c, b' ' | b'/' | b'<' | b'>' | b'=')
+        });
+        if key.is_empty() || odd {
+            return None;
+        }
+        let value = raw.get(open + 1..close)?;
+        start = close + 1;
+        let slot = if key == first {
+            &mut a
+        } else if key == second {
+            &mut b
+        } else {
+            continue;
+        };
+        if slot.replace(value).is_some() {
+            return None;
+        }
+    }
+    if bytes.get(start..)?.iter().any(|c| *c != b' ') {
+        return None;
+    }
+    Some((a, b))
 }
 
 /// Whether `path` is exactly these element names.
@@ -736,10 +861,13 @@ struct RolesVisitor<F> {
     kind: Option<RolesFile>,
     role_depth: usize,
     current: Option<RoleRecord>,
+    /// Privilege records of roles already handed out, kept for their string buffers, so a
+    /// long run of roles reads without allocating per privilege.
+    spare: Vec<PrivilegeRecord>,
     on_role: F,
 }
 
-impl<F: FnMut(RoleRecord) -> Result<(), XmlProblem>> Visitor for RolesVisitor<F> {
+impl<F: FnMut(&RoleRecord) -> Result<(), XmlProblem>> Visitor for RolesVisitor<F> {
     fn open(
         &mut self,
         path: &[String],
@@ -780,20 +908,35 @@ impl<F: FnMut(RoleRecord) -> Result<(), XmlProblem>> Visitor for RolesVisitor<F>
                 && e.name().as_ref() == "RolePrivilege"
                 && path.get(self.role_depth + 1).map(String::as_str) == Some("RolePrivileges")
             {
-                role.privileges.push(PrivilegeRecord {
-                    name: attribute(e, "name", offset)?,
-                    level: attribute(e, "level", offset)?,
+                let mut record = self.spare.pop().unwrap_or(PrivilegeRecord {
+                    name: None,
+                    level: None,
                     offset,
                 });
+                record.offset = offset;
+                attribute_pair(
+                    e,
+                    ("name", &mut record.name),
+                    ("level", &mut record.level),
+                    offset,
+                )?;
+                role.privileges.push(record);
             }
         }
         Ok(())
     }
 
+    /// Roles are at most three levels down (`ImportExportXml/Roles/Role`), their privileges
+    /// two below that; the names beneath (the bulk of an export's entities) are not kept.
+    fn tracked_depth(&self) -> usize {
+        4
+    }
+
     fn close(&mut self, depth: usize) -> Result<(), XmlProblem> {
         if depth == self.role_depth {
-            if let Some(role) = self.current.take() {
-                (self.on_role)(role)?;
+            if let Some(mut role) = self.current.take() {
+                (self.on_role)(&role)?;
+                self.spare.append(&mut role.privileges);
             }
         }
         Ok(())
@@ -805,7 +948,7 @@ impl<F: FnMut(RoleRecord) -> Result<(), XmlProblem>> Visitor for RolesVisitor<F>
 /// modules, say) are not roles and are skipped.
 pub fn read_roles(
     source: impl Read,
-    mut on_role: impl FnMut(RoleRecord),
+    mut on_role: impl FnMut(&RoleRecord),
 ) -> Result<RolesFile, XmlProblem> {
     read_roles_with(source, |role| {
         on_role(role);
@@ -817,12 +960,13 @@ pub fn read_roles(
 /// it cannot use, say), which is returned as the read's problem.
 pub fn read_roles_with(
     source: impl Read,
-    on_role: impl FnMut(RoleRecord) -> Result<(), XmlProblem>,
+    on_role: impl FnMut(&RoleRecord) -> Result<(), XmlProblem>,
 ) -> Result<RolesFile, XmlProblem> {
     let mut visitor = RolesVisitor {
         kind: None,
         role_depth: usize::MAX,
         current: None,
+        spare: Vec::new(),
         on_role,
     };
     walk(source, &mut visitor)?;
@@ -965,7 +1109,7 @@ mod tests {
 
     fn roles_of(xml: &str) -> Result<(RolesFile, Vec<RoleRecord>), XmlProblem> {
         let mut roles = Vec::new();
-        let kind = read_roles(xml.as_bytes(), |r| roles.push(r))?;
+        let kind = read_roles(xml.as_bytes(), |r| roles.push(r.clone()))?;
         Ok((kind, roles))
     }
 
@@ -1015,6 +1159,42 @@ mod tests {
         let bad_utf8: &[u8] =
             b"<ImportExportXml><Roles><Role name=\"\xff\"/></Roles></ImportExportXml>";
         assert!(read_roles(bad_utf8, |_| {}).is_err());
+    }
+
+    #[test]
+    fn plain_attributes_take_the_fast_path_and_the_rest_falls_back() {
+        let pair = |raw| plain_attribute_pair(raw, "name", "level");
+        assert_eq!(
+            pair(" name=\"prvA\" level=\"Basic\""),
+            Some((Some("prvA"), Some("Basic")))
+        );
+        assert_eq!(
+            pair(" other=\"x\"  name=\"prvA\" "),
+            Some((Some("prvA"), None))
+        );
+        for unusual in [
+            " name=\"a&amp;b\"",
+            " name=\"a\tb\"",
+            " name = \"a\"",
+            " name=a",
+            " name=\"a\"level=\"b\"",
+            " name=\"a\" name=\"b\"",
+            " name=\"a",
+            " /",
+            " name='a'",
+            " name=\"a\" x",
+        ] {
+            assert_eq!(pair(unusual), None, "{unusual:?}");
+        }
+        let xml = "<Role id=\"{a}\" name=\"R\"><RolePrivileges><RolePrivilege name=\"prv&#88;\" level=\"Basic\"/><RolePrivilege level=\"Deep\" name=\"prvY\"/></RolePrivileges></Role>";
+        let (_, roles) = roles_of(xml).unwrap();
+        let names: Vec<_> = roles[0]
+            .privileges
+            .iter()
+            .map(|p| p.name.clone().unwrap())
+            .collect();
+        assert_eq!(names, ["prvX", "prvY"]);
+        assert_eq!(roles[0].privileges[1].level.as_deref(), Some("Deep"));
     }
 
     #[test]

@@ -404,7 +404,7 @@ fn check_roles_part(
 fn check_role(
     c: &mut Checker<'_>,
     file: &str,
-    role: read::RoleRecord,
+    role: &read::RoleRecord,
 ) -> (RoleSummary, Option<Uuid>, u64) {
     let name = role.name.clone().unwrap_or_default();
     let label = if name.is_empty() {

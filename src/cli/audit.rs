@@ -51,9 +51,9 @@ impl Totals {
         if audit.lacks() {
             self.lacking += 1;
         }
-        for f in &audit.findings {
-            if let Some(c) = self.counts.get_mut(f.kind as usize) {
-                *c += 1;
+        for kind in [Kind::Missing, Kind::TooShallow, Kind::Deeper, Kind::Extra] {
+            if let Some(c) = self.counts.get_mut(kind as usize) {
+                *c += audit.count(kind);
             }
         }
     }
@@ -81,9 +81,11 @@ pub fn run(args: &AuditArgs) -> Result<Outcome> {
             catalogues.push(Catalogue::builtin(name)?);
         }
     }
-    let desired = Desired::new(&desired_role, &catalogues);
+    let mut desired = Desired::new(&desired_role, &catalogues);
+    let list_extras = args.json || args.show_extra;
 
-    let mut out = std::io::stdout().lock();
+    // Buffered, as a large export can yield many lines; dropping it flushes what is left.
+    let mut out = std::io::BufWriter::with_capacity(64 * 1024, std::io::stdout().lock());
     if args.json {
         let wanted: Vec<_> = desired_role
             .privileges
@@ -118,7 +120,7 @@ pub fn run(args: &AuditArgs) -> Result<Outcome> {
                     return Ok(());
                 }
             }
-            let audit = desired.audit(file, record)?;
+            let audit = desired.audit(file, record, list_extras)?;
             if args.json {
                 let sep = if totals.roles == 0 { "\n" } else { ",\n" };
                 let mut value = json!(audit);
@@ -179,6 +181,7 @@ pub fn run(args: &AuditArgs) -> Result<Outcome> {
             totals.count(Kind::Extra),
         );
     }
+    let _ = out.flush();
     Ok(if complete {
         Outcome::Clean
     } else {
@@ -193,17 +196,26 @@ fn print_role(out: &mut impl Write, audit: &RoleAudit, show_extra: bool) {
             continue;
         }
         let depth = |d: Option<crate::depth::Depth>| d.map_or("none", |d| d.xml_name());
-        let _ = writeln!(
-            out,
-            "{}: role '{}': {} {} (entity {}, tab {}): have {}, want {}",
-            audit.file,
-            audit.name,
+        // Written piece by piece: a large export yields many of these lines.
+        for piece in [
+            audit.file.as_str(),
+            ": role '",
+            &audit.name,
+            "': ",
             f.kind.label(),
-            f.privilege,
+            " ",
+            &f.privilege,
+            " (entity ",
             f.entity.as_deref().unwrap_or("-"),
+            ", tab ",
             f.tab.as_deref().unwrap_or("-"),
+            "): have ",
             depth(f.have),
+            ", want ",
             depth(f.want),
-        );
+            "\n",
+        ] {
+            let _ = out.write_all(piece.as_bytes());
+        }
     }
 }
