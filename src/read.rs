@@ -757,20 +757,38 @@ fn attribute_pair(
 /// and neither wanted key given twice. Returns `None` for anything else, so the caller
 /// takes quick-xml's full path, which resolves what needs resolving and reports what is
 /// malformed.
+/// Bytes that end the fast path: in a key, anything that is not part of a name; in a
+/// value, a reference (`&`) or whitespace that XML would normalise. Single quotes are
+/// refused in keys, so the double quotes are the only value delimiters.
+const NOT_IN_KEY: u8 = 1;
+const NOT_IN_VALUE: u8 = 2;
+static UNUSUAL: [u8; 256] = {
+    let mut table = [0u8; 256];
+    let mut c = 0;
+    while c < 256 {
+        let b = c as u8;
+        if b <= b' ' || matches!(b, b'"' | b'\'' | b'/' | b'<' | b'>' | b'=' | b'&') {
+            table[c] |= NOT_IN_KEY;
+        }
+        if b < b' ' || b == b'&' {
+            table[c] |= NOT_IN_VALUE;
+        }
+        c += 1;
+    }
+    table
+};
+
+/// Whether byte `c` is of the `kind` the fast path refuses.
+fn unusual(c: u8, kind: u8) -> bool {
+    UNUSUAL[usize::from(c)] & kind != 0
+}
+
 fn plain_attribute_pair<'a>(
     raw: &'a str,
     first: &str,
     second: &str,
 ) -> Option<(Option<&'a str>, Option<&'a str>)> {
     let bytes = raw.as_bytes();
-    // One pass without early exit (so it vectorises): no reference, no whitespace to
-    // normalise, no single quotes; the double quotes are then the only delimiters.
-    let unusual = bytes.iter().fold(false, |bad, &c| {
-        bad | (c < b' ') | (c == b'&') | (c == b'\'')
-    });
-    if unusual {
-        return None;
-    }
     let mut quotes = [0usize; 8];
     let mut count = 0;
     for i in memchr::memchr_iter(b'"', bytes) {
@@ -792,13 +810,13 @@ fn plain_attribute_pair<'a>(
             return None;
         }
         let key = raw.get(start + spaces..open - 1)?;
-        let odd = key.bytes().fold(false, |bad, c| {
-            bad | matches!(c, b' ' | b'/' | b'<' | b'>' | b'=')
-        });
-        if key.is_empty() || odd {
+        if key.is_empty() || key.bytes().any(|c| unusual(c, NOT_IN_KEY)) {
             return None;
         }
         let value = raw.get(open + 1..close)?;
+        if value.bytes().any(|c| unusual(c, NOT_IN_VALUE)) {
+            return None;
+        }
         start = close + 1;
         let slot = if key == first {
             &mut a
