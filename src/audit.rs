@@ -133,17 +133,33 @@ impl Hasher for KeyHasher {
 
 type KeyMap<V> = HashMap<u64, V, BuildHasherDefault<KeyHasher>>;
 
-/// The desired role, ready to compare roles with.
+/// The role being compared, while its privileges stream by.
+#[derive(Default)]
+struct Current {
+    id: Option<String>,
+    name: String,
+    offset: u64,
+    file: Option<RolesFile>,
+    privileges: usize,
+    list_extras: bool,
+    /// Extras in file order, with the deepest depth the role gives each (when listed).
+    extras: Vec<(String, Depth)>,
+    /// How many extras (distinct ones when listed, otherwise each `<RolePrivilege>`).
+    extra: usize,
+}
+
+/// The desired role, ready to compare roles with, one at a time.
 pub struct Desired<'a> {
     role: &'a Role,
     /// Name key to the indexes in `role.privileges` of the names with that key.
     index: KeyMap<Vec<usize>>,
     /// Name key to the catalogue entries with that key, for the table and tab of extras.
     known: KeyMap<Vec<&'a Entry>>,
-    /// Reused per role: the depth the role gives each desired privilege.
+    /// Per role: the depth the role gives each desired privilege.
     have: Vec<Option<Depth>>,
-    /// Reused per role: extras seen, by name key, with their indexes in the extras list.
+    /// Per role: extras seen, by name key, with their indexes in `current.extras`.
     extra_seen: KeyMap<Vec<usize>>,
+    current: Current,
 }
 
 impl<'a> Desired<'a> {
@@ -167,6 +183,7 @@ impl<'a> Desired<'a> {
             known,
             have: Vec::new(),
             extra_seen: KeyMap::default(),
+            current: Current::default(),
         }
     }
 
@@ -178,79 +195,128 @@ impl<'a> Desired<'a> {
             .find(|e| e.privilege.eq_ignore_ascii_case(privilege))
     }
 
-    /// Compares one role with the desired role; extra privileges are listed as findings
-    /// only when `list_extras` is set (they are always counted). A level that is not a
-    /// depth, or a role file holding no privileges, is a problem at its offset: the role
-    /// cannot be judged.
+    /// Compares one role, read whole, with the desired role: [`Desired::begin`], then
+    /// [`Desired::add`] for each privilege, then [`Desired::finish`].
     pub fn audit(
         &mut self,
         file: &str,
         record: &RoleRecord,
         list_extras: bool,
     ) -> Result<RoleAudit, XmlProblem> {
-        let name = record
-            .name
-            .clone()
-            .filter(|n| !n.trim().is_empty())
-            .unwrap_or_else(|| "(unnamed)".to_string());
-        if record.privileges.is_empty() && record.file == RolesFile::RoleFile {
-            return Err(XmlProblem::at(
-                record.offset,
-                format!("role '{name}' holds no <RolePrivilege>, so there is nothing to audit; give the role's exported XML"),
-            ));
+        self.begin(
+            record.id.as_deref(),
+            record.name.as_deref(),
+            record.offset,
+            record.file,
+            list_extras,
+        );
+        for p in &record.privileges {
+            self.add(p.name.as_deref(), p.level.as_deref(), p.offset)?;
         }
+        self.finish(file)
+    }
+
+    /// Starts comparing a role. Extra privileges are listed as findings only when
+    /// `list_extras` is set; they are always counted.
+    pub fn begin(
+        &mut self,
+        id: Option<&str>,
+        name: Option<&str>,
+        offset: u64,
+        file: RolesFile,
+        list_extras: bool,
+    ) {
         self.have.clear();
         self.have.resize(self.role.privileges.len(), None);
         self.extra_seen.clear();
-        // Extras in file order, with the deepest depth the role gives each.
-        let mut extras: Vec<(&str, Depth)> = Vec::new();
-        let mut extra = 0usize;
-        for p in &record.privileges {
-            let Some(pname) = p.name.as_deref().filter(|n| !n.is_empty()) else {
-                continue;
-            };
-            let level = p.level.as_deref().unwrap_or("");
-            let depth = Depth::from_xml(level).ok_or_else(|| {
-                XmlProblem::at(
-                    p.offset,
-                    format!("role '{name}': {pname} has level {level:?}, which is not Basic, Local, Deep or Global; run dvrole validate on it"),
-                )
-            })?;
-            let key = name_key(pname);
-            let desired = self.index.get(&key).and_then(|candidates| {
-                candidates.iter().copied().find(|&i| {
-                    self.role
-                        .privileges
-                        .get(i)
-                        .is_some_and(|d| d.name.eq_ignore_ascii_case(pname))
-                })
-            });
-            if let Some(slot) = desired.and_then(|i| self.have.get_mut(i)) {
-                *slot = (*slot).max(Some(depth));
-                continue;
-            }
-            if !list_extras {
-                // Counted, not listed: a privilege listed twice in the role counts twice.
-                extra += 1;
-                continue;
-            }
-            let seen = self.extra_seen.entry(key).or_default();
-            match seen.iter().copied().find(|&i| {
-                extras
+        let name = name
+            .filter(|n| !n.trim().is_empty())
+            .unwrap_or("(unnamed)")
+            .to_string();
+        self.current = Current {
+            id: id.map(str::to_string),
+            name,
+            offset,
+            file: Some(file),
+            list_extras,
+            ..Current::default()
+        };
+    }
+
+    /// One privilege of the role being compared. A level that is not a depth is a problem
+    /// at its offset: the role cannot be judged.
+    pub fn add(
+        &mut self,
+        name: Option<&str>,
+        level: Option<&str>,
+        offset: u64,
+    ) -> Result<(), XmlProblem> {
+        self.current.privileges += 1;
+        let Some(pname) = name.filter(|n| !n.is_empty()) else {
+            return Ok(());
+        };
+        let level = level.unwrap_or("");
+        let depth = Depth::from_xml(level).ok_or_else(|| {
+            XmlProblem::at(
+                offset,
+                format!(
+                    "role '{}': {pname} has level {level:?}, which is not Basic, Local, Deep or Global; run dvrole validate on it",
+                    self.current.name
+                ),
+            )
+        })?;
+        let key = name_key(pname);
+        let desired = self.index.get(&key).and_then(|candidates| {
+            candidates.iter().copied().find(|&i| {
+                self.role
+                    .privileges
                     .get(i)
-                    .is_some_and(|(n, _)| n.eq_ignore_ascii_case(pname))
-            }) {
-                Some(i) => {
-                    if let Some(e) = extras.get_mut(i) {
-                        e.1 = e.1.max(depth);
-                    }
-                }
-                None => {
-                    extra += 1;
-                    seen.push(extras.len());
-                    extras.push((pname, depth));
+                    .is_some_and(|d| d.name.eq_ignore_ascii_case(pname))
+            })
+        });
+        if let Some(slot) = desired.and_then(|i| self.have.get_mut(i)) {
+            *slot = (*slot).max(Some(depth));
+            return Ok(());
+        }
+        let current = &mut self.current;
+        if !current.list_extras {
+            // Counted, not listed: a privilege listed twice in the role counts twice.
+            current.extra += 1;
+            return Ok(());
+        }
+        let seen = self.extra_seen.entry(key).or_default();
+        match seen.iter().copied().find(|&i| {
+            current
+                .extras
+                .get(i)
+                .is_some_and(|(n, _)| n.eq_ignore_ascii_case(pname))
+        }) {
+            Some(i) => {
+                if let Some(e) = current.extras.get_mut(i) {
+                    e.1 = e.1.max(depth);
                 }
             }
+            None => {
+                current.extra += 1;
+                seen.push(current.extras.len());
+                current.extras.push((pname.to_string(), depth));
+            }
+        }
+        Ok(())
+    }
+
+    /// Ends the role being compared, held in `file`, and returns the comparison. A role file
+    /// holding no privileges is a problem at the role's offset: it cannot be judged.
+    pub fn finish(&mut self, file: &str) -> Result<RoleAudit, XmlProblem> {
+        let current = std::mem::take(&mut self.current);
+        if current.privileges == 0 && current.file == Some(RolesFile::RoleFile) {
+            return Err(XmlProblem::at(
+                current.offset,
+                format!(
+                    "role '{}' holds no <RolePrivilege>, so there is nothing to audit; give the role's exported XML",
+                    current.name
+                ),
+            ));
         }
         let mut findings = Vec::new();
         for (p, have) in self.role.privileges.iter().zip(&self.have) {
@@ -270,13 +336,11 @@ impl<'a> Desired<'a> {
                 want: Some(p.depth),
             });
         }
-        for (privilege, depth) in extras {
-            let entry = self.known(privilege);
+        for (privilege, depth) in current.extras {
+            let entry = self.known(&privilege);
             findings.push(Finding {
                 kind: Kind::Extra,
-                privilege: entry
-                    .map_or(privilege, |e| e.privilege.as_str())
-                    .to_string(),
+                privilege: entry.map_or(privilege, |e| e.privilege.clone()),
                 entity: entry.and_then(|e| e.entity.clone()),
                 tab: entry.map(|e| e.tab.clone()),
                 have: Some(depth),
@@ -285,11 +349,11 @@ impl<'a> Desired<'a> {
         }
         Ok(RoleAudit {
             file: file.to_string(),
-            id: record.id.clone(),
-            name,
-            privileges: record.privileges.len(),
+            id: current.id,
+            name: current.name,
+            privileges: current.privileges,
             findings,
-            extra,
+            extra: current.extra,
         })
     }
 }

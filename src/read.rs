@@ -325,6 +325,32 @@ impl Input {
         &mut self,
         mut on_role: impl FnMut(&str, &RoleRecord) -> Result<(), XmlProblem>,
     ) -> Result<()> {
+        let parts = self.role_parts.clone();
+        for part in &parts {
+            let location = self.reader.location(part);
+            let mut sink = RecordSink {
+                current: None,
+                spare: Vec::new(),
+                on_role: |role: &RoleRecord| on_role(&location, role),
+            };
+            self.stream_part(part, &mut sink)?;
+        }
+        Ok(())
+    }
+
+    /// Streams every role of the input into `sink`, telling it each file's location first.
+    /// A file that cannot be read, or is not well-formed, is an error naming it (with the
+    /// line and column for XML); so is a problem the sink returns.
+    pub fn stream_roles(&mut self, sink: &mut impl RoleSink) -> Result<()> {
+        let parts = self.role_parts.clone();
+        for part in &parts {
+            sink.file(&self.reader.location(part));
+            self.stream_part(part, sink)?;
+        }
+        Ok(())
+    }
+
+    fn stream_part(&mut self, part: &str, sink: &mut impl RoleSink) -> Result<()> {
         if matches!(self.layout, Layout::Zip | Layout::PackageFolder)
             && !self.reader.has_file(CUSTOMIZATIONS_PART)
         {
@@ -333,17 +359,14 @@ impl Input {
                 message: "holds no customizations.xml at its root; give a solution zip, a folder holding its root files, a source folder with Other/Solution.xml, or an XML file".to_string(),
             });
         }
-        for part in self.role_parts.clone() {
-            let location = self.reader.location(&part);
-            let result = {
-                let source = self.reader.open_entry(&part)?;
-                read_roles_with(source, |role| on_role(&location, role))
-            };
-            if let Err(problem) = result {
-                return Err(self.reader.problem_error(&part, problem));
-            }
+        let result = {
+            let source = self.reader.open_entry(part)?;
+            stream_roles(source, sink)
+        };
+        match result {
+            Ok(_) => Ok(()),
+            Err(problem) => Err(self.reader.problem_error(part, problem)),
         }
-        Ok(())
     }
 }
 
@@ -700,26 +723,14 @@ pub fn attribute(
 }
 
 /// Reads two attributes of `element` in one pass into `first.1` and `second.1`, reusing
-/// the strings already there; an attribute that is absent leaves `None`.
+/// the strings already there, with references resolved and whitespace normalised; an
+/// attribute that is absent leaves `None`.
 fn attribute_pair(
     element: &BytesStart<'_>,
     first: (&str, &mut Option<String>),
     second: (&str, &mut Option<String>),
     offset: u64,
 ) -> Result<(), XmlProblem> {
-    if let Some((a, b)) = plain_attribute_pair(element.attributes_raw(), first.0, second.0) {
-        for (slot, value) in [(first.1, a), (second.1, b)] {
-            match (slot.as_mut(), value) {
-                (Some(s), Some(v)) => {
-                    s.clear();
-                    s.push_str(v);
-                }
-                (None, Some(v)) => *slot = Some(v.to_string()),
-                (_, None) => *slot = None,
-            }
-        }
-        return Ok(());
-    }
     let (mut got_first, mut got_second) = (false, false);
     for attr in element.attributes() {
         let attr = attr.map_err(|e| XmlProblem::at(offset, format!("malformed attribute: {e}")))?;
@@ -875,17 +886,41 @@ pub enum RolesFile {
     RoleFile,
 }
 
-struct RolesVisitor<F> {
-    kind: Option<RolesFile>,
-    role_depth: usize,
-    current: Option<RoleRecord>,
-    /// Privilege records of roles already handed out, kept for their string buffers, so a
-    /// long run of roles reads without allocating per privilege.
-    spare: Vec<PrivilegeRecord>,
-    on_role: F,
+/// Receives the roles of a file as they stream by, one privilege at a time, with the values
+/// borrowed from the reader's buffer: nothing is copied unless the sink copies it.
+pub trait RoleSink {
+    /// Called before each file of an input is read, with its location for messages.
+    fn file(&mut self, _location: &str) {}
+
+    /// A role opens: its `id` and `name` attributes, its offset, the kind of file.
+    fn role(
+        &mut self,
+        id: Option<&str>,
+        name: Option<&str>,
+        offset: u64,
+        file: RolesFile,
+    ) -> Result<(), XmlProblem>;
+
+    /// One `<RolePrivilege>` of the open role: its `name` and `level` attributes.
+    fn privilege(
+        &mut self,
+        name: Option<&str>,
+        level: Option<&str>,
+        offset: u64,
+    ) -> Result<(), XmlProblem>;
+
+    /// The open role closes.
+    fn end_role(&mut self) -> Result<(), XmlProblem>;
 }
 
-impl<F: FnMut(&RoleRecord) -> Result<(), XmlProblem>> Visitor for RolesVisitor<F> {
+struct RolesVisitor<'s, S> {
+    kind: Option<RolesFile>,
+    role_depth: usize,
+    in_role: bool,
+    sink: &'s mut S,
+}
+
+impl<S: RoleSink> Visitor for RolesVisitor<'_, S> {
     fn open(
         &mut self,
         path: &[String],
@@ -912,33 +947,30 @@ impl<F: FnMut(&RoleRecord) -> Result<(), XmlProblem>> Visitor for RolesVisitor<F
             Some(RolesFile::RoleFile) => &["Role"],
             _ => &["ImportExportXml", "Roles", "Role"],
         };
-        if self.current.is_none() && path_is(path, role_path) {
+        if !self.in_role && path_is(path, role_path) {
             self.role_depth = depth;
-            self.current = Some(RoleRecord {
-                id: attribute(e, "id", offset)?,
-                name: attribute(e, "name", offset)?,
-                privileges: Vec::new(),
+            self.in_role = true;
+            let id = attribute(e, "id", offset)?;
+            let name = attribute(e, "name", offset)?;
+            self.sink.role(
+                id.as_deref(),
+                name.as_deref(),
                 offset,
-                file: self.kind.unwrap_or(RolesFile::Customizations),
-            });
-        } else if let Some(role) = &mut self.current {
-            if depth == self.role_depth + 2
-                && e.name().as_ref() == "RolePrivilege"
-                && path.get(self.role_depth + 1).map(String::as_str) == Some("RolePrivileges")
-            {
-                let mut record = self.spare.pop().unwrap_or(PrivilegeRecord {
-                    name: None,
-                    level: None,
-                    offset,
-                });
-                record.offset = offset;
-                attribute_pair(
-                    e,
-                    ("name", &mut record.name),
-                    ("level", &mut record.level),
-                    offset,
-                )?;
-                role.privileges.push(record);
+                self.kind.unwrap_or(RolesFile::Customizations),
+            )?;
+        } else if self.in_role
+            && depth == self.role_depth + 2
+            && e.name().as_ref() == "RolePrivilege"
+            && path.get(self.role_depth + 1).map(String::as_str) == Some("RolePrivileges")
+        {
+            match plain_attribute_pair(e.attributes_raw(), "name", "level") {
+                Some((name, level)) => self.sink.privilege(name, level, offset)?,
+                None => {
+                    let (mut name, mut level) = (None, None);
+                    attribute_pair(e, ("name", &mut name), ("level", &mut level), offset)?;
+                    self.sink
+                        .privilege(name.as_deref(), level.as_deref(), offset)?;
+                }
             }
         }
         Ok(())
@@ -951,11 +983,92 @@ impl<F: FnMut(&RoleRecord) -> Result<(), XmlProblem>> Visitor for RolesVisitor<F
     }
 
     fn close(&mut self, depth: usize) -> Result<(), XmlProblem> {
-        if depth == self.role_depth {
-            if let Some(mut role) = self.current.take() {
-                (self.on_role)(&role)?;
-                self.spare.append(&mut role.privileges);
-            }
+        if self.in_role && depth == self.role_depth {
+            self.in_role = false;
+            self.sink.end_role()?;
+        }
+        Ok(())
+    }
+}
+
+/// Streams the roles out of a customizations.xml or a role file into `sink`, and says which
+/// kind of file it was. `<Role>` elements elsewhere (inside app modules, say) are not roles
+/// and are skipped.
+pub fn stream_roles(source: impl Read, sink: &mut impl RoleSink) -> Result<RolesFile, XmlProblem> {
+    let mut visitor = RolesVisitor {
+        kind: None,
+        role_depth: usize::MAX,
+        in_role: false,
+        sink,
+    };
+    walk(source, &mut visitor)?;
+    // walk() fails on a document without a root, so the kind is always known here.
+    Ok(visitor.kind.unwrap_or(RolesFile::Customizations))
+}
+
+/// A sink that gathers each role into a [`RoleRecord`] and hands it to a callback.
+struct RecordSink<F> {
+    current: Option<RoleRecord>,
+    /// Privilege records of roles already handed out, kept for their string buffers, so a
+    /// long run of roles reads without allocating per privilege.
+    spare: Vec<PrivilegeRecord>,
+    on_role: F,
+}
+
+/// Copies `value` into `slot`, reusing the string already there.
+fn set(slot: &mut Option<String>, value: Option<&str>) {
+    match (slot.as_mut(), value) {
+        (Some(s), Some(v)) => {
+            s.clear();
+            s.push_str(v);
+        }
+        (None, Some(v)) => *slot = Some(v.to_string()),
+        (_, None) => *slot = None,
+    }
+}
+
+impl<F: FnMut(&RoleRecord) -> Result<(), XmlProblem>> RoleSink for RecordSink<F> {
+    fn role(
+        &mut self,
+        id: Option<&str>,
+        name: Option<&str>,
+        offset: u64,
+        file: RolesFile,
+    ) -> Result<(), XmlProblem> {
+        self.current = Some(RoleRecord {
+            id: id.map(str::to_string),
+            name: name.map(str::to_string),
+            privileges: Vec::new(),
+            offset,
+            file,
+        });
+        Ok(())
+    }
+
+    fn privilege(
+        &mut self,
+        name: Option<&str>,
+        level: Option<&str>,
+        offset: u64,
+    ) -> Result<(), XmlProblem> {
+        if let Some(role) = &mut self.current {
+            let mut record = self.spare.pop().unwrap_or(PrivilegeRecord {
+                name: None,
+                level: None,
+                offset,
+            });
+            record.offset = offset;
+            set(&mut record.name, name);
+            set(&mut record.level, level);
+            role.privileges.push(record);
+        }
+        Ok(())
+    }
+
+    fn end_role(&mut self) -> Result<(), XmlProblem> {
+        if let Some(mut role) = self.current.take() {
+            (self.on_role)(&role)?;
+            self.spare.append(&mut role.privileges);
         }
         Ok(())
     }
@@ -980,16 +1093,12 @@ pub fn read_roles_with(
     source: impl Read,
     on_role: impl FnMut(&RoleRecord) -> Result<(), XmlProblem>,
 ) -> Result<RolesFile, XmlProblem> {
-    let mut visitor = RolesVisitor {
-        kind: None,
-        role_depth: usize::MAX,
+    let mut sink = RecordSink {
         current: None,
         spare: Vec::new(),
         on_role,
     };
-    walk(source, &mut visitor)?;
-    // walk() fails on a document without a root, so the kind is always known here.
-    Ok(visitor.kind.unwrap_or(RolesFile::Customizations))
+    stream_roles(source, &mut sink)
 }
 
 /// One `<RootComponent>` of a solution manifest.

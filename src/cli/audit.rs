@@ -10,7 +10,7 @@ use super::{parse_size, print_notes, Outcome, PrivilegeArgs};
 use crate::audit::{role_matches, Desired, Kind, RoleAudit};
 use crate::catalogue::{self, Catalogue};
 use crate::error::{Error, Result};
-use crate::read::{Input, Limits, DEFAULT_MAX_ENTRY_BYTES};
+use crate::read::{Input, Limits, RoleSink, RolesFile, XmlProblem, DEFAULT_MAX_ENTRY_BYTES};
 use crate::role;
 
 /// Arguments of `dvrole audit`.
@@ -94,52 +94,34 @@ pub fn run(args: &AuditArgs) -> Result<Outcome> {
             .collect();
         let _ = write!(out, "{{\"desired\":{},\"roles\":[", json!(wanted));
     }
-    let mut totals = Totals::default();
-    let mut matched = vec![false; args.role.len()];
-    let mut found: Vec<String> = Vec::new();
+    let mut run = Run {
+        args,
+        desired: &mut desired,
+        list_extras,
+        out: &mut out,
+        totals: Totals::default(),
+        matched: vec![false; args.role.len()],
+        found: Vec::new(),
+        label: String::new(),
+        file: String::new(),
+        skipping: false,
+        seen_here: 0,
+    };
     for path in &args.inputs {
         let mut input = Input::open(path, limits)?;
-        let label = path.display().to_string();
-        let before = totals.roles;
-        let mut seen_here = 0usize;
-        input.for_each_role(|file, record| {
-            seen_here += 1;
-            let name = record.name.clone().unwrap_or_default();
-            if !args.role.is_empty() {
-                let mut any = false;
-                for (selector, hit) in args.role.iter().zip(matched.iter_mut()) {
-                    if role_matches(selector, record.id.as_deref(), &name) {
-                        *hit = true;
-                        any = true;
-                    }
-                }
-                if !any {
-                    if found.len() < 20 {
-                        found.push(name);
-                    }
-                    return Ok(());
-                }
-            }
-            let audit = desired.audit(file, record, list_extras)?;
-            if args.json {
-                let sep = if totals.roles == 0 { "\n" } else { ",\n" };
-                let mut value = json!(audit);
-                if let Some(obj) = value.as_object_mut() {
-                    obj.insert("input".to_string(), json!(label));
-                }
-                let _ = write!(out, "{sep}{value}");
-            } else {
-                print_role(&mut out, &audit, args.show_extra);
-            }
-            totals.add(&audit);
-            Ok(())
-        })?;
-        if seen_here == 0 {
-            eprintln!("note: {label} holds no role");
-        } else if totals.roles == before && args.role.is_empty() {
-            eprintln!("note: {label}: no role audited");
+        run.label = path.display().to_string();
+        run.seen_here = 0;
+        input.stream_roles(&mut run)?;
+        if run.seen_here == 0 {
+            eprintln!("note: {} holds no role", run.label);
         }
     }
+    let Run {
+        totals,
+        matched,
+        found,
+        ..
+    } = run;
     for (selector, hit) in args.role.iter().zip(&matched) {
         if !hit {
             let known = if found.is_empty() {
@@ -187,6 +169,96 @@ pub fn run(args: &AuditArgs) -> Result<Outcome> {
     } else {
         Outcome::Findings
     })
+}
+
+/// One audit run: receives the roles of each input as they stream by and prints each as
+/// soon as it closes.
+struct Run<'r, 'd, W> {
+    args: &'r AuditArgs,
+    desired: &'r mut Desired<'d>,
+    list_extras: bool,
+    out: &'r mut W,
+    totals: Totals,
+    /// Which `--role` selectors matched a role.
+    matched: Vec<bool>,
+    /// Names of (some of) the roles `--role` left out, for the message when one matches none.
+    found: Vec<String>,
+    /// The input as named on the command line.
+    label: String,
+    /// The file being read.
+    file: String,
+    /// Whether the open role is left out by `--role`.
+    skipping: bool,
+    /// Roles met in the current input.
+    seen_here: usize,
+}
+
+impl<W: Write> RoleSink for Run<'_, '_, W> {
+    fn file(&mut self, location: &str) {
+        self.file.clear();
+        self.file.push_str(location);
+    }
+
+    fn role(
+        &mut self,
+        id: Option<&str>,
+        name: Option<&str>,
+        offset: u64,
+        file: RolesFile,
+    ) -> Result<(), XmlProblem> {
+        self.seen_here += 1;
+        let display = name.unwrap_or_default();
+        self.skipping = false;
+        if !self.args.role.is_empty() {
+            let mut any = false;
+            for (selector, hit) in self.args.role.iter().zip(self.matched.iter_mut()) {
+                if role_matches(selector, id, display) {
+                    *hit = true;
+                    any = true;
+                }
+            }
+            if !any {
+                if self.found.len() < 20 {
+                    self.found.push(display.to_string());
+                }
+                self.skipping = true;
+                return Ok(());
+            }
+        }
+        self.desired.begin(id, name, offset, file, self.list_extras);
+        Ok(())
+    }
+
+    fn privilege(
+        &mut self,
+        name: Option<&str>,
+        level: Option<&str>,
+        offset: u64,
+    ) -> Result<(), XmlProblem> {
+        if self.skipping {
+            return Ok(());
+        }
+        self.desired.add(name, level, offset)
+    }
+
+    fn end_role(&mut self) -> Result<(), XmlProblem> {
+        if self.skipping {
+            return Ok(());
+        }
+        let audit = self.desired.finish(&self.file)?;
+        if self.args.json {
+            let sep = if self.totals.roles == 0 { "\n" } else { ",\n" };
+            let mut value = json!(audit);
+            if let Some(obj) = value.as_object_mut() {
+                obj.insert("input".to_string(), json!(self.label));
+            }
+            let _ = write!(self.out, "{sep}{value}");
+        } else {
+            print_role(self.out, &audit, self.args.show_extra);
+        }
+        self.totals.add(&audit);
+        Ok(())
+    }
 }
 
 /// Prints one line per finding of a role.
