@@ -768,11 +768,13 @@ fn attribute_pair(
 /// and neither wanted key given twice. Returns `None` for anything else, so the caller
 /// takes quick-xml's full path, which resolves what needs resolving and reports what is
 /// malformed.
-/// Bytes that end the fast path: in a key, anything that is not part of a name; in a
-/// value, a reference (`&`) or whitespace that XML would normalise. Single quotes are
-/// refused in keys, so the double quotes are the only value delimiters.
+/// Byte classes for the fast path: in a key, anything that is not part of a name ends it;
+/// anywhere, a reference (`&`) or whitespace that XML would normalise ends it; and the
+/// double quote delimits values (single quotes are refused in keys, so only double quotes
+/// delimit).
 const NOT_IN_KEY: u8 = 1;
 const NOT_IN_VALUE: u8 = 2;
+const QUOTE: u8 = 4;
 static UNUSUAL: [u8; 256] = {
     let mut table = [0u8; 256];
     let mut c = 0;
@@ -783,6 +785,9 @@ static UNUSUAL: [u8; 256] = {
         }
         if b < b' ' || b == b'&' {
             table[c] |= NOT_IN_VALUE;
+        }
+        if b == b'"' {
+            table[c] |= QUOTE;
         }
         c += 1;
     }
@@ -802,9 +807,16 @@ fn plain_attribute_pair<'a>(
     let bytes = raw.as_bytes();
     let mut quotes = [0usize; 8];
     let mut count = 0;
-    for i in memchr::memchr_iter(b'"', bytes) {
-        *quotes.get_mut(count)? = i;
-        count += 1;
+    // One plain pass (these strings are too short to repay memchr's setup): find the
+    // quotes, and give up at a reference or whitespace XML would normalise.
+    for (i, &c) in bytes.iter().enumerate() {
+        if unusual(c, NOT_IN_VALUE | QUOTE) {
+            if c != b'"' {
+                return None;
+            }
+            *quotes.get_mut(count)? = i;
+            count += 1;
+        }
     }
     if count % 2 != 0 {
         return None;
@@ -825,9 +837,6 @@ fn plain_attribute_pair<'a>(
             return None;
         }
         let value = raw.get(open + 1..close)?;
-        if value.bytes().any(|c| unusual(c, NOT_IN_VALUE)) {
-            return None;
-        }
         start = close + 1;
         let slot = if key == first {
             &mut a
