@@ -768,6 +768,28 @@ fn attribute_pair(
 /// and neither wanted key given twice. Returns `None` for anything else, so the caller
 /// takes quick-xml's full path, which resolves what needs resolving and reports what is
 /// malformed.
+/// The attributes of a `<RolePrivilege>` exactly as exports write them,
+/// ` name="..." level="..."` (trailing spaces allowed), with plain values; `None` otherwise.
+fn canonical_privilege(raw: &str) -> Option<(&str, &str)> {
+    /// Where the value that `bytes` starts with ends (its closing quote), if it is plain.
+    fn value_end(bytes: &[u8]) -> Option<usize> {
+        for (i, &c) in bytes.iter().enumerate() {
+            if unusual(c, NOT_IN_VALUE | QUOTE) {
+                return (c == b'"').then_some(i);
+            }
+        }
+        None
+    }
+    let rest = raw.strip_prefix(" name=\"")?;
+    let n = value_end(rest.as_bytes())?;
+    let name = rest.get(..n)?;
+    let rest = rest.get(n + 1..)?.strip_prefix(" level=\"")?;
+    let l = value_end(rest.as_bytes())?;
+    let level = rest.get(..l)?;
+    let tail = rest.get(l + 1..)?;
+    tail.bytes().all(|c| c == b' ').then_some((name, level))
+}
+
 /// Byte classes for the fast path: in a key, anything that is not part of a name ends it;
 /// anywhere, a reference (`&`) or whitespace that XML would normalise ends it; and the
 /// double quote delimits values (single quotes are refused in keys, so only double quotes
@@ -972,7 +994,11 @@ impl<S: RoleSink> Visitor for RolesVisitor<'_, S> {
             && e.name().as_ref() == "RolePrivilege"
             && path.get(self.role_depth + 1).map(String::as_str) == Some("RolePrivileges")
         {
-            match plain_attribute_pair(e.attributes_raw(), "name", "level") {
+            let raw = e.attributes_raw();
+            match canonical_privilege(raw)
+                .map(|(n, l)| (Some(n), Some(l)))
+                .or_else(|| plain_attribute_pair(raw, "name", "level"))
+            {
                 Some((name, level)) => self.sink.privilege(name, level, offset)?,
                 None => {
                     let (mut name, mut level) = (None, None);
@@ -1295,6 +1321,23 @@ mod tests {
         let bad_utf8: &[u8] =
             b"<ImportExportXml><Roles><Role name=\"\xff\"/></Roles></ImportExportXml>";
         assert!(read_roles(bad_utf8, |_| {}).is_err());
+    }
+
+    #[test]
+    fn canonical_privileges_are_read_directly() {
+        assert_eq!(
+            canonical_privilege(" name=\"prvA\" level=\"Basic\" "),
+            Some(("prvA", "Basic"))
+        );
+        for other in [
+            " level=\"Basic\" name=\"prvA\"",
+            " name=\"prvA\"  level=\"Basic\"",
+            " name=\"a&amp;b\" level=\"Basic\"",
+            " name=\"prvA\" level=\"Basic\" x=\"y\"",
+            " name=\"prvA\" level=\"Basic",
+        ] {
+            assert_eq!(canonical_privilege(other), None, "{other:?}");
+        }
     }
 
     #[test]
