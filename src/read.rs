@@ -791,7 +791,7 @@ fn canonical_privilege(raw: &str) -> Option<(&str, &str)> {
 }
 
 /// Byte classes for the fast path: in a key, anything that is not part of a name ends it;
-/// anywhere, a reference (`&`) or whitespace that XML would normalise ends it; and the
+/// anywhere, a reference (`&`), a `<` or whitespace that XML would normalise ends it; and the
 /// double quote delimits values (single quotes are refused in keys, so only double quotes
 /// delimit).
 const NOT_IN_KEY: u8 = 1;
@@ -805,7 +805,7 @@ static UNUSUAL: [u8; 256] = {
         if b <= b' ' || matches!(b, b'"' | b'\'' | b'/' | b'<' | b'>' | b'=' | b'&') {
             table[c] |= NOT_IN_KEY;
         }
-        if b < b' ' || b == b'&' {
+        if b < b' ' || b == b'&' || b == b'<' {
             table[c] |= NOT_IN_VALUE;
         }
         if b == b'"' {
