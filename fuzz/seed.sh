@@ -14,10 +14,10 @@ z=zipfile.ZipFile(sys.argv[1],"w",zipfile.ZIP_DEFLATED)
 done
 # XML: every XML fixture.
 find "$root/fixtures" -name '*.xml' -print0 | while IFS= read -r -d '' f; do
-  cp "$f" "corpus/role_xml/$(echo "$f" | tr '/ ' '__')"
+  cp "$f" "corpus/role_xml/$(echo "${f#../}" | tr '/ ' '__')"
 done
 # TOML: catalogues, example config, catalogue fixtures.
 find "$root/catalogues" "$root/fixtures" "$root/examples" -name '*.toml' -print0 | while IFS= read -r -d '' f; do
-  cp "$f" "corpus/settings/$(echo "$f" | tr '/ ' '__')"
+  cp "$f" "corpus/settings/$(echo "${f#../}" | tr '/ ' '__')"
 done
 echo "seeded: $(ls corpus/package_reader | wc -l) zips, $(ls corpus/role_xml | wc -l) XML files, $(ls corpus/settings | wc -l) TOML files"

@@ -406,7 +406,7 @@ fn is_role_key(key: &str) -> bool {
 
 fn roles_of(bytes: &[u8]) -> Result<Vec<RoleRecord>, XmlProblem> {
     let mut roles = Vec::new();
-    read::read_roles(bytes, |r| roles.push(r))?;
+    read::read_roles(bytes, |r| roles.push(r.clone()))?;
     Ok(roles)
 }
 

@@ -281,7 +281,7 @@ fn check_folder(built: &Built, parts: &[Part]) -> Result<()> {
     let bad = |what: String| Error::Internal(format!("the folder layout built is wrong: {what}"));
     for part in parts {
         let mut roles = Vec::new();
-        let kind = read_roles(part.bytes.as_slice(), |r| roles.push(r))
+        let kind = read_roles(part.bytes.as_slice(), |r| roles.push(r.clone()))
             .map_err(|p| bad(format!("{}: {}", part.name, p.message)))?;
         if part.name == FOLDER_SOLUTION {
             let m = read_manifest(part.bytes.as_slice())

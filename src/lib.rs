@@ -4,6 +4,7 @@
 //!
 //! The library holds the model; `main.rs` is a thin command line over [`cli`].
 
+pub mod audit;
 pub mod catalogue;
 pub mod check;
 pub mod cli;
@@ -12,6 +13,7 @@ pub mod content_types;
 pub mod customizations;
 pub mod depth;
 pub mod error;
+pub mod explain;
 pub mod generate;
 pub mod guid;
 pub mod layout;

@@ -169,6 +169,238 @@ impl PackageReader {
     }
 }
 
+impl PackageReader {
+    /// Turns a read problem in the file `name` into an error naming the file and, for XML
+    /// that is not well-formed, the line and column.
+    pub fn problem_error(&mut self, name: &str, problem: XmlProblem) -> Error {
+        let location = self.location(name);
+        if problem.unreadable {
+            return Error::Unreadable {
+                input: location,
+                message: problem.message,
+            };
+        }
+        let input = match self.positions(name, &[problem.offset]).first() {
+            Some((line, column)) if *line > 0 => format!("{location}:{line}:{column}"),
+            _ => location,
+        };
+        Error::Unreadable {
+            input,
+            message: problem.message,
+        }
+    }
+
+    /// Whether the root file `name` is there.
+    pub fn has_file(&self, name: &str) -> bool {
+        match &self.kind {
+            Kind::Zip(archive) => archive.index_for_name(name).is_some(),
+            Kind::Folder(dir) => dir.join(name).is_file(),
+        }
+    }
+}
+
+/// The manifest of a SolutionPackager source folder.
+pub const SOURCE_SOLUTION: &str = "Other/Solution.xml";
+/// The customizations of a SolutionPackager source folder (its `<Roles />` is empty; the
+/// roles are in [`SOURCE_ROLES`]).
+pub const SOURCE_CUSTOMIZATIONS: &str = "Other/Customizations.xml";
+/// The folder of a SolutionPackager source folder that holds one XML file per role.
+pub const SOURCE_ROLES: &str = "Roles";
+/// The part of a packed solution that holds the roles.
+pub const CUSTOMIZATIONS_PART: &str = "customizations.xml";
+
+/// The shapes of input dvrole reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Layout {
+    /// A solution zip.
+    Zip,
+    /// A folder holding a packed solution's root files.
+    PackageFolder,
+    /// A SolutionPackager or `pac solution unpack` source folder: `Other/Solution.xml`,
+    /// `Other/Customizations.xml` and `Roles/*.xml`.
+    SourceFolder,
+    /// A lone XML file: a customizations.xml or a role file.
+    XmlFile,
+}
+
+/// An input named on the command line, with its layout recognised.
+pub struct Input {
+    layout: Layout,
+    reader: PackageReader,
+    role_parts: Vec<String>,
+}
+
+impl Input {
+    /// Opens `path` and recognises its layout: a folder with `Other/Solution.xml` is a
+    /// source folder, any other folder a package folder; a file that starts like a zip is a
+    /// zip, any other file is read as XML.
+    pub fn open(path: &Path, limits: Limits) -> Result<Input> {
+        let label = path.display().to_string();
+        let meta = std::fs::metadata(path).map_err(|e| Error::Unreadable {
+            input: label.clone(),
+            message: match e.kind() {
+                io::ErrorKind::NotFound => {
+                    "does not exist; give a solution zip, a folder or an XML file".to_string()
+                }
+                _ => e.to_string(),
+            },
+        })?;
+        if meta.is_dir() {
+            let reader = PackageReader {
+                label,
+                kind: Kind::Folder(path.to_path_buf()),
+                limits,
+            };
+            if reader.has_file(SOURCE_SOLUTION) {
+                let mut role_parts = Vec::new();
+                if reader.has_file(SOURCE_CUSTOMIZATIONS) {
+                    role_parts.push(SOURCE_CUSTOMIZATIONS.to_string());
+                }
+                role_parts.extend(role_files(&path.join(SOURCE_ROLES)));
+                return Ok(Input {
+                    layout: Layout::SourceFolder,
+                    reader,
+                    role_parts,
+                });
+            }
+            return Ok(Input {
+                layout: Layout::PackageFolder,
+                reader,
+                role_parts: vec![CUSTOMIZATIONS_PART.to_string()],
+            });
+        }
+        let mut magic = [0u8; 4];
+        let n = File::open(path)
+            .and_then(|mut f| read_up_to(&mut f, &mut magic))
+            .map_err(|e| Error::io(path, e))?;
+        if magic.get(..n).is_some_and(|m| m.starts_with(b"PK")) {
+            return Ok(Input {
+                layout: Layout::Zip,
+                reader: PackageReader::open(path, limits)?,
+                role_parts: vec![CUSTOMIZATIONS_PART.to_string()],
+            });
+        }
+        let name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .ok_or_else(|| Error::Unreadable {
+                input: label.clone(),
+                message: "has no file name dvrole can use; rename it or give its folder"
+                    .to_string(),
+            })?
+            .to_string();
+        let parent = path.parent().unwrap_or(Path::new("")).to_path_buf();
+        Ok(Input {
+            layout: Layout::XmlFile,
+            reader: PackageReader {
+                label,
+                kind: Kind::Folder(parent),
+                limits,
+            },
+            role_parts: vec![name],
+        })
+    }
+
+    /// The layout recognised.
+    pub fn layout(&self) -> Layout {
+        self.layout
+    }
+
+    /// The reader over the input's files; their names are relative to the input.
+    pub fn reader(&mut self) -> &mut PackageReader {
+        &mut self.reader
+    }
+
+    /// The files that hold roles, in the order they are read: `customizations.xml` for a
+    /// package; `Other/Customizations.xml` and then `Roles/*.xml` by name for a source folder;
+    /// the file itself for a lone XML file.
+    pub fn role_parts(&self) -> &[String] {
+        &self.role_parts
+    }
+
+    /// Streams every role of the input to `on_role`, with the location of the file holding
+    /// it. A file that cannot be read, or is not well-formed, is an error naming it (with the
+    /// line and column for XML); so is a problem `on_role` returns.
+    pub fn for_each_role(
+        &mut self,
+        mut on_role: impl FnMut(&str, &RoleRecord) -> Result<(), XmlProblem>,
+    ) -> Result<()> {
+        let parts = self.role_parts.clone();
+        for part in &parts {
+            let location = self.reader.location(part);
+            let mut sink = RecordSink {
+                current: None,
+                spare: Vec::new(),
+                on_role: |role: &RoleRecord| on_role(&location, role),
+            };
+            self.stream_part(part, &mut sink)?;
+        }
+        Ok(())
+    }
+
+    /// Streams every role of the input into `sink`, telling it each file's location first.
+    /// A file that cannot be read, or is not well-formed, is an error naming it (with the
+    /// line and column for XML); so is a problem the sink returns.
+    pub fn stream_roles(&mut self, sink: &mut impl RoleSink) -> Result<()> {
+        let parts = self.role_parts.clone();
+        for part in &parts {
+            sink.file(&self.reader.location(part));
+            self.stream_part(part, sink)?;
+        }
+        Ok(())
+    }
+
+    fn stream_part(&mut self, part: &str, sink: &mut impl RoleSink) -> Result<()> {
+        if matches!(self.layout, Layout::Zip | Layout::PackageFolder)
+            && !self.reader.has_file(CUSTOMIZATIONS_PART)
+        {
+            return Err(Error::Unreadable {
+                input: self.reader.label.clone(),
+                message: "holds no customizations.xml at its root; give a solution zip, a folder holding its root files, a source folder with Other/Solution.xml, or an XML file".to_string(),
+            });
+        }
+        let result = {
+            let source = self.reader.open_entry(part)?;
+            stream_roles(source, sink)
+        };
+        match result {
+            Ok(_) => Ok(()),
+            Err(problem) => Err(self.reader.problem_error(part, problem)),
+        }
+    }
+}
+
+/// The `*.xml` files in a source folder's `Roles` folder, as `Roles/NAME`, sorted by name.
+fn role_files(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .map(|entries| {
+            entries
+                .flatten()
+                .filter(|e| e.path().is_file())
+                .filter_map(|e| e.file_name().to_str().map(str::to_string))
+                .filter(|n| n.to_ascii_lowercase().ends_with(".xml"))
+                .map(|n| format!("{SOURCE_ROLES}/{n}"))
+                .collect()
+        })
+        .unwrap_or_default();
+    names.sort();
+    names
+}
+
+/// Reads until `buf` is full or the stream ends; returns how many bytes were read.
+fn read_up_to(source: &mut impl Read, buf: &mut [u8]) -> io::Result<usize> {
+    let mut filled = 0;
+    while filled < buf.len() {
+        match source.read(buf.get_mut(filled..).unwrap_or_default()) {
+            Ok(0) => break,
+            Ok(n) => filled += n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(filled)
+}
+
 /// Turns byte offsets in a stream into (line, column) pairs, both counted from 1.
 pub fn positions_in(mut reader: impl Read, offsets: &[u64]) -> Vec<(u64, u64)> {
     let mut order: Vec<usize> = (0..offsets.len()).collect();
@@ -276,7 +508,8 @@ pub struct XmlProblem {
 }
 
 impl XmlProblem {
-    fn at(offset: u64, message: impl Into<String>) -> XmlProblem {
+    /// A problem with the document at `offset`.
+    pub fn at(offset: u64, message: impl Into<String>) -> XmlProblem {
         XmlProblem {
             offset,
             message: message.into(),
@@ -304,22 +537,58 @@ pub trait Visitor {
 
     /// Character data inside the element at `path`.
     fn text(&mut self, _path: &[String], _depth: usize, _text: &str) {}
+
+    /// How many levels of the element path the visitor needs; deeper names are not kept,
+    /// which saves copying them (at most 8).
+    fn tracked_depth(&self) -> usize {
+        TRACKED_DEPTH
+    }
+}
+
+/// The names of the open elements, root first. Popped names keep their allocation, so a
+/// walk allocates only while it meets deeper paths or longer names than before.
+#[derive(Default)]
+struct PathStack {
+    slots: Vec<String>,
+    len: usize,
+}
+
+impl PathStack {
+    fn push(&mut self, name: &str) {
+        match self.slots.get_mut(self.len) {
+            Some(slot) => {
+                slot.clear();
+                slot.push_str(name);
+            }
+            None => self.slots.push(name.to_string()),
+        }
+        self.len += 1;
+    }
+
+    fn pop(&mut self) {
+        self.len = self.len.saturating_sub(1);
+    }
+
+    fn names(&self) -> &[String] {
+        self.slots.get(..self.len).unwrap_or(&self.slots)
+    }
 }
 
 /// Walks a whole XML document, checking that it is well-formed, and reports to `visitor`.
 pub fn walk(source: impl Read, visitor: &mut impl Visitor) -> Result<(), XmlProblem> {
     let mut reader = Reader::from_reader(BufReader::with_capacity(64 * 1024, source));
     let mut buf = Vec::with_capacity(4096);
-    let mut path: Vec<String> = Vec::new();
+    let mut path = PathStack::default();
     let mut depth = 0usize;
     let mut seen_root = false;
+    let tracked = visitor.tracked_depth().min(TRACKED_DEPTH);
     loop {
         let offset = reader.buffer_position();
         let event = reader.read_event_into(&mut buf);
         match event {
             Ok(Event::Start(e)) => open_element(
                 &mut path,
-                &mut depth,
+                (&mut depth, tracked),
                 &mut seen_root,
                 visitor,
                 &e,
@@ -328,7 +597,7 @@ pub fn walk(source: impl Read, visitor: &mut impl Visitor) -> Result<(), XmlProb
             )?,
             Ok(Event::Empty(e)) => open_element(
                 &mut path,
-                &mut depth,
+                (&mut depth, tracked),
                 &mut seen_root,
                 visitor,
                 &e,
@@ -338,7 +607,7 @@ pub fn walk(source: impl Read, visitor: &mut impl Visitor) -> Result<(), XmlProb
             Ok(Event::End(_)) => {
                 depth = depth.saturating_sub(1);
                 visitor.close(depth)?;
-                if depth < TRACKED_DEPTH {
+                if depth < tracked {
                     path.pop();
                 }
             }
@@ -348,7 +617,7 @@ pub fn walk(source: impl Read, visitor: &mut impl Visitor) -> Result<(), XmlProb
                         return Err(XmlProblem::at(offset, "text outside the root element"));
                     }
                 } else {
-                    visitor.text(&path, depth - 1, &t);
+                    visitor.text(path.names(), depth - 1, &t);
                 }
             }
             Ok(Event::CData(_)) | Ok(Event::GeneralRef(_)) if depth == 0 => {
@@ -363,7 +632,8 @@ pub fn walk(source: impl Read, visitor: &mut impl Visitor) -> Result<(), XmlProb
             Ok(Event::Eof) => {
                 if depth > 0 {
                     let open = path
-                        .get(depth.min(path.len()).saturating_sub(1))
+                        .names()
+                        .get(depth.min(path.len).saturating_sub(1))
                         .cloned()
                         .unwrap_or_default();
                     return Err(XmlProblem::at(
@@ -395,8 +665,8 @@ pub fn walk(source: impl Read, visitor: &mut impl Visitor) -> Result<(), XmlProb
 
 /// Reports an opening element to the visitor and keeps the path and depth.
 fn open_element(
-    path: &mut Vec<String>,
-    depth: &mut usize,
+    path: &mut PathStack,
+    (depth, tracked): (&mut usize, usize),
     seen_root: &mut bool,
     visitor: &mut impl Visitor,
     e: &BytesStart<'_>,
@@ -412,13 +682,13 @@ fn open_element(
         }
         *seen_root = true;
     }
-    if *depth < TRACKED_DEPTH {
-        path.push(e.name().as_ref().to_string());
+    if *depth < tracked {
+        path.push(e.name().as_ref());
     }
-    visitor.open(path, *depth, e, offset)?;
+    visitor.open(path.names(), *depth, e, offset)?;
     if empty {
         visitor.close(*depth)?;
-        if *depth < TRACKED_DEPTH {
+        if *depth < tracked {
             path.pop();
         }
     } else {
@@ -452,6 +722,161 @@ pub fn attribute(
     Ok(None)
 }
 
+/// Reads two attributes of `element` in one pass into `first.1` and `second.1`, reusing
+/// the strings already there, with references resolved and whitespace normalised; an
+/// attribute that is absent leaves `None`.
+fn attribute_pair(
+    element: &BytesStart<'_>,
+    first: (&str, &mut Option<String>),
+    second: (&str, &mut Option<String>),
+    offset: u64,
+) -> Result<(), XmlProblem> {
+    let (mut got_first, mut got_second) = (false, false);
+    for attr in element.attributes() {
+        let attr = attr.map_err(|e| XmlProblem::at(offset, format!("malformed attribute: {e}")))?;
+        let key = attr.key.as_ref();
+        let (slot, got) = if key == first.0 && !got_first {
+            (&mut *first.1, &mut got_first)
+        } else if key == second.0 && !got_second {
+            (&mut *second.1, &mut got_second)
+        } else {
+            continue;
+        };
+        let value = attr
+            .normalized_value(XmlVersion::Implicit1_0)
+            .map_err(|e| XmlProblem::at(offset, format!("attribute {key}: {e}")))?;
+        match slot {
+            Some(s) => {
+                s.clear();
+                s.push_str(&value);
+            }
+            None => *slot = Some(value.into_owned()),
+        }
+        *got = true;
+    }
+    if !got_first {
+        *first.1 = None;
+    }
+    if !got_second {
+        *second.1 = None;
+    }
+    Ok(())
+}
+
+/// The fast path of [`attribute_pair`] for the common case: `key="value"` pairs separated by
+/// whitespace, each value free of references and of whitespace that XML would normalise,
+/// and neither wanted key given twice. Returns `None` for anything else, so the caller
+/// takes quick-xml's full path, which resolves what needs resolving and reports what is
+/// malformed.
+/// The attributes of a `<RolePrivilege>` exactly as exports write them,
+/// ` name="..." level="..."` (trailing spaces allowed), with plain values; `None` otherwise.
+fn canonical_privilege(raw: &str) -> Option<(&str, &str)> {
+    /// Where the value that `bytes` starts with ends (its closing quote), if it is plain.
+    fn value_end(bytes: &[u8]) -> Option<usize> {
+        for (i, &c) in bytes.iter().enumerate() {
+            if unusual(c, NOT_IN_VALUE | QUOTE) {
+                return (c == b'"').then_some(i);
+            }
+        }
+        None
+    }
+    let rest = raw.strip_prefix(" name=\"")?;
+    let n = value_end(rest.as_bytes())?;
+    let name = rest.get(..n)?;
+    let rest = rest.get(n + 1..)?.strip_prefix(" level=\"")?;
+    let l = value_end(rest.as_bytes())?;
+    let level = rest.get(..l)?;
+    let tail = rest.get(l + 1..)?;
+    tail.bytes().all(|c| c == b' ').then_some((name, level))
+}
+
+/// Byte classes for the fast path: in a key, anything that is not part of a name ends it;
+/// anywhere, a reference (`&`), a `<` or whitespace that XML would normalise ends it; and the
+/// double quote delimits values (single quotes are refused in keys, so only double quotes
+/// delimit).
+const NOT_IN_KEY: u8 = 1;
+const NOT_IN_VALUE: u8 = 2;
+const QUOTE: u8 = 4;
+static UNUSUAL: [u8; 256] = {
+    let mut table = [0u8; 256];
+    let mut c = 0;
+    while c < 256 {
+        let b = c as u8;
+        if b <= b' ' || matches!(b, b'"' | b'\'' | b'/' | b'<' | b'>' | b'=' | b'&') {
+            table[c] |= NOT_IN_KEY;
+        }
+        if b < b' ' || b == b'&' || b == b'<' {
+            table[c] |= NOT_IN_VALUE;
+        }
+        if b == b'"' {
+            table[c] |= QUOTE;
+        }
+        c += 1;
+    }
+    table
+};
+
+/// Whether byte `c` is of the `kind` the fast path refuses.
+fn unusual(c: u8, kind: u8) -> bool {
+    UNUSUAL[usize::from(c)] & kind != 0
+}
+
+fn plain_attribute_pair<'a>(
+    raw: &'a str,
+    first: &str,
+    second: &str,
+) -> Option<(Option<&'a str>, Option<&'a str>)> {
+    let bytes = raw.as_bytes();
+    let mut quotes = [0usize; 8];
+    let mut count = 0;
+    // One plain pass (these strings are too short to repay memchr's setup): find the
+    // quotes, and give up at a reference or whitespace XML would normalise.
+    for (i, &c) in bytes.iter().enumerate() {
+        if unusual(c, NOT_IN_VALUE | QUOTE) {
+            if c != b'"' {
+                return None;
+            }
+            *quotes.get_mut(count)? = i;
+            count += 1;
+        }
+    }
+    if count % 2 != 0 {
+        return None;
+    }
+    let (mut a, mut b) = (None, None);
+    let mut start = 0;
+    for pair in quotes.get(..count)?.chunks_exact(2) {
+        let (open, close) = (*pair.first()?, *pair.get(1)?);
+        // ` key=` before the opening quote: whitespace first (except at the very start of
+        // the attributes, right after the name), then a bare key, then '='.
+        let head = bytes.get(start..open)?;
+        let spaces = head.iter().take_while(|c| **c == b' ').count();
+        if (start > 0 && spaces == 0) || head.last() != Some(&b'=') {
+            return None;
+        }
+        let key = raw.get(start + spaces..open - 1)?;
+        if key.is_empty() || key.bytes().any(|c| unusual(c, NOT_IN_KEY)) {
+            return None;
+        }
+        let value = raw.get(open + 1..close)?;
+        start = close + 1;
+        let slot = if key == first {
+            &mut a
+        } else if key == second {
+            &mut b
+        } else {
+            continue;
+        };
+        if slot.replace(value).is_some() {
+            return None;
+        }
+    }
+    if bytes.get(start..)?.iter().any(|c| *c != b' ') {
+        return None;
+    }
+    Some((a, b))
+}
+
 /// Whether `path` is exactly these element names.
 fn path_is(path: &[String], names: &[&str]) -> bool {
     path.len() == names.len() && path.iter().zip(names).all(|(a, b)| a == b)
@@ -479,6 +904,8 @@ pub struct RoleRecord {
     pub privileges: Vec<PrivilegeRecord>,
     /// Byte offset of the element.
     pub offset: u64,
+    /// The kind of file it was read from.
+    pub file: RolesFile,
 }
 
 /// What kind of file held the roles.
@@ -490,14 +917,41 @@ pub enum RolesFile {
     RoleFile,
 }
 
-struct RolesVisitor<F> {
-    kind: Option<RolesFile>,
-    role_depth: usize,
-    current: Option<RoleRecord>,
-    on_role: F,
+/// Receives the roles of a file as they stream by, one privilege at a time, with the values
+/// borrowed from the reader's buffer: nothing is copied unless the sink copies it.
+pub trait RoleSink {
+    /// Called before each file of an input is read, with its location for messages.
+    fn file(&mut self, _location: &str) {}
+
+    /// A role opens: its `id` and `name` attributes, its offset, the kind of file.
+    fn role(
+        &mut self,
+        id: Option<&str>,
+        name: Option<&str>,
+        offset: u64,
+        file: RolesFile,
+    ) -> Result<(), XmlProblem>;
+
+    /// One `<RolePrivilege>` of the open role: its `name` and `level` attributes.
+    fn privilege(
+        &mut self,
+        name: Option<&str>,
+        level: Option<&str>,
+        offset: u64,
+    ) -> Result<(), XmlProblem>;
+
+    /// The open role closes.
+    fn end_role(&mut self) -> Result<(), XmlProblem>;
 }
 
-impl<F: FnMut(RoleRecord)> Visitor for RolesVisitor<F> {
+struct RolesVisitor<'s, S> {
+    kind: Option<RolesFile>,
+    role_depth: usize,
+    in_role: bool,
+    sink: &'s mut S,
+}
+
+impl<S: RoleSink> Visitor for RolesVisitor<'_, S> {
     fn open(
         &mut self,
         path: &[String],
@@ -524,34 +978,132 @@ impl<F: FnMut(RoleRecord)> Visitor for RolesVisitor<F> {
             Some(RolesFile::RoleFile) => &["Role"],
             _ => &["ImportExportXml", "Roles", "Role"],
         };
-        if self.current.is_none() && path_is(path, role_path) {
+        if !self.in_role && path_is(path, role_path) {
             self.role_depth = depth;
-            self.current = Some(RoleRecord {
-                id: attribute(e, "id", offset)?,
-                name: attribute(e, "name", offset)?,
-                privileges: Vec::new(),
+            self.in_role = true;
+            let id = attribute(e, "id", offset)?;
+            let name = attribute(e, "name", offset)?;
+            self.sink.role(
+                id.as_deref(),
+                name.as_deref(),
                 offset,
-            });
-        } else if let Some(role) = &mut self.current {
-            if depth == self.role_depth + 2
-                && e.name().as_ref() == "RolePrivilege"
-                && path.get(self.role_depth + 1).map(String::as_str) == Some("RolePrivileges")
+                self.kind.unwrap_or(RolesFile::Customizations),
+            )?;
+        } else if self.in_role
+            && depth == self.role_depth + 2
+            && e.name().as_ref() == "RolePrivilege"
+            && path.get(self.role_depth + 1).map(String::as_str) == Some("RolePrivileges")
+        {
+            let raw = e.attributes_raw();
+            match canonical_privilege(raw)
+                .map(|(n, l)| (Some(n), Some(l)))
+                .or_else(|| plain_attribute_pair(raw, "name", "level"))
             {
-                role.privileges.push(PrivilegeRecord {
-                    name: attribute(e, "name", offset)?,
-                    level: attribute(e, "level", offset)?,
-                    offset,
-                });
+                Some((name, level)) => self.sink.privilege(name, level, offset)?,
+                None => {
+                    let (mut name, mut level) = (None, None);
+                    attribute_pair(e, ("name", &mut name), ("level", &mut level), offset)?;
+                    self.sink
+                        .privilege(name.as_deref(), level.as_deref(), offset)?;
+                }
             }
         }
         Ok(())
     }
 
+    /// Roles are at most three levels down (`ImportExportXml/Roles/Role`), their privileges
+    /// two below that; the names beneath (the bulk of an export's entities) are not kept.
+    fn tracked_depth(&self) -> usize {
+        4
+    }
+
     fn close(&mut self, depth: usize) -> Result<(), XmlProblem> {
-        if depth == self.role_depth {
-            if let Some(role) = self.current.take() {
-                (self.on_role)(role);
-            }
+        if self.in_role && depth == self.role_depth {
+            self.in_role = false;
+            self.sink.end_role()?;
+        }
+        Ok(())
+    }
+}
+
+/// Streams the roles out of a customizations.xml or a role file into `sink`, and says which
+/// kind of file it was. `<Role>` elements elsewhere (inside app modules, say) are not roles
+/// and are skipped.
+pub fn stream_roles(source: impl Read, sink: &mut impl RoleSink) -> Result<RolesFile, XmlProblem> {
+    let mut visitor = RolesVisitor {
+        kind: None,
+        role_depth: usize::MAX,
+        in_role: false,
+        sink,
+    };
+    walk(source, &mut visitor)?;
+    // walk() fails on a document without a root, so the kind is always known here.
+    Ok(visitor.kind.unwrap_or(RolesFile::Customizations))
+}
+
+/// A sink that gathers each role into a [`RoleRecord`] and hands it to a callback.
+struct RecordSink<F> {
+    current: Option<RoleRecord>,
+    /// Privilege records of roles already handed out, kept for their string buffers, so a
+    /// long run of roles reads without allocating per privilege.
+    spare: Vec<PrivilegeRecord>,
+    on_role: F,
+}
+
+/// Copies `value` into `slot`, reusing the string already there.
+fn set(slot: &mut Option<String>, value: Option<&str>) {
+    match (slot.as_mut(), value) {
+        (Some(s), Some(v)) => {
+            s.clear();
+            s.push_str(v);
+        }
+        (None, Some(v)) => *slot = Some(v.to_string()),
+        (_, None) => *slot = None,
+    }
+}
+
+impl<F: FnMut(&RoleRecord) -> Result<(), XmlProblem>> RoleSink for RecordSink<F> {
+    fn role(
+        &mut self,
+        id: Option<&str>,
+        name: Option<&str>,
+        offset: u64,
+        file: RolesFile,
+    ) -> Result<(), XmlProblem> {
+        self.current = Some(RoleRecord {
+            id: id.map(str::to_string),
+            name: name.map(str::to_string),
+            privileges: Vec::new(),
+            offset,
+            file,
+        });
+        Ok(())
+    }
+
+    fn privilege(
+        &mut self,
+        name: Option<&str>,
+        level: Option<&str>,
+        offset: u64,
+    ) -> Result<(), XmlProblem> {
+        if let Some(role) = &mut self.current {
+            let mut record = self.spare.pop().unwrap_or(PrivilegeRecord {
+                name: None,
+                level: None,
+                offset,
+            });
+            record.offset = offset;
+            set(&mut record.name, name);
+            set(&mut record.level, level);
+            role.privileges.push(record);
+        }
+        Ok(())
+    }
+
+    fn end_role(&mut self) -> Result<(), XmlProblem> {
+        if let Some(mut role) = self.current.take() {
+            (self.on_role)(&role)?;
+            self.spare.append(&mut role.privileges);
         }
         Ok(())
     }
@@ -562,17 +1114,26 @@ impl<F: FnMut(RoleRecord)> Visitor for RolesVisitor<F> {
 /// modules, say) are not roles and are skipped.
 pub fn read_roles(
     source: impl Read,
-    on_role: impl FnMut(RoleRecord),
+    mut on_role: impl FnMut(&RoleRecord),
 ) -> Result<RolesFile, XmlProblem> {
-    let mut visitor = RolesVisitor {
-        kind: None,
-        role_depth: usize::MAX,
+    read_roles_with(source, |role| {
+        on_role(role);
+        Ok(())
+    })
+}
+
+/// Like [`read_roles`], but `on_role` may stop the read with a problem at an offset (a role
+/// it cannot use, say), which is returned as the read's problem.
+pub fn read_roles_with(
+    source: impl Read,
+    on_role: impl FnMut(&RoleRecord) -> Result<(), XmlProblem>,
+) -> Result<RolesFile, XmlProblem> {
+    let mut sink = RecordSink {
         current: None,
+        spare: Vec::new(),
         on_role,
     };
-    walk(source, &mut visitor)?;
-    // walk() fails on a document without a root, so the kind is always known here.
-    Ok(visitor.kind.unwrap_or(RolesFile::Customizations))
+    stream_roles(source, &mut sink)
 }
 
 /// One `<RootComponent>` of a solution manifest.
@@ -710,7 +1271,7 @@ mod tests {
 
     fn roles_of(xml: &str) -> Result<(RolesFile, Vec<RoleRecord>), XmlProblem> {
         let mut roles = Vec::new();
-        let kind = read_roles(xml.as_bytes(), |r| roles.push(r))?;
+        let kind = read_roles(xml.as_bytes(), |r| roles.push(r.clone()))?;
         Ok((kind, roles))
     }
 
@@ -760,6 +1321,59 @@ mod tests {
         let bad_utf8: &[u8] =
             b"<ImportExportXml><Roles><Role name=\"\xff\"/></Roles></ImportExportXml>";
         assert!(read_roles(bad_utf8, |_| {}).is_err());
+    }
+
+    #[test]
+    fn canonical_privileges_are_read_directly() {
+        assert_eq!(
+            canonical_privilege(" name=\"prvA\" level=\"Basic\" "),
+            Some(("prvA", "Basic"))
+        );
+        for other in [
+            " level=\"Basic\" name=\"prvA\"",
+            " name=\"prvA\"  level=\"Basic\"",
+            " name=\"a&amp;b\" level=\"Basic\"",
+            " name=\"prvA\" level=\"Basic\" x=\"y\"",
+            " name=\"prvA\" level=\"Basic",
+        ] {
+            assert_eq!(canonical_privilege(other), None, "{other:?}");
+        }
+    }
+
+    #[test]
+    fn plain_attributes_take_the_fast_path_and_the_rest_falls_back() {
+        let pair = |raw| plain_attribute_pair(raw, "name", "level");
+        assert_eq!(
+            pair(" name=\"prvA\" level=\"Basic\""),
+            Some((Some("prvA"), Some("Basic")))
+        );
+        assert_eq!(
+            pair(" other=\"x\"  name=\"prvA\" "),
+            Some((Some("prvA"), None))
+        );
+        for unusual in [
+            " name=\"a&amp;b\"",
+            " name=\"a\tb\"",
+            " name = \"a\"",
+            " name=a",
+            " name=\"a\"level=\"b\"",
+            " name=\"a\" name=\"b\"",
+            " name=\"a",
+            " /",
+            " name='a'",
+            " name=\"a\" x",
+        ] {
+            assert_eq!(pair(unusual), None, "{unusual:?}");
+        }
+        let xml = "<Role id=\"{a}\" name=\"R\"><RolePrivileges><RolePrivilege name=\"prv&#88;\" level=\"Basic\"/><RolePrivilege level=\"Deep\" name=\"prvY\"/></RolePrivileges></Role>";
+        let (_, roles) = roles_of(xml).unwrap();
+        let names: Vec<_> = roles[0]
+            .privileges
+            .iter()
+            .map(|p| p.name.clone().unwrap())
+            .collect();
+        assert_eq!(names, ["prvX", "prvY"]);
+        assert_eq!(roles[0].privileges[1].level.as_deref(), Some("Deep"));
     }
 
     #[test]

@@ -36,8 +36,10 @@ fn entry(zip: &[u8], name: &str) -> Vec<u8> {
 
 fn role_of(zip: &[u8]) -> RoleRecord {
     let mut roles = Vec::new();
-    read::read_roles(&entry(zip, "customizations.xml")[..], |r| roles.push(r))
-        .expect("well-formed");
+    read::read_roles(&entry(zip, "customizations.xml")[..], |r| {
+        roles.push(r.clone())
+    })
+    .expect("well-formed");
     assert_eq!(roles.len(), 1, "one role");
     roles.remove(0)
 }

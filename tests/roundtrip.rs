@@ -56,7 +56,7 @@ proptest! {
         prop_assert!(report.valid, "findings: {:?}", report.findings);
         let xml = &built.package.part("customizations.xml").unwrap().bytes;
         let mut roles = Vec::new();
-        read::read_roles(&xml[..], |r| roles.push(r)).unwrap();
+        read::read_roles(&xml[..], |r| roles.push(r.clone())).unwrap();
         prop_assert_eq!(roles.len(), 1);
         prop_assert_eq!(roles[0].name.as_deref(), Some(name.as_str()));
         let got: BTreeMap<String, String> = roles[0]

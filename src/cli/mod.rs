@@ -11,15 +11,19 @@ use crate::error::{Error, Result};
 use crate::options::{Given, RoleOptions, SolutionOptions};
 use crate::role::Note;
 
+mod audit;
 mod catalogue;
 mod completions;
+mod explain;
 mod generate;
 mod init;
 mod report;
 mod validate;
 
+pub use audit::AuditArgs;
 pub use catalogue::CatalogueArgs;
 pub use completions::{CompletionsArgs, Shell};
+pub use explain::ExplainArgs;
 pub use generate::GenerateArgs;
 pub use init::InitArgs;
 pub use report::{ReportArgs, ReportFormat};
@@ -60,11 +64,16 @@ pub enum Command {
     Man,
     /// List the built-in catalogues of privileges, or show what one (or a union) holds.
     Catalogue(CatalogueArgs),
+    /// Find what existing roles lack of the role `generate` would build.
+    Audit(Box<AuditArgs>),
+    /// Name the privileges an error message is about, and the command that adds them.
+    Explain(ExplainArgs),
 }
 
-/// Settings that decide the role; shared by every command that needs the desired role.
+/// Settings that decide the role's privileges and depths; shared by every command that needs
+/// the desired role (`generate`, `audit`).
 #[derive(Debug, Clone, Default, Args)]
-pub struct RoleArgs {
+pub struct PrivilegeArgs {
     /// Catalogue of privileges the role is built from: a built-in name or a TOML file;
     /// repeat it for the union of several [default: server-side-sync]
     #[arg(long, value_name = "NAME|PATH")]
@@ -73,12 +82,6 @@ pub struct RoleArgs {
     /// e.g. prvReadContact=Local,Global (repeatable)
     #[arg(long, value_name = "PRIVILEGE=DEPTHS")]
     pub allow: Vec<String>,
-    /// Name of the role [default: Server-Side Sync User]
-    #[arg(long, value_name = "NAME")]
-    pub role_name: Option<String>,
-    /// Id of the role [default: derived from publisher and role name, stable across builds]
-    #[arg(long, value_name = "GUID")]
-    pub role_id: Option<String>,
     /// Depth of one catalogue privilege, e.g. prvReadContact=Global or prvReadContact=Organization;
     /// None leaves it out (repeatable)
     #[arg(long, value_name = "PRIVILEGE=DEPTH")]
@@ -96,20 +99,48 @@ pub struct RoleArgs {
     pub add: Vec<String>,
 }
 
-impl RoleArgs {
-    /// The settings, each labelled with its flag.
+impl PrivilegeArgs {
+    /// The settings, each labelled with its flag; the role's name and id are left unset.
     pub fn to_options(&self) -> RoleOptions {
         let one = |flag: &str, v: &Option<String>| v.as_ref().map(|v| Given::flag(flag, v));
         let many = |flag: &str, v: &[String]| v.iter().map(|v| Given::flag(flag, v)).collect();
         RoleOptions {
             catalogue: many("--catalogue", &self.catalogue),
             allow: many("--allow", &self.allow),
-            role_name: one("--role-name", &self.role_name),
-            role_id: one("--role-id", &self.role_id),
+            role_name: None,
+            role_id: None,
             depth: many("--depth", &self.depth),
             default_depth: one("--default-depth", &self.default_depth),
             exclude: many("--exclude", &self.exclude),
             add: many("--add", &self.add),
+        }
+    }
+}
+
+/// Settings that decide the role: its privileges, name and id (`generate`).
+#[derive(Debug, Clone, Default, Args)]
+pub struct RoleArgs {
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub privileges: PrivilegeArgs,
+    /// Name of the role [default: Server-Side Sync User]
+    #[arg(long, value_name = "NAME")]
+    pub role_name: Option<String>,
+    /// Id of the role [default: derived from publisher and role name, stable across builds]
+    #[arg(long, value_name = "GUID")]
+    pub role_id: Option<String>,
+}
+
+impl RoleArgs {
+    /// The settings, each labelled with its flag.
+    pub fn to_options(&self) -> RoleOptions {
+        RoleOptions {
+            role_name: self
+                .role_name
+                .as_ref()
+                .map(|v| Given::flag("--role-name", v)),
+            role_id: self.role_id.as_ref().map(|v| Given::flag("--role-id", v)),
+            ..self.privileges.to_options()
         }
     }
 }
@@ -178,6 +209,8 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         Command::Completions(args) => completions::run(&args),
         Command::Man => completions::run_man(),
         Command::Catalogue(args) => catalogue::run(&args),
+        Command::Audit(args) => audit::run(&args),
+        Command::Explain(args) => explain::run(&args),
     }
 }
 

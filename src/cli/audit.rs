@@ -1,0 +1,293 @@
+//! `dvrole audit`: find what existing roles lack of the role `generate` would build.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use clap::Args;
+use serde_json::json;
+
+use super::{parse_size, print_notes, Outcome, PrivilegeArgs};
+use crate::audit::{role_matches, Desired, Kind, RoleAudit};
+use crate::catalogue::{self, Catalogue};
+use crate::error::{Error, Result};
+use crate::read::{Input, Limits, RoleSink, RolesFile, XmlProblem, DEFAULT_MAX_ENTRY_BYTES};
+use crate::role;
+
+/// Arguments of `dvrole audit`.
+#[derive(Debug, Clone, Args)]
+pub struct AuditArgs {
+    /// What to audit: solution zips, package folders, SolutionPackager source folders,
+    /// customizations.xml files or role files
+    #[arg(required = true, value_name = "INPUT")]
+    pub inputs: Vec<PathBuf>,
+    /// Audit only this role, by name (any case) or id (repeatable) [default: every role]
+    #[arg(long, value_name = "NAME|GUID")]
+    pub role: Vec<String>,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub privileges: PrivilegeArgs,
+    /// The most bytes to read from one file or zip entry, e.g. 512M or 2G [default: 1G]
+    #[arg(long, value_name = "SIZE")]
+    pub max_entry_size: Option<String>,
+    /// Also list, in text output, the privileges a role holds beyond the desired role
+    #[arg(long)]
+    pub show_extra: bool,
+    /// Print the result as JSON on stdout
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Totals over every role audited.
+#[derive(Default)]
+struct Totals {
+    roles: usize,
+    lacking: usize,
+    counts: [usize; 4],
+}
+
+impl Totals {
+    fn add(&mut self, audit: &RoleAudit) {
+        self.roles += 1;
+        if audit.lacks() {
+            self.lacking += 1;
+        }
+        for kind in [Kind::Missing, Kind::TooShallow, Kind::Deeper, Kind::Extra] {
+            if let Some(c) = self.counts.get_mut(kind as usize) {
+                *c += audit.count(kind);
+            }
+        }
+    }
+
+    fn count(&self, kind: Kind) -> usize {
+        self.counts.get(kind as usize).copied().unwrap_or(0)
+    }
+}
+
+/// Runs `dvrole audit`.
+pub fn run(args: &AuditArgs) -> Result<Outcome> {
+    let limits = Limits {
+        max_entry_bytes: match &args.max_entry_size {
+            Some(s) => parse_size("--max-entry-size", s)?,
+            None => DEFAULT_MAX_ENTRY_BYTES,
+        },
+    };
+    let options = args.privileges.to_options();
+    let selected = catalogue::select(&options.catalogue, &options.allow)?;
+    let (desired_role, notes) = role::resolve(&selected, &options, "dvrole")?;
+    print_notes(&notes);
+    let mut catalogues = vec![selected];
+    for name in Catalogue::builtin_names() {
+        if catalogues.iter().all(|c| c.name != name) {
+            catalogues.push(Catalogue::builtin(name)?);
+        }
+    }
+    let mut desired = Desired::new(&desired_role, &catalogues);
+    let list_extras = args.json || args.show_extra;
+
+    // Buffered, as a large export can yield many lines; dropping it flushes what is left.
+    let mut out = std::io::BufWriter::with_capacity(64 * 1024, std::io::stdout().lock());
+    if args.json {
+        let wanted: Vec<_> = desired_role
+            .privileges
+            .iter()
+            .map(|p| json!({"privilege": p.name, "depth": p.depth}))
+            .collect();
+        let _ = write!(out, "{{\"desired\":{},\"roles\":[", json!(wanted));
+    }
+    let mut run = Run {
+        args,
+        desired: &mut desired,
+        list_extras,
+        out: &mut out,
+        totals: Totals::default(),
+        matched: vec![false; args.role.len()],
+        found: Vec::new(),
+        label: String::new(),
+        file: String::new(),
+        skipping: false,
+        seen_here: 0,
+    };
+    for path in &args.inputs {
+        let mut input = Input::open(path, limits)?;
+        run.label = path.display().to_string();
+        run.seen_here = 0;
+        input.stream_roles(&mut run)?;
+        if run.seen_here == 0 {
+            eprintln!("note: {} holds no role", run.label);
+        }
+    }
+    let Run {
+        totals,
+        matched,
+        found,
+        ..
+    } = run;
+    for (selector, hit) in args.role.iter().zip(&matched) {
+        if !hit {
+            let known = if found.is_empty() {
+                "no other role was found".to_string()
+            } else {
+                format!("roles found: {}", found.join(", "))
+            };
+            return Err(Error::invalid(
+                "--role",
+                selector,
+                format!("no role of that name or id in the inputs ({known}); check the name or give the role's id"),
+            ));
+        }
+    }
+    let complete = totals.lacking == 0;
+    if args.json {
+        let summary = json!({
+            "inputs": args.inputs.len(),
+            "roles": totals.roles,
+            "roles_lacking": totals.lacking,
+            "missing": totals.count(Kind::Missing),
+            "too_shallow": totals.count(Kind::TooShallow),
+            "deeper": totals.count(Kind::Deeper),
+            "extra": totals.count(Kind::Extra),
+        });
+        let _ = writeln!(out, "\n],\"summary\":{summary},\"complete\":{complete}}}");
+    } else {
+        let s = |n: usize| if n == 1 { "" } else { "s" };
+        let _ = writeln!(
+            out,
+            "audited {} role{}: {} lack{} privileges ({} missing, {} too shallow); {} deeper, {} extra",
+            totals.roles,
+            s(totals.roles),
+            totals.lacking,
+            if totals.lacking == 1 { "s" } else { "" },
+            totals.count(Kind::Missing),
+            totals.count(Kind::TooShallow),
+            totals.count(Kind::Deeper),
+            totals.count(Kind::Extra),
+        );
+    }
+    let _ = out.flush();
+    Ok(if complete {
+        Outcome::Clean
+    } else {
+        Outcome::Findings
+    })
+}
+
+/// One audit run: receives the roles of each input as they stream by and prints each as
+/// soon as it closes.
+struct Run<'r, 'd, W> {
+    args: &'r AuditArgs,
+    desired: &'r mut Desired<'d>,
+    list_extras: bool,
+    out: &'r mut W,
+    totals: Totals,
+    /// Which `--role` selectors matched a role.
+    matched: Vec<bool>,
+    /// Names of (some of) the roles `--role` left out, for the message when one matches none.
+    found: Vec<String>,
+    /// The input as named on the command line.
+    label: String,
+    /// The file being read.
+    file: String,
+    /// Whether the open role is left out by `--role`.
+    skipping: bool,
+    /// Roles met in the current input.
+    seen_here: usize,
+}
+
+impl<W: Write> RoleSink for Run<'_, '_, W> {
+    fn file(&mut self, location: &str) {
+        self.file.clear();
+        self.file.push_str(location);
+    }
+
+    fn role(
+        &mut self,
+        id: Option<&str>,
+        name: Option<&str>,
+        offset: u64,
+        file: RolesFile,
+    ) -> Result<(), XmlProblem> {
+        self.seen_here += 1;
+        let display = name.unwrap_or_default();
+        self.skipping = false;
+        if !self.args.role.is_empty() {
+            let mut any = false;
+            for (selector, hit) in self.args.role.iter().zip(self.matched.iter_mut()) {
+                if role_matches(selector, id, display) {
+                    *hit = true;
+                    any = true;
+                }
+            }
+            if !any {
+                if self.found.len() < 20 {
+                    self.found.push(display.to_string());
+                }
+                self.skipping = true;
+                return Ok(());
+            }
+        }
+        self.desired.begin(id, name, offset, file, self.list_extras);
+        Ok(())
+    }
+
+    fn privilege(
+        &mut self,
+        name: Option<&str>,
+        level: Option<&str>,
+        offset: u64,
+    ) -> Result<(), XmlProblem> {
+        if self.skipping {
+            return Ok(());
+        }
+        self.desired.add(name, level, offset)
+    }
+
+    fn end_role(&mut self) -> Result<(), XmlProblem> {
+        if self.skipping {
+            return Ok(());
+        }
+        let audit = self.desired.finish(&self.file)?;
+        if self.args.json {
+            let sep = if self.totals.roles == 0 { "\n" } else { ",\n" };
+            let mut value = json!(audit);
+            if let Some(obj) = value.as_object_mut() {
+                obj.insert("input".to_string(), json!(self.label));
+            }
+            let _ = write!(self.out, "{sep}{value}");
+        } else {
+            print_role(self.out, &audit, self.args.show_extra);
+        }
+        self.totals.add(&audit);
+        Ok(())
+    }
+}
+
+/// Prints one line per finding of a role.
+fn print_role(out: &mut impl Write, audit: &RoleAudit, show_extra: bool) {
+    for f in &audit.findings {
+        if f.kind == Kind::Extra && !show_extra {
+            continue;
+        }
+        let depth = |d: Option<crate::depth::Depth>| d.map_or("none", |d| d.xml_name());
+        // Written piece by piece: a large export yields many of these lines.
+        for piece in [
+            audit.file.as_str(),
+            ": role '",
+            &audit.name,
+            "': ",
+            f.kind.label(),
+            " ",
+            &f.privilege,
+            " (entity ",
+            f.entity.as_deref().unwrap_or("-"),
+            ", tab ",
+            f.tab.as_deref().unwrap_or("-"),
+            "): have ",
+            depth(f.have),
+            ", want ",
+            depth(f.want),
+            "\n",
+        ] {
+            let _ = out.write_all(piece.as_bytes());
+        }
+    }
+}

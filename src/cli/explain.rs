@@ -1,0 +1,138 @@
+//! `dvrole explain`: turn an error message into the privilege it is about and the fix.
+
+use std::io::{Read, Write};
+
+use clap::Args;
+use serde_json::json;
+
+use super::Outcome;
+use crate::catalogue::{self, Catalogue};
+use crate::error::{Error, Result};
+use crate::explain::{self, Catalogues, Explanation};
+use crate::options::Given;
+
+/// The most bytes of error text read from stdin.
+const MAX_INPUT: u64 = 16 << 20;
+
+/// Arguments of `dvrole explain`.
+#[derive(Debug, Clone, Args)]
+pub struct ExplainArgs {
+    /// The error text; several words are joined with spaces; `-` or nothing reads stdin
+    #[arg(value_name = "TEXT")]
+    pub text: Vec<String>,
+    /// Catalogue the fix refers to [default: server-side-sync]
+    #[arg(long, value_name = "NAME")]
+    pub catalogue: Vec<String>,
+    /// Print the result as JSON on stdout
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Runs `dvrole explain`.
+pub fn run(args: &ExplainArgs) -> Result<Outcome> {
+    let text = if args.text.is_empty() || args.text == ["-"] {
+        let mut bytes = Vec::new();
+        std::io::stdin()
+            .lock()
+            .take(MAX_INPUT)
+            .read_to_end(&mut bytes)
+            .map_err(|e| Error::io("stdin", e))?;
+        String::from_utf8_lossy(&bytes).into_owned()
+    } else {
+        args.text.join(" ")
+    };
+    let given: Vec<Given> = args
+        .catalogue
+        .iter()
+        .map(|v| Given::flag("--catalogue", v))
+        .collect();
+    let selected = catalogue::select(&given, &[])?;
+    let builtin: Vec<Catalogue> = Catalogue::builtin_names()
+        .map(Catalogue::builtin)
+        .collect::<Result<_>>()?;
+    let report = explain::explain(
+        &text,
+        &Catalogues {
+            selected: &selected,
+            named: !given.is_empty(),
+            builtin: &builtin,
+        },
+    );
+    let mut out = std::io::stdout().lock();
+    if args.json {
+        let _ = writeln!(out, "{:#}", json!(report));
+    } else {
+        if let Some(error) = &report.error {
+            let _ = writeln!(out, "error: {error}");
+        }
+        for e in &report.privileges {
+            print_explanation(&mut out, e);
+        }
+        if report.privileges.is_empty() {
+            let _ = writeln!(
+                out,
+                "no privilege found in the text; paste the whole message, including the prv... name or the privilege id"
+            );
+        }
+    }
+    Ok(if report.privileges.is_empty() {
+        Outcome::Findings
+    } else {
+        Outcome::Clean
+    })
+}
+
+fn print_explanation(out: &mut impl Write, e: &Explanation) {
+    let unknown = "(unknown to dvrole)";
+    let _ = writeln!(
+        out,
+        "{}{}",
+        e.privilege,
+        e.id.as_ref()
+            .map(|id| format!(" (id {id})"))
+            .unwrap_or_default()
+    );
+    let table = match (&e.entity, &e.entity_display) {
+        (Some(n), Some(d)) => format!("{n} ({d})"),
+        (Some(n), None) => n.clone(),
+        (None, Some(d)) => d.clone(),
+        (None, None) => "(none: a miscellaneous privilege, or unknown)".to_string(),
+    };
+    let _ = writeln!(out, "  table:          {table}");
+    let access = e
+        .access_right
+        .as_ref()
+        .map(|a| format!(", {a} column"))
+        .unwrap_or_default();
+    let editor = match &e.tab {
+        Some(tab) => format!("{tab} tab{access}"),
+        None => unknown.to_string(),
+    };
+    let _ = writeln!(out, "  role editor:    {editor}");
+    let _ = writeln!(
+        out,
+        "  allowed depths: {}",
+        e.allowed.map_or(unknown.to_string(), |a| a.to_string())
+    );
+    if let Some(d) = e.required_depth {
+        let _ = writeln!(out, "  required depth: {d} ({})", d.editor_name());
+    }
+    if let Some(d) = e.refused_depth {
+        let _ = writeln!(out, "  refused depth:  {d} ({})", d.editor_name());
+    }
+    let held = if e.builtin_catalogues.is_empty() {
+        "no built-in catalogue".to_string()
+    } else {
+        e.builtin_catalogues.join(", ")
+    };
+    let _ = writeln!(
+        out,
+        "  catalogue:      {} {} (held by: {held})",
+        if e.in_catalogue { "in" } else { "not in" },
+        e.catalogue
+    );
+    let _ = writeln!(out, "  fix:            {}", e.fix);
+    for note in &e.notes {
+        let _ = writeln!(out, "  note: {note}");
+    }
+}
