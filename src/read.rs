@@ -232,8 +232,8 @@ pub struct Input {
 
 impl Input {
     /// Opens `path` and recognises its layout: a folder with `Other/Solution.xml` is a
-    /// source folder, any other folder a package folder; a file that starts like a zip is a
-    /// zip, any other file is read as XML.
+    /// source folder, any other folder a package folder; a file named `.zip` or that starts
+    /// like a zip is a zip, any other file is read as XML.
     pub fn open(path: &Path, limits: Limits) -> Result<Input> {
         let label = path.display().to_string();
         let meta = std::fs::metadata(path).map_err(|e| Error::Unreadable {
@@ -273,7 +273,10 @@ impl Input {
         let n = File::open(path)
             .and_then(|mut f| read_up_to(&mut f, &mut magic))
             .map_err(|e| Error::io(path, e))?;
-        if magic.get(..n).is_some_and(|m| m.starts_with(b"PK")) {
+        let named_zip = path
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("zip"));
+        if named_zip || magic.get(..n).is_some_and(|m| m.starts_with(b"PK")) {
             return Ok(Input {
                 layout: Layout::Zip,
                 reader: PackageReader::open(path, limits)?,

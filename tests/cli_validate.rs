@@ -56,7 +56,7 @@ fn each_problem_is_found_with_its_position() {
         ("bad-level", "customizations.xml:12:9: role 'Mail Sync': prvReadQueue has level \"None\""),
         ("depth-not-allowed", "customizations.xml:8:9: role 'Mail Sync': prvReadUserQuery cannot have depth Global; it allows only Basic"),
         ("depth-not-allowed", "prvReadEmailServerProfile cannot have depth Basic; it allows only Global"),
-        ("undeclared-role", "customizations.xml:14:5: role 'Second' ({7c9e2f4a-1b3d-4c5e-8f6a-2b3c4d5e6f7a}) is not declared in solution.xml"),
+        ("undeclared-role", "customizations.xml:14:5: role 'Second' is not declared in solution.xml as <RootComponent type=\"20\" id=\"{7c9e2f4a-1b3d-4c5e-8f6a-2b3c4d5e6f7a}\" />"),
         ("bad-role-id", "has id \"{not-a-guid}\", which is not a GUID"),
         ("bad-role-id", "solution.xml:20:7: declares role {0f3a6c1e-5b2d-4e8f-9a7c-1d2e3f4a5b6c} as a root component, but customizations.xml holds no such role"),
         ("duplicate-privilege", "customizations.xml:12:9: role 'Mail Sync': prvReadMailbox is listed twice"),
@@ -121,7 +121,7 @@ fn unreadable_inputs_exit_2_with_one_line() {
         .success();
     let bytes = fs::read(&generated).unwrap();
     fs::write(&truncated, &bytes[..bytes.len() / 2]).unwrap();
-    let not_zip = dir.path().join("notes.txt");
+    let not_zip = dir.path().join("notes.zip");
     fs::write(&not_zip, "hello").unwrap();
     let cases: Vec<(Vec<String>, &str)> = vec![
         (
@@ -134,7 +134,7 @@ fn unreadable_inputs_exit_2_with_one_line() {
         ),
         (
             vec![not_zip.display().to_string()],
-            "notes.txt: not a readable zip",
+            "notes.zip: not a readable zip",
         ),
         (
             vec![

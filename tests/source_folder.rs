@@ -42,7 +42,7 @@ fn a_source_folder_fixture_and_its_files_are_valid() {
         .assert()
         .code(0)
         .stdout(predicate::str::contains(
-            "valid, 2 roles: 'Mailbox Owner' (5 privileges), 'Sales Clerk' (1 privileges)",
+            "valid, 2 roles: 'Mailbox Owner' (5 privileges), 'Sales Clerk' (1 privilege)",
         ));
     for file in ["customizations.xml", "source/Roles/Sales Clerk.xml"] {
         dvrole()
