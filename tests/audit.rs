@@ -509,3 +509,38 @@ mod no_panic {
         }
     }
 }
+
+#[test]
+fn audit_wants_what_the_config_file_asks_generate_for() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("dvrole.toml"),
+        "[role.depth]\nprvReadContact = \"Global\"\n",
+    )
+    .unwrap();
+    // Built with the config: nothing lacks.
+    common::clean(dvrole())
+        .current_dir(dir.path())
+        .args(["generate", "-o", "with.zip"])
+        .assert()
+        .success();
+    common::clean(dvrole())
+        .current_dir(dir.path())
+        .args(["audit", "with.zip"])
+        .assert()
+        .code(0);
+    // Built without it: the config's deeper prvReadContact is wanted.
+    common::clean(dvrole())
+        .current_dir(dir.path())
+        .args(["generate", "--config", "/dev/null", "-o", "without.zip"])
+        .assert()
+        .success();
+    common::clean(dvrole())
+        .current_dir(dir.path())
+        .args(["audit", "without.zip"])
+        .assert()
+        .code(1)
+        .stdout(predicates::str::contains(
+            "too-shallow prvReadContact (entity contact, tab Core Records): have Basic, want Global",
+        ));
+}

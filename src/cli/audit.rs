@@ -6,10 +6,12 @@ use std::path::PathBuf;
 use clap::Args;
 use serde_json::json;
 
-use super::{parse_size, print_notes, Outcome, PrivilegeArgs};
+use super::generate::load_settings;
+use super::{parse_size, print_notes, Outcome, PrivilegeArgs, RoleArgs, SolutionArgs};
 use crate::audit::{role_matches, Desired, Kind, RoleAudit};
 use crate::catalogue::{self, Catalogue};
 use crate::error::{Error, Result};
+use crate::options::OutputOptions;
 use crate::read::{Input, Limits, RoleSink, RolesFile, XmlProblem, DEFAULT_MAX_ENTRY_BYTES};
 use crate::role;
 
@@ -32,6 +34,10 @@ pub struct AuditArgs {
     /// Also list, in text output, the privileges a role holds beyond the desired role
     #[arg(long)]
     pub show_extra: bool,
+    /// Settings file: the desired role follows its catalogue and role settings, as
+    /// `generate` would [default: dvrole.toml in the current folder, when there]
+    #[arg(long, value_name = "PATH", env = "DVROLE_CONFIG")]
+    pub config: Option<PathBuf>,
     /// Print the result as JSON on stdout
     #[arg(long)]
     pub json: bool,
@@ -71,7 +77,18 @@ pub fn run(args: &AuditArgs) -> Result<Outcome> {
             None => DEFAULT_MAX_ENTRY_BYTES,
         },
     };
-    let options = args.privileges.to_options();
+    // The desired role is the one generate would build: flags, environment and config alike.
+    let role_args = RoleArgs {
+        privileges: args.privileges.clone(),
+        ..RoleArgs::default()
+    };
+    let resolved = load_settings(
+        &role_args,
+        &SolutionArgs::default(),
+        args.config.as_deref(),
+        OutputOptions::default(),
+    )?;
+    let options = resolved.options.role;
     let selected = catalogue::select(&options.catalogue, &options.allow)?;
     let (desired_role, notes) = role::resolve(&selected, &options, "dvrole")?;
     print_notes(&notes);
