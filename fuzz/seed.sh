@@ -3,7 +3,7 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 root=..
-mkdir -p corpus/package_reader corpus/role_xml corpus/settings
+mkdir -p corpus/package_reader corpus/role_xml corpus/settings corpus/explain
 # Zips: the golden package, plus each fixture package folder zipped.
 cp "$root/fixtures/golden/"*.zip corpus/package_reader/ 2>/dev/null || true
 for dir in "$root"/fixtures/validate/*/; do
@@ -20,4 +20,11 @@ done
 find "$root/catalogues" "$root/fixtures" "$root/examples" -name '*.toml' -print0 | while IFS= read -r -d '' f; do
   cp "$f" "corpus/settings/$(echo "${f#../}" | tr '/ ' '__')"
 done
-echo "seeded: $(ls corpus/package_reader | wc -l) zips, $(ls corpus/role_xml | wc -l) XML files, $(ls corpus/settings | wc -l) TOML files"
+# Error texts: the explain test inputs, one per file.
+find "$root/fixtures" -path '*explain*' -type f -print0 | while IFS= read -r -d '' f; do
+  cp "$f" "corpus/explain/$(echo "${f#../}" | tr '/ ' '__')"
+done
+printf '%s' 'Principal user (Id=2f1c, type=8) is missing prvReadEmailServerProfile privilege (Id=edebe6f6-cf2e-4520-b635-ae0615d41e34)' > corpus/explain/trace.txt
+printf '%s' 'SecLib::CheckPrivilege failed. Returned hr = -2147220960, User: 1, PrivilegeName: prvReadQueue, PrivilegeId: 2, Required Depth: Basic' > corpus/explain/seclib.txt
+printf '%s' 'The privilege prvDeleteUserSettings with id = 3 can'"'"'t have depth = Basic' > corpus/explain/depth.txt
+echo "seeded: $(ls corpus/package_reader | wc -l) zips, $(ls corpus/role_xml | wc -l) XML files, $(ls corpus/settings | wc -l) TOML files, $(ls corpus/explain | wc -l) texts"
