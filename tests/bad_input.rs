@@ -486,11 +486,80 @@ fn reader_cases() -> Vec<Case> {
     ]
 }
 
+fn audit_explain_cases() -> Vec<Case> {
+    let role_file = |d: &Path, body: &str| {
+        let f = d.join("role.xml");
+        fs::write(
+            &f,
+            format!(
+                "<Role id=\"{{0f3a6c1e-5b2d-4e8f-9a7c-1d2e3f4a5b6c}}\" name=\"R\">{body}</Role>"
+            ),
+        )
+        .unwrap();
+        vec!["audit".into(), f.into_os_string()]
+    };
+    vec![
+        case("audit missing path", 2, "does not exist", |d| {
+            vec!["audit".into(), d.join("absent").into_os_string()]
+        }),
+        case("audit truncated zip", 2, "not a readable zip", |d| {
+            let zip = fs::read(fixture("golden/ServerSideSyncRole_1_0_0_0.zip")).unwrap();
+            fs::write(d.join("t.zip"), &zip[..zip.len() / 3]).unwrap();
+            vec!["audit".into(), d.join("t.zip").into_os_string()]
+        }),
+        case(
+            "audit role file without privileges",
+            2,
+            "holds no <RolePrivilege>",
+            move |d| role_file(d, "<RolePrivileges/>"),
+        ),
+        case(
+            "audit level that is no depth",
+            2,
+            "which is not Basic, Local, Deep or Global",
+            move |d| {
+                role_file(d, "<RolePrivileges><RolePrivilege name=\"prvReadQueue\" level=\"All\"/></RolePrivileges>")
+            },
+        ),
+        case("audit DOCTYPE", 2, "DOCTYPE", |d| {
+            let f = d.join("d.xml");
+            fs::write(&f, "<!DOCTYPE Role [<!ENTITY x \"y\">]><Role id=\"{0f3a6c1e-5b2d-4e8f-9a7c-1d2e3f4a5b6c}\" name=\"&x;\"/>").unwrap();
+            vec!["audit".into(), f.into_os_string()]
+        }),
+        case("audit malformed XML", 2, "customizations.xml:1:", |d| {
+            let pkg = package_folder(d, b"<ImportExportXml><Roles></Role></ImportExportXml>");
+            vec!["audit".into(), pkg.into_os_string()]
+        }),
+        case("audit unknown role", 2, "--role 'nobody'", |d| {
+            let mut a = args(&["audit", "--role", "nobody"]);
+            a.push(path_arg(fixture("golden/ServerSideSyncRole_1_0_0_0.zip")));
+            let _ = d;
+            a
+        }),
+        case("audit depth flag", 2, "it allows only Global", |d| {
+            let mut a = args(&["audit", "--depth", "prvReadOrganization=Basic"]);
+            a.push(path_arg(fixture("golden/ServerSideSyncRole_1_0_0_0.zip")));
+            let _ = d;
+            a
+        }),
+        case(
+            "explain text naming nothing",
+            1,
+            "no privilege found",
+            |_| args(&["explain", "the server said no"]),
+        ),
+        case("explain catalogue", 2, "--catalogue 'nonesuch'", |_| {
+            args(&["explain", "--catalogue", "nonesuch", "prvReadQueue"])
+        }),
+    ]
+}
+
 fn all_cases() -> Vec<Case> {
     let mut cases = flag_cases();
     cases.extend(config_cases());
     cases.extend(catalogue_cases());
     cases.extend(reader_cases());
+    cases.extend(audit_explain_cases());
     cases
 }
 
