@@ -386,10 +386,43 @@ fn remove_stale(dir: &Path, name: &str) {
     }
 }
 
+/// Swaps two paths in one step (Linux `renameat2` with `RENAME_EXCHANGE`).
+#[cfg(target_os = "linux")]
+fn exchange(a: &Path, b: &Path) -> std::io::Result<()> {
+    use std::ffi::CString;
+    use std::os::unix::ffi::OsStrExt;
+    let a = CString::new(a.as_os_str().as_bytes())?;
+    let b = CString::new(b.as_os_str().as_bytes())?;
+    // SAFETY: both pointers are valid NUL-terminated strings that outlive the call, and
+    // renameat2 reads nothing else; the raw syscall avoids needing a recent C library.
+    let rc = unsafe {
+        libc::syscall(
+            libc::SYS_renameat2,
+            libc::AT_FDCWD,
+            a.as_ptr(),
+            libc::AT_FDCWD,
+            b.as_ptr(),
+            libc::RENAME_EXCHANGE,
+        )
+    };
+    if rc == 0 {
+        Ok(())
+    } else {
+        Err(std::io::Error::last_os_error())
+    }
+}
+
+/// Elsewhere there is no portable one-step swap; the caller falls back to two renames.
+#[cfg(not(target_os = "linux"))]
+fn exchange(_a: &Path, _b: &Path) -> std::io::Result<()> {
+    Err(std::io::Error::from(std::io::ErrorKind::Unsupported))
+}
+
 /// Writes `files` as the folder `path`, atomically: the folder is built complete beside the
-/// target, every file flushed to disk, then renamed into place; an existing folder is moved
-/// aside first and removed after. A failed run leaves the old folder as it was. Only a
-/// folder that holds nothing but `Other/` and `Roles/` is ever replaced.
+/// target, every file flushed to disk, then swapped with the existing folder in one step
+/// (Linux), or, where that is not possible, renamed into place after the existing folder is
+/// moved aside; the old folder is removed after. A failed run leaves the old folder as it
+/// was. Only a folder that holds nothing but `Other/` and `Roles/` is ever replaced.
 pub fn write_folder_atomic(path: &Path, files: &[Part]) -> Result<()> {
     let (dir, name) = split_target(path)?;
     check_replaceable(path)?;
@@ -416,6 +449,12 @@ pub fn write_folder_atomic(path: &Path, files: &[Part]) -> Result<()> {
         file.sync_all().map_err(|e| Error::io(&file_path, e))?;
     }
     let built = temp.keep();
+    // Where the system can swap two folders in one step, the target is never absent.
+    if path.exists() && exchange(&built, path).is_ok() {
+        // `built` now holds the previous folder.
+        let _ = fs::remove_dir_all(&built);
+        return Ok(());
+    }
     let old = if path.exists() {
         let old = tempfile::Builder::new()
             .prefix(&format!(".{name}."))

@@ -91,3 +91,70 @@ fn sigkill_at_any_moment_leaves_the_previous_output_intact() {
         .collect();
     assert_eq!(left, ["role.zip"], "temporary files left behind");
 }
+
+/// Every file under `dir`, relative, with its bytes.
+fn tree(dir: &std::path::Path) -> Vec<(String, Vec<u8>)> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in fs::read_dir(&d).unwrap().flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                let rel = p.strip_prefix(dir).unwrap().to_string_lossy().into_owned();
+                out.push((rel, fs::read(&p).unwrap()));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+#[test]
+fn sigkill_never_leaves_a_half_written_or_missing_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("src");
+    let folder = |extra: &[String]| {
+        let mut c = Command::new(dvrole_path());
+        c.args(["generate", "--format", "folder", "-o"])
+            .arg(&out)
+            .args(extra);
+        c.stdout(Stdio::null()).stderr(Stdio::null());
+        c
+    };
+    assert!(folder(&[]).status().unwrap().success());
+    let previous = tree(&out);
+    assert!(folder(&big_args()).status().unwrap().success());
+    let new = tree(&out);
+    assert!(folder(&[]).status().unwrap().success());
+    assert_eq!(tree(&out), previous);
+
+    let mut killed = 0;
+    for step in 0..16u64 {
+        let mut child = folder(&big_args()).spawn().unwrap();
+        std::thread::sleep(Duration::from_millis(step * 70));
+        if child.try_wait().unwrap().is_none() {
+            child.kill().unwrap();
+            killed += 1;
+        }
+        child.wait().unwrap();
+        assert!(out.is_dir(), "step {step}: the folder is missing");
+        let now = tree(&out);
+        assert!(
+            now == previous || now == new,
+            "step {step}: the folder is neither the old nor the new one"
+        );
+        if now == new {
+            assert!(folder(&[]).status().unwrap().success());
+        }
+    }
+    assert!(killed > 0, "no run was killed");
+    assert!(folder(&[]).status().unwrap().success());
+    let left: Vec<String> = fs::read_dir(dir.path())
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(left, ["src"], "temporary folders left behind");
+}

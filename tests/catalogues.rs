@@ -206,6 +206,30 @@ fn a_narrowing_override_changes_what_generate_writes() {
 }
 
 #[test]
+fn a_narrowing_override_changes_what_audit_wants() {
+    let dir = tempfile::tempdir().unwrap();
+    let plain = dir.path().join("plain.zip");
+    dvrole()
+        .args(["generate", "-o"])
+        .arg(&plain)
+        .assert()
+        .success();
+    let env = fixture("env-no-basic.toml");
+    // Against the catalogue alone the default package lacks nothing...
+    dvrole().arg("audit").arg(&plain).assert().code(0);
+    // ...but that environment refuses Basic, so audit wants prvReadContact at Local.
+    dvrole()
+        .args(["audit", "--catalogue", "server-side-sync", "--catalogue"])
+        .arg(&env)
+        .arg(&plain)
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains(
+            "too-shallow prvReadContact (entity contact, tab Core Records): have Basic, want Local",
+        ));
+}
+
+#[test]
 fn every_bad_custom_catalogue_is_one_line_naming_file_entry_and_line() {
     let cases = [
         (
