@@ -10,7 +10,7 @@ use crate::catalogue::Catalogue;
 use crate::error::{Error, Result};
 use crate::generate::{self, Built};
 use crate::options::{GenerateOptions, Given};
-use crate::package::{Part, TEMP_SUFFIX};
+use crate::package::{remove_stale, Part, OLD_SUFFIX, TEMP_SUFFIX};
 use crate::read::{read_manifest, read_roles};
 use crate::role::{Note, Role};
 use crate::solution::SolutionManifest;
@@ -24,9 +24,6 @@ pub const FOLDER_CUSTOMIZATIONS: &str = "Other/Customizations.xml";
 /// The top-level entries a folder dvrole writes may hold; a folder holding anything else is
 /// never replaced.
 const FOLDER_TOP: &[&str] = &["Other", "Roles"];
-
-/// Suffix of the folder an earlier output is moved to while the new one takes its place.
-const OLD_SUFFIX: &str = ".dvrole-old";
 
 /// How the output is laid out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -366,24 +363,6 @@ fn check_replaceable(path: &Path) -> Result<()> {
         }
     }
     Ok(())
-}
-
-/// Removes scratch folders an interrupted earlier run left beside the target.
-fn remove_stale(dir: &Path, name: &str) {
-    let prefix = format!(".{name}.");
-    let Ok(entries) = fs::read_dir(dir) else {
-        return;
-    };
-    for entry in entries.flatten() {
-        let file_name = entry.file_name();
-        let Some(n) = file_name.to_str() else {
-            continue;
-        };
-        if n.starts_with(&prefix) && (n.ends_with(TEMP_SUFFIX) || n.ends_with(OLD_SUFFIX)) {
-            // Best effort: what cannot be removed stays for the user to see.
-            let _ = fs::remove_dir_all(entry.path());
-        }
-    }
 }
 
 /// Swaps two paths in one step (Linux `renameat2` with `RENAME_EXCHANGE`).

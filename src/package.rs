@@ -88,11 +88,12 @@ fn check_target(path: &Path) -> Result<PathBuf> {
     Ok(dir)
 }
 
-/// Removes temporary files an interrupted earlier run left beside `path`.
-fn remove_stale_temps(dir: &Path, path: &Path) {
-    let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
-        return;
-    };
+/// Suffix of the folders moved aside while a folder output is swapped into place.
+pub const OLD_SUFFIX: &str = ".dvrole-old";
+
+/// Removes what an interrupted earlier run left beside the target `name` in `dir`: its
+/// temporary files and folders (`.NAME.*.dvrole-tmp`, `.NAME.*.dvrole-old`).
+pub(crate) fn remove_stale(dir: &Path, name: &str) {
     let prefix = format!(".{name}.");
     let Ok(entries) = fs::read_dir(dir) else {
         return;
@@ -102,9 +103,14 @@ fn remove_stale_temps(dir: &Path, path: &Path) {
         let Some(n) = file_name.to_str() else {
             continue;
         };
-        if n.starts_with(&prefix) && n.ends_with(TEMP_SUFFIX) {
-            // Best effort: a file we cannot remove is left for the user to see.
-            let _ = fs::remove_file(entry.path());
+        if n.starts_with(&prefix) && (n.ends_with(TEMP_SUFFIX) || n.ends_with(OLD_SUFFIX)) {
+            // Best effort: what cannot be removed stays for the user to see.
+            let path = entry.path();
+            let _ = if path.is_dir() {
+                fs::remove_dir_all(path)
+            } else {
+                fs::remove_file(path)
+            };
         }
     }
 }
@@ -114,7 +120,9 @@ fn remove_stale_temps(dir: &Path, path: &Path) {
 /// left by an interrupted earlier run are removed.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     let dir = check_target(path)?;
-    remove_stale_temps(&dir, path);
+    if let Some(name) = path.file_name().and_then(|n| n.to_str()) {
+        remove_stale(&dir, name);
+    }
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
