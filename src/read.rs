@@ -766,11 +766,6 @@ fn attribute_pair(
     Ok(())
 }
 
-/// The fast path of [`attribute_pair`] for the common case: `key="value"` pairs separated by
-/// whitespace, each value free of references and of whitespace that XML would normalise,
-/// and neither wanted key given twice. Returns `None` for anything else, so the caller
-/// takes quick-xml's full path, which resolves what needs resolving and reports what is
-/// malformed.
 /// The attributes of a `<RolePrivilege>` exactly as exports write them,
 /// ` name="..." level="..."` (trailing spaces allowed), with plain values; `None` otherwise.
 fn canonical_privilege(raw: &str) -> Option<(&str, &str)> {
@@ -824,6 +819,11 @@ fn unusual(c: u8, kind: u8) -> bool {
     UNUSUAL[usize::from(c)] & kind != 0
 }
 
+/// The fast path of [`attribute_pair`] for the common case: `key="value"` pairs separated by
+/// whitespace, each value free of references and of whitespace that XML would normalise,
+/// and neither wanted key given twice. Returns `None` for anything else, so the caller
+/// takes quick-xml's full path, which resolves what needs resolving and reports what is
+/// malformed.
 fn plain_attribute_pair<'a>(
     raw: &'a str,
     first: &str,

@@ -2,22 +2,32 @@
 //! it names comes with a command to run.
 #![no_main]
 
+use std::sync::OnceLock;
+
 use dvrole::catalogue::Catalogue;
 use dvrole::explain::{self, Catalogues};
 use libfuzzer_sys::fuzz_target;
 
+/// The catalogues, parsed once: parsing them per input would dwarf explain's own work.
+fn catalogues() -> &'static (Catalogue, Vec<Catalogue>) {
+    static CATALOGUES: OnceLock<(Catalogue, Vec<Catalogue>)> = OnceLock::new();
+    CATALOGUES.get_or_init(|| {
+        let builtin = Catalogue::builtin_names()
+            .filter_map(|n| Catalogue::builtin(n).ok())
+            .collect();
+        (Catalogue::default_catalogue(), builtin)
+    })
+}
+
 fuzz_target!(|data: &[u8]| {
     let text = String::from_utf8_lossy(data);
-    let selected = Catalogue::default_catalogue();
-    let builtin: Vec<Catalogue> = Catalogue::builtin_names()
-        .filter_map(|n| Catalogue::builtin(n).ok())
-        .collect();
+    let (selected, builtin) = catalogues();
     let report = explain::explain(
         &text,
         &Catalogues {
-            selected: &selected,
+            selected,
             named: false,
-            builtin: &builtin,
+            builtin,
         },
     );
     for p in &report.privileges {
