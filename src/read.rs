@@ -52,26 +52,11 @@ pub struct PackageReader {
 }
 
 impl PackageReader {
-    /// Opens `path`: a folder is read as the package's root folder, a file as a zip.
-    pub fn open(path: &Path, limits: Limits) -> Result<PackageReader> {
-        let label = path.display().to_string();
-        let meta = std::fs::metadata(path).map_err(|e| Error::Unreadable {
-            input: label.clone(),
-            message: match e.kind() {
-                io::ErrorKind::NotFound => "does not exist".to_string(),
-                _ => e.to_string(),
-            },
-        })?;
-        if meta.is_dir() {
-            return Ok(PackageReader {
-                label,
-                kind: Kind::Folder(path.to_path_buf()),
-                limits,
-            });
-        }
+    /// Opens the zip file at `path` ([`Input::open`] decides that it is one).
+    pub fn open_zip(path: &Path, limits: Limits) -> Result<PackageReader> {
         let file = File::open(path).map_err(|e| Error::io(path, e))?;
         let reader: Box<dyn ReadSeek> = Box::new(BufReader::new(file));
-        Self::from_zip(label, reader, limits)
+        Self::from_zip(path.display().to_string(), reader, limits)
     }
 
     /// Reads a zip held in memory; `label` names it in messages.
@@ -279,7 +264,7 @@ impl Input {
         if named_zip || magic.get(..n).is_some_and(|m| m.starts_with(b"PK")) {
             return Ok(Input {
                 layout: Layout::Zip,
-                reader: PackageReader::open(path, limits)?,
+                reader: PackageReader::open_zip(path, limits)?,
                 role_parts: vec![CUSTOMIZATIONS_PART.to_string()],
             });
         }
