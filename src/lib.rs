@@ -24,6 +24,7 @@ pub mod report;
 pub mod role;
 pub mod role_file;
 pub mod solution;
+pub mod table;
 pub mod validate;
 pub mod xml;
 

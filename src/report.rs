@@ -4,9 +4,9 @@
 use serde::Serialize;
 use serde_json::json;
 
-use crate::guid;
 use crate::role::Role;
 use crate::solution::SolutionManifest;
+use crate::{guid, table};
 
 /// One row of the matrix.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -72,48 +72,25 @@ fn cells(row: &Row) -> [&str; 6] {
 
 /// A Markdown document: a heading naming the role and solution, then a table.
 pub fn markdown(role: &Role, manifest: &SolutionManifest) -> String {
-    let cell = |s: &str| {
-        s.replace('\\', "\\\\")
-            .replace('|', "\\|")
-            .replace(['\r', '\n'], " ")
-    };
     let mut out = format!(
         "# Role {} {}\n\nSolution {} {}, {} privileges.\n\n",
-        cell(&role.name),
+        table::markdown_cell(&role.name),
         guid::braced(role.id),
         manifest.unique_name,
         manifest.version,
         role.privileges.len()
     );
-    out.push_str(&format!("| {} |\n", HEADERS.join(" | ")));
-    out.push_str(&format!("|{}\n", " --- |".repeat(HEADERS.len())));
-    for row in rows(role) {
-        let line: Vec<String> = cells(&row).iter().map(|c| cell(c)).collect();
-        out.push_str(&format!("| {} |\n", line.join(" | ")));
-    }
+    out.push_str(&table::markdown(
+        &HEADERS,
+        rows(role).iter().map(|r| cells(r).to_vec()),
+    ));
     out
 }
 
 /// CSV (RFC 4180): a header row, then one row per privilege; fields holding a comma, quote or
 /// line break are quoted.
 pub fn csv(role: &Role) -> String {
-    let field = |s: &str| {
-        if s.contains([',', '"', '\r', '\n']) {
-            format!("\"{}\"", s.replace('"', "\"\""))
-        } else {
-            s.to_string()
-        }
-    };
-    let mut out = String::new();
-    let header: Vec<String> = HEADERS.iter().map(|h| field(h)).collect();
-    out.push_str(&header.join(","));
-    out.push_str("\r\n");
-    for row in rows(role) {
-        let line: Vec<String> = cells(&row).iter().map(|c| field(c)).collect();
-        out.push_str(&line.join(","));
-        out.push_str("\r\n");
-    }
-    out
+    table::csv(&HEADERS, rows(role).iter().map(|r| cells(r).to_vec()))
 }
 
 /// JSON: `{"role": {"id", "name"}, "solution": {"unique_name", "version"}, "privileges":

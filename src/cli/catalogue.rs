@@ -10,7 +10,7 @@ use super::Outcome;
 use crate::catalogue::{self, Catalogue, Entry, DEFAULT_CATALOGUE};
 use crate::error::{Error, Result};
 use crate::options::Given;
-use crate::package;
+use crate::{package, table};
 
 /// Arguments of `dvrole catalogue`.
 #[derive(Debug, Clone, Args)]
@@ -185,13 +185,7 @@ fn cells(e: &Entry) -> [String; 13] {
 
 /// The catalogue as a Markdown document: a heading, its description and source, a table.
 pub fn markdown(c: &Catalogue) -> String {
-    let cell = |s: &str| {
-        s.split_whitespace()
-            .collect::<Vec<_>>()
-            .join(" ")
-            .replace('\\', "\\\\")
-            .replace('|', "\\|")
-    };
+    let cell = table::markdown_cell;
     let mut s = format!(
         "# {}\n\n{}\n\nSource: {}\n\n{} privileges.\n\n",
         cell(&c.name),
@@ -199,29 +193,14 @@ pub fn markdown(c: &Catalogue) -> String {
         cell(&c.source),
         c.entries().len()
     );
-    s.push_str(&format!("| {} |\n", COLUMNS.join(" | ")));
-    s.push_str(&format!("|{}\n", "---|".repeat(COLUMNS.len())));
-    for e in c.entries() {
-        let row: Vec<String> = cells(e).iter().map(|v| cell(v)).collect();
-        s.push_str(&format!("| {} |\n", row.join(" | ")));
-    }
+    s.push_str(&table::markdown(
+        &COLUMNS,
+        c.entries().iter().map(|e| cells(e).to_vec()),
+    ));
     s
 }
 
 /// The catalogue as CSV: a header row, then one row per entry; CRLF line ends (RFC 4180).
 pub fn csv(c: &Catalogue) -> String {
-    let field = |s: &str| {
-        if s.contains([',', '"', '\n', '\r']) {
-            format!("\"{}\"", s.replace('"', "\"\""))
-        } else {
-            s.to_string()
-        }
-    };
-    let mut s = format!("{}\r\n", COLUMNS.join(","));
-    for e in c.entries() {
-        let row: Vec<String> = cells(e).iter().map(|v| field(v)).collect();
-        s.push_str(&row.join(","));
-        s.push_str("\r\n");
-    }
-    s
+    table::csv(&COLUMNS, c.entries().iter().map(|e| cells(e).to_vec()))
 }
