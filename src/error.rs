@@ -89,6 +89,16 @@ pub enum Error {
         message: String,
     },
 
+    /// An output path that cannot be written: a folder where a file goes, a missing or
+    /// read-only folder, a file where a folder goes.
+    #[error("{path}: {message}")]
+    Output {
+        /// The output path as given.
+        path: String,
+        /// What is wrong with it and what to do.
+        message: String,
+    },
+
     /// dvrole built something it would not accept itself: a bug, never the user's fault.
     #[error("internal error: {0}; please report it with the command you ran")]
     Internal(String),

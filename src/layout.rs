@@ -313,8 +313,8 @@ fn split_target(path: &Path) -> Result<(PathBuf, String)> {
         .file_name()
         .and_then(|n| n.to_str())
         .filter(|n| *n != "." && *n != "..")
-        .ok_or_else(|| Error::Unreadable {
-            input: path.display().to_string(),
+        .ok_or_else(|| Error::Output {
+            path: path.display().to_string(),
             message: "name a folder to write, e.g. -o solution/ServerSideSyncRole".into(),
         })?
         .to_string();
@@ -323,8 +323,8 @@ fn split_target(path: &Path) -> Result<(PathBuf, String)> {
         _ => PathBuf::from("."),
     };
     if !dir.is_dir() {
-        return Err(Error::Unreadable {
-            input: path.display().to_string(),
+        return Err(Error::Output {
+            path: path.display().to_string(),
             message: format!(
                 "the folder {} does not exist; create it first",
                 dir.display()
@@ -342,8 +342,8 @@ fn check_replaceable(path: &Path) -> Result<()> {
         Err(e) => return Err(Error::io(path, e)),
     };
     if !meta.is_dir() {
-        return Err(Error::Unreadable {
-            input: path.display().to_string(),
+        return Err(Error::Output {
+            path: path.display().to_string(),
             message: "exists and is not a folder; remove it or name another folder with -o".into(),
         });
     }
@@ -353,8 +353,8 @@ fn check_replaceable(path: &Path) -> Result<()> {
         let name = entry.file_name();
         let known = name.to_str().is_some_and(|n| FOLDER_TOP.contains(&n));
         if !known {
-            return Err(Error::Unreadable {
-                input: path.display().to_string(),
+            return Err(Error::Output {
+                path: path.display().to_string(),
                 message: format!(
                     "holds {}, which dvrole does not write, so it will not replace the folder; name an empty folder or one dvrole wrote",
                     name.to_string_lossy()

@@ -65,8 +65,8 @@ impl Package {
 /// Refuses a target that is a folder, or whose folder does not exist.
 fn check_target(path: &Path) -> Result<PathBuf> {
     if path.is_dir() {
-        return Err(Error::Unreadable {
-            input: path.display().to_string(),
+        return Err(Error::Output {
+            path: path.display().to_string(),
             message: "is a folder; name a file to write, e.g. -o out/Role_1_0_0_0.zip".into(),
         });
     }
@@ -80,8 +80,8 @@ fn check_target(path: &Path) -> Result<PathBuf> {
         } else {
             "does not exist; create it first"
         };
-        return Err(Error::Unreadable {
-            input: path.display().to_string(),
+        return Err(Error::Output {
+            path: path.display().to_string(),
             message: format!("{} {what}", dir.display()),
         });
     }
@@ -136,8 +136,8 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
         use std::os::unix::fs::PermissionsExt;
         builder.permissions(fs::Permissions::from_mode(0o666));
     }
-    let mut temp = builder.tempfile_in(&dir).map_err(|e| Error::Unreadable {
-        input: path.display().to_string(),
+    let mut temp = builder.tempfile_in(&dir).map_err(|e| Error::Output {
+        path: path.display().to_string(),
         // tempfile's own message names its random file; the kind is what matters here.
         message: format!(
             "cannot create a file in {} ({}); check the folder is writable",
