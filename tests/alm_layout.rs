@@ -318,46 +318,26 @@ fn both_gives_two_zips_differing_only_in_managed() {
         ));
 }
 
-#[test]
-fn both_as_a_folder_says_managed_2() {
+/// The Other/Solution.xml that `--format folder --package-type TYPE` writes.
+fn folder_solution(package_type: &str) -> String {
     let dir = tempfile::tempdir().unwrap();
     cmd(dir.path())
-        .args([
-            "generate",
-            "--format=folder",
-            "--package-type=both",
-            "-o",
-            "s",
-        ])
+        .args(["generate", "--format=folder", "-o", "s"])
+        .arg(format!("--package-type={package_type}"))
         .assert()
         .success();
     let files = tree(&dir.path().join("s"));
-    let solution = text(
-        &files
-            .iter()
-            .find(|(n, _)| n == "Other/Solution.xml")
-            .unwrap()
-            .1,
-    );
+    let (_, bytes) = files
+        .iter()
+        .find(|(n, _)| n == "Other/Solution.xml")
+        .unwrap();
+    text(bytes)
+}
+
+#[test]
+fn both_as_a_folder_says_managed_2() {
+    let solution = folder_solution("both");
     assert!(solution.contains("<Managed>2</Managed>"), "{solution}");
-    let managed = tempfile::tempdir().unwrap();
-    cmd(managed.path())
-        .args([
-            "generate",
-            "--format=folder",
-            "--package-type=managed",
-            "-o",
-            "s",
-        ])
-        .assert()
-        .success();
-    let files = tree(&managed.path().join("s"));
-    let solution = text(
-        &files
-            .iter()
-            .find(|(n, _)| n == "Other/Solution.xml")
-            .unwrap()
-            .1,
-    );
+    let solution = folder_solution("managed");
     assert!(solution.contains("<Managed>1</Managed>"));
 }
