@@ -531,6 +531,15 @@ pub trait Visitor {
     fn tracked_depth(&self) -> usize {
         TRACKED_DEPTH
     }
+
+    /// The deepest level the visitor wants to hear about at this point of the walk: elements
+    /// deeper than this (and their text) are checked and counted but not reported, so a
+    /// visitor that only needs a few levels pays nothing for the bulk of a large document.
+    /// Asked before every event, so the horizon may move as the walk goes (deeper inside an
+    /// element the visitor cares about).
+    fn horizon(&self) -> usize {
+        usize::MAX
+    }
 }
 
 /// The names of the open elements, root first. Popped names keep their allocation, so a
@@ -594,7 +603,9 @@ pub fn walk(source: impl Read, visitor: &mut impl Visitor) -> Result<(), XmlProb
             )?,
             Ok(Event::End(_)) => {
                 depth = depth.saturating_sub(1);
-                visitor.close(depth)?;
+                if depth <= visitor.horizon() {
+                    visitor.close(depth)?;
+                }
                 if depth < tracked {
                     path.pop();
                 }
@@ -604,7 +615,7 @@ pub fn walk(source: impl Read, visitor: &mut impl Visitor) -> Result<(), XmlProb
                     if !t.trim().is_empty() {
                         return Err(XmlProblem::at(offset, "text outside the root element"));
                     }
-                } else {
+                } else if depth - 1 <= visitor.horizon() {
                     visitor.text(path.names(), depth - 1, &t);
                 }
             }
@@ -673,9 +684,13 @@ fn open_element(
     if *depth < tracked {
         path.push(e.name().as_ref());
     }
-    visitor.open(path.names(), *depth, e, offset)?;
+    if *depth <= visitor.horizon() {
+        visitor.open(path.names(), *depth, e, offset)?;
+        if empty {
+            visitor.close(*depth)?;
+        }
+    }
     if empty {
-        visitor.close(*depth)?;
         if *depth < tracked {
             path.pop();
         }
@@ -754,23 +769,57 @@ fn attribute_pair(
 /// The attributes of a `<RolePrivilege>` exactly as exports write them,
 /// ` name="..." level="..."` (trailing spaces allowed), with plain values; `None` otherwise.
 fn canonical_privilege(raw: &str) -> Option<(&str, &str)> {
-    /// Where the value that `bytes` starts with ends (its closing quote), if it is plain.
-    fn value_end(bytes: &[u8]) -> Option<usize> {
-        for (i, &c) in bytes.iter().enumerate() {
-            if unusual(c, NOT_IN_VALUE | QUOTE) {
-                return (c == b'"').then_some(i);
-            }
-        }
-        None
-    }
     let rest = raw.strip_prefix(" name=\"")?;
     let n = value_end(rest.as_bytes())?;
     let name = rest.get(..n)?;
     let rest = rest.get(n + 1..)?.strip_prefix(" level=\"")?;
-    let l = value_end(rest.as_bytes())?;
-    let level = rest.get(..l)?;
-    let tail = rest.get(l + 1..)?;
+    // The level is one of four words; anything else (a bad level included) is left to the
+    // general path, which reads it as written.
+    let (level, tail) = [
+        ("Basic", "Basic\""),
+        ("Local", "Local\""),
+        ("Deep", "Deep\""),
+        ("Global", "Global\""),
+    ]
+    .into_iter()
+    .find_map(|(level, quoted)| Some((level, rest.strip_prefix(quoted)?)))?;
     tail.bytes().all(|c| c == b' ').then_some((name, level))
+}
+
+/// Where the attribute value that `bytes` starts with ends (its closing double quote), if
+/// the value is plain: no reference (`&`), no `<` and no control character (which XML would
+/// normalise) before the quote. Eight bytes at a time, as privilege names run to 20-40.
+fn value_end(bytes: &[u8]) -> Option<usize> {
+    const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
+    const HIGH: u64 = u64::from_ne_bytes([0x80; 8]);
+    /// High bit set in each byte of `x` that is zero; exact for the lowest such byte.
+    fn zero_bytes(x: u64) -> u64 {
+        x.wrapping_sub(ONES) & !x & HIGH
+    }
+    let mut chunks = bytes.chunks_exact(8);
+    let mut start = 0;
+    for chunk in chunks.by_ref() {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        let x = u64::from_le_bytes(word);
+        // Bytes below 0x20, and bytes equal to '"', '&' or '<'. Each term flags its lowest
+        // match exactly, so the lowest flag of the union is the first byte that ends the run.
+        let special = (x.wrapping_sub(ONES * 0x20) & !x & HIGH)
+            | zero_bytes(x ^ (ONES * u64::from(b'"')))
+            | zero_bytes(x ^ (ONES * u64::from(b'&')))
+            | zero_bytes(x ^ (ONES * u64::from(b'<')));
+        if special != 0 {
+            let i = start + (special.trailing_zeros() / 8) as usize;
+            return (bytes.get(i) == Some(&b'"')).then_some(i);
+        }
+        start += 8;
+    }
+    for (i, &c) in chunks.remainder().iter().enumerate() {
+        if unusual(c, NOT_IN_VALUE | QUOTE) {
+            return (c == b'"').then_some(start + i);
+        }
+    }
+    None
 }
 
 /// Byte classes for the fast path: in a key, anything that is not part of a name ends it;
@@ -932,85 +981,155 @@ pub trait RoleSink {
     fn end_role(&mut self) -> Result<(), XmlProblem>;
 }
 
+/// Where a walk for roles is, so that each element is judged by its depth and name alone.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum RolesAt {
+    /// Before the root, or outside `<Roles>`.
+    Outside,
+    /// Inside `/ImportExportXml/Roles`, between roles.
+    Roles,
+    /// Inside a role, outside its `<RolePrivileges>`.
+    Role,
+    /// Inside the role's `<RolePrivileges>`.
+    Privileges,
+}
+
 struct RolesVisitor<'s, S> {
     kind: Option<RolesFile>,
+    at: RolesAt,
+    /// The depth of the open role's element (0 in a role file, 2 in a customizations.xml).
     role_depth: usize,
-    in_role: bool,
+    /// The deepest level that can matter from here (see [`Visitor::horizon`]), kept up to
+    /// date on every move so that asking costs nothing.
+    horizon: usize,
     sink: &'s mut S,
+}
+
+impl<S: RoleSink> RolesVisitor<'_, S> {
+    fn move_to(&mut self, at: RolesAt) {
+        self.at = at;
+        self.horizon = match at {
+            RolesAt::Outside if self.kind == Some(RolesFile::Customizations) => 1,
+            RolesAt::Outside => 0,
+            RolesAt::Roles => 2,
+            RolesAt::Role => self.role_depth + 1,
+            RolesAt::Privileges => self.role_depth + 2,
+        };
+    }
+
+    fn open_role(
+        &mut self,
+        depth: usize,
+        e: &BytesStart<'_>,
+        offset: u64,
+    ) -> Result<(), XmlProblem> {
+        self.role_depth = depth;
+        self.move_to(RolesAt::Role);
+        let id = attribute(e, "id", offset)?;
+        let name = attribute(e, "name", offset)?;
+        self.sink.role(
+            id.as_deref(),
+            name.as_deref(),
+            offset,
+            self.kind.unwrap_or(RolesFile::Customizations),
+        )
+    }
+
+    fn privilege(&mut self, e: &BytesStart<'_>, offset: u64) -> Result<(), XmlProblem> {
+        let raw = e.attributes_raw();
+        match canonical_privilege(raw)
+            .map(|(n, l)| (Some(n), Some(l)))
+            .or_else(|| plain_attribute_pair(raw, "name", "level"))
+        {
+            Some((name, level)) => self.sink.privilege(name, level, offset),
+            None => {
+                let (mut name, mut level) = (None, None);
+                attribute_pair(e, ("name", &mut name), ("level", &mut level), offset)?;
+                self.sink
+                    .privilege(name.as_deref(), level.as_deref(), offset)
+            }
+        }
+    }
 }
 
 impl<S: RoleSink> Visitor for RolesVisitor<'_, S> {
     fn open(
         &mut self,
-        path: &[String],
+        _path: &[String],
         depth: usize,
         e: &BytesStart<'_>,
         offset: u64,
     ) -> Result<(), XmlProblem> {
-        if depth == 0 {
-            self.kind = match e.name().as_ref() {
-                "ImportExportXml" => Some(RolesFile::Customizations),
-                "Role" => Some(RolesFile::RoleFile),
-                other => {
-                    return Err(XmlProblem::at(
-                        offset,
-                        format!(
-                            "the root element is <{}>; expected <ImportExportXml> (customizations.xml) or <Role> (a role file)",
-                            other
-                        ),
-                    ))
-                }
-            };
-        }
-        let role_path: &[&str] = match self.kind {
-            Some(RolesFile::RoleFile) => &["Role"],
-            _ => &["ImportExportXml", "Roles", "Role"],
-        };
-        if !self.in_role && path_is(path, role_path) {
-            self.role_depth = depth;
-            self.in_role = true;
-            let id = attribute(e, "id", offset)?;
-            let name = attribute(e, "name", offset)?;
-            self.sink.role(
-                id.as_deref(),
-                name.as_deref(),
-                offset,
-                self.kind.unwrap_or(RolesFile::Customizations),
-            )?;
-        } else if self.in_role
-            && depth == self.role_depth + 2
-            && e.name().as_ref() == "RolePrivilege"
-            && path.get(self.role_depth + 1).map(String::as_str) == Some("RolePrivileges")
-        {
-            let raw = e.attributes_raw();
-            match canonical_privilege(raw)
-                .map(|(n, l)| (Some(n), Some(l)))
-                .or_else(|| plain_attribute_pair(raw, "name", "level"))
-            {
-                Some((name, level)) => self.sink.privilege(name, level, offset)?,
-                None => {
-                    let (mut name, mut level) = (None, None);
-                    attribute_pair(e, ("name", &mut name), ("level", &mut level), offset)?;
-                    self.sink
-                        .privilege(name.as_deref(), level.as_deref(), offset)?;
-                }
+        let name = e.name();
+        let name = name.as_ref();
+        match self.at {
+            RolesAt::Privileges if depth == self.role_depth + 2 && name == "RolePrivilege" => {
+                self.privilege(e, offset)
             }
+            RolesAt::Role if depth == self.role_depth + 1 && name == "RolePrivileges" => {
+                self.move_to(RolesAt::Privileges);
+                Ok(())
+            }
+            RolesAt::Roles if depth == 2 && name == "Role" => self.open_role(depth, e, offset),
+            RolesAt::Outside if depth == 1 && name == "Roles" => {
+                if self.kind == Some(RolesFile::Customizations) {
+                    self.move_to(RolesAt::Roles);
+                }
+                Ok(())
+            }
+            RolesAt::Outside if depth == 0 => match name {
+                "ImportExportXml" => {
+                    self.kind = Some(RolesFile::Customizations);
+                    self.move_to(RolesAt::Outside);
+                    Ok(())
+                }
+                "Role" => {
+                    self.kind = Some(RolesFile::RoleFile);
+                    self.open_role(depth, e, offset)
+                }
+                other => Err(XmlProblem::at(
+                    offset,
+                    format!(
+                        "the root element is <{other}>; expected <ImportExportXml> (customizations.xml) or <Role> (a role file)"
+                    ),
+                )),
+            },
+            _ => Ok(()),
         }
-        Ok(())
     }
 
-    /// Roles are at most three levels down (`ImportExportXml/Roles/Role`), their privileges
-    /// two below that; the names beneath (the bulk of an export's entities) are not kept.
+    /// Roles are at most three levels down (`ImportExportXml/Roles/Role`); the names beneath
+    /// are not kept (they serve only to name the open element of a truncated file).
     fn tracked_depth(&self) -> usize {
         4
     }
 
+    /// Outside `<Roles>` only the root's children matter (nothing, in a role file once its
+    /// role has closed); between roles, `<Role>`; inside a role, its `<RolePrivileges>`, and
+    /// inside that, its `<RolePrivilege>` elements.
+    fn horizon(&self) -> usize {
+        self.horizon
+    }
+
     fn close(&mut self, depth: usize) -> Result<(), XmlProblem> {
-        if self.in_role && depth == self.role_depth {
-            self.in_role = false;
-            self.sink.end_role()?;
+        match self.at {
+            RolesAt::Privileges if depth == self.role_depth + 1 => {
+                self.move_to(RolesAt::Role);
+                Ok(())
+            }
+            RolesAt::Role | RolesAt::Privileges if depth == self.role_depth => {
+                self.move_to(match self.kind {
+                    Some(RolesFile::Customizations) => RolesAt::Roles,
+                    _ => RolesAt::Outside,
+                });
+                self.sink.end_role()
+            }
+            RolesAt::Roles if depth == 1 => {
+                self.move_to(RolesAt::Outside);
+                Ok(())
+            }
+            _ => Ok(()),
         }
-        Ok(())
     }
 }
 
@@ -1020,8 +1139,9 @@ impl<S: RoleSink> Visitor for RolesVisitor<'_, S> {
 pub fn stream_roles(source: impl Read, sink: &mut impl RoleSink) -> Result<RolesFile, XmlProblem> {
     let mut visitor = RolesVisitor {
         kind: None,
-        role_depth: usize::MAX,
-        in_role: false,
+        at: RolesAt::Outside,
+        role_depth: 0,
+        horizon: 0,
         sink,
     };
     walk(source, &mut visitor)?;
@@ -1282,6 +1402,47 @@ mod tests {
     }
 
     #[test]
+    fn only_privileges_where_privileges_live_count() {
+        let xml = r#"<ImportExportXml>
+  <Entities><Entity><Roles><Role id="{x}" name="Not a role"/></Roles></Entity></Entities>
+  <Roles/>
+  <Roles>
+    <Role id="{a}" name="A">
+      <RolePrivilege name="prvLoose" level="Basic"/>
+      <RolePrivileges>
+        <RolePrivilege name="prvA" level="Basic"/>
+        <Other><RolePrivilege name="prvNested" level="Basic"/></Other>
+        <RolePrivilege name="prvB" level="Deep"></RolePrivilege>
+      </RolePrivileges>
+      <RolePrivileges/>
+    </Role>
+    <Role id="{b}" name="B"><RolePrivileges/></Role>
+    <Other><Role id="{y}" name="Not a role either"/></Other>
+  </Roles>
+  <Roles><Role id="{c}" name="C"><RolePrivileges><RolePrivilege name="prvC" level="Global"/></RolePrivileges></Role></Roles>
+</ImportExportXml>"#;
+        let (_, roles) = roles_of(xml).unwrap();
+        let summary: Vec<(String, Vec<String>)> = roles
+            .iter()
+            .map(|r| {
+                (
+                    r.name.clone().unwrap_or_default(),
+                    r.privileges
+                        .iter()
+                        .map(|p| p.name.clone().unwrap_or_default())
+                        .collect(),
+                )
+            })
+            .collect();
+        let expected: Vec<(String, Vec<String>)> = vec![
+            ("A".into(), vec!["prvA".into(), "prvB".into()]),
+            ("B".into(), vec![]),
+            ("C".into(), vec!["prvC".into()]),
+        ];
+        assert_eq!(summary, expected);
+    }
+
+    #[test]
     fn reads_a_role_file() {
         let xml = "\u{feff}<Role id=\"{a}\" name=\"R\"><RolePrivileges><RolePrivilege name=\"prvX\" level=\"Global\"/></RolePrivileges></Role>";
         let (kind, roles) = roles_of(xml).unwrap();
@@ -1325,6 +1486,27 @@ mod tests {
             " name=\"prvA\" level=\"Basic",
         ] {
             assert_eq!(canonical_privilege(other), None, "{other:?}");
+        }
+    }
+
+    proptest::proptest! {
+        /// The word-at-a-time scan finds what a byte-at-a-time scan finds, wherever the
+        /// quote or the unusual byte falls against the 8-byte chunks.
+        #[test]
+        fn value_end_agrees_with_a_plain_scan(
+            bytes in proptest::collection::vec(
+                proptest::prop_oneof![
+                    proptest::sample::select(b"prvRead\"&<\t\n\x00\x1f\x20\x7f\x80\xff=' ".to_vec()),
+                    proptest::num::u8::ANY,
+                ],
+                0..40,
+            )
+        ) {
+            let plain = bytes
+                .iter()
+                .position(|&c| unusual(c, NOT_IN_VALUE | QUOTE))
+                .filter(|&i| bytes[i] == b'"');
+            proptest::prop_assert_eq!(value_end(&bytes), plain);
         }
     }
 
