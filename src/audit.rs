@@ -271,7 +271,7 @@ impl<'a> Desired<'a> {
                 self.role
                     .privileges
                     .get(i)
-                    .is_some_and(|d| d.name.eq_ignore_ascii_case(pname))
+                    .is_some_and(|d| d.name == pname || d.name.eq_ignore_ascii_case(pname))
             })
         });
         if let Some(slot) = desired.and_then(|i| self.have.get_mut(i)) {

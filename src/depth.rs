@@ -51,7 +51,14 @@ impl Depth {
 
     /// Parses a `level` attribute exactly as the XML writes it (case-sensitive).
     pub fn from_xml(level: &str) -> Option<Depth> {
-        Depth::ALL.into_iter().find(|d| d.xml_name() == level)
+        // A match rather than a search: audit parses one level per privilege it reads.
+        match level {
+            "Basic" => Some(Depth::Basic),
+            "Local" => Some(Depth::Local),
+            "Deep" => Some(Depth::Deep),
+            "Global" => Some(Depth::Global),
+            _ => None,
+        }
     }
 
     fn index(self) -> u8 {
