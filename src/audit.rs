@@ -10,7 +10,7 @@ use serde::Serialize;
 
 use crate::catalogue::{Catalogue, Entry};
 use crate::depth::Depth;
-use crate::read::{RoleRecord, RolesFile, XmlProblem};
+use crate::read::{RolesFile, XmlProblem};
 use crate::role::Role;
 
 /// How a privilege of a role compares with the desired role.
@@ -73,7 +73,7 @@ pub struct RoleAudit {
     /// How many privileges the role holds.
     pub privileges: usize,
     /// The differences: desired privileges first (by name), then extras in file order
-    /// (extras only when asked for; see [`Desired::audit`]).
+    /// (extras only when asked for; see [`Desired::begin`]).
     pub findings: Vec<Finding>,
     /// How many privileges the role holds beyond the desired role (distinct ones when they
     /// are listed; otherwise each `<RolePrivilege>`, so one listed twice counts twice).
@@ -196,11 +196,13 @@ impl<'a> Desired<'a> {
     }
 
     /// Compares one role, read whole, with the desired role: [`Desired::begin`], then
-    /// [`Desired::add`] for each privilege, then [`Desired::finish`].
-    pub fn audit(
+    /// [`Desired::add`] for each privilege, then [`Desired::finish`]. The commands stream
+    /// instead; this is for the unit tests.
+    #[cfg(test)]
+    fn audit(
         &mut self,
         file: &str,
-        record: &RoleRecord,
+        record: &crate::read::RoleRecord,
         list_extras: bool,
     ) -> Result<RoleAudit, XmlProblem> {
         self.begin(
@@ -378,7 +380,7 @@ pub fn role_matches(selector: &str, id: Option<&str>, name: &str) -> bool {
 mod tests {
     use super::*;
     use crate::options::RoleOptions;
-    use crate::read::PrivilegeRecord;
+    use crate::read::{PrivilegeRecord, RoleRecord};
 
     fn record(privileges: &[(&str, &str)]) -> RoleRecord {
         RoleRecord {

@@ -13,6 +13,7 @@ use quick_xml::events::{BytesStart, Event};
 use quick_xml::{Reader, XmlVersion};
 use zip::ZipArchive;
 
+use crate::customizations::PART_NAME as CUSTOMIZATIONS;
 use crate::error::{Error, Result};
 
 /// The default cap on the bytes read from one package entry or XML file: 1 GiB.
@@ -79,11 +80,6 @@ impl PackageReader {
     /// The package as named on the command line.
     pub fn label(&self) -> &str {
         &self.label
-    }
-
-    /// Whether the package is a zip.
-    pub fn is_zip(&self) -> bool {
-        matches!(self.kind, Kind::Zip(_))
     }
 
     /// The names of the files at the package's root (zip entries without a folder part).
@@ -191,8 +187,6 @@ pub const SOURCE_SOLUTION: &str = "Other/Solution.xml";
 pub const SOURCE_CUSTOMIZATIONS: &str = "Other/Customizations.xml";
 /// The folder of a SolutionPackager source folder that holds one XML file per role.
 pub const SOURCE_ROLES: &str = "Roles";
-/// The part of a packed solution that holds the roles.
-pub const CUSTOMIZATIONS_PART: &str = "customizations.xml";
 
 /// The shapes of input dvrole reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -251,7 +245,7 @@ impl Input {
             return Ok(Input {
                 layout: Layout::PackageFolder,
                 reader,
-                role_parts: vec![CUSTOMIZATIONS_PART.to_string()],
+                role_parts: vec![CUSTOMIZATIONS.to_string()],
             });
         }
         let mut magic = [0u8; 4];
@@ -265,7 +259,7 @@ impl Input {
             return Ok(Input {
                 layout: Layout::Zip,
                 reader: PackageReader::open_zip(path, limits)?,
-                role_parts: vec![CUSTOMIZATIONS_PART.to_string()],
+                role_parts: vec![CUSTOMIZATIONS.to_string()],
             });
         }
         let name = path
@@ -306,26 +300,6 @@ impl Input {
         &self.role_parts
     }
 
-    /// Streams every role of the input to `on_role`, with the location of the file holding
-    /// it. A file that cannot be read, or is not well-formed, is an error naming it (with the
-    /// line and column for XML); so is a problem `on_role` returns.
-    pub fn for_each_role(
-        &mut self,
-        mut on_role: impl FnMut(&str, &RoleRecord) -> Result<(), XmlProblem>,
-    ) -> Result<()> {
-        let parts = self.role_parts.clone();
-        for part in &parts {
-            let location = self.reader.location(part);
-            let mut sink = RecordSink {
-                current: None,
-                spare: Vec::new(),
-                on_role: |role: &RoleRecord| on_role(&location, role),
-            };
-            self.stream_part(part, &mut sink)?;
-        }
-        Ok(())
-    }
-
     /// Streams every role of the input into `sink`, telling it each file's location first.
     /// A file that cannot be read, or is not well-formed, is an error naming it (with the
     /// line and column for XML); so is a problem the sink returns.
@@ -340,7 +314,7 @@ impl Input {
 
     fn stream_part(&mut self, part: &str, sink: &mut impl RoleSink) -> Result<()> {
         if matches!(self.layout, Layout::Zip | Layout::PackageFolder)
-            && !self.reader.has_file(CUSTOMIZATIONS_PART)
+            && !self.reader.has_file(CUSTOMIZATIONS)
         {
             return Err(Error::Unreadable {
                 input: self.reader.label.clone(),
@@ -767,7 +741,8 @@ fn attribute_pair(
 }
 
 /// The attributes of a `<RolePrivilege>` exactly as exports write them,
-/// ` name="..." level="..."` (trailing spaces allowed), with plain values; `None` otherwise.
+/// ` name="..." level="..."` (trailing spaces allowed), with a plain name and one of the four
+/// depth words as the level; `None` otherwise.
 fn canonical_privilege(raw: &str) -> Option<(&str, &str)> {
     let rest = raw.strip_prefix(" name=\"")?;
     let n = value_end(rest.as_bytes())?;
@@ -1098,8 +1073,8 @@ impl<S: RoleSink> Visitor for RolesVisitor<'_, S> {
         }
     }
 
-    /// Roles are at most three levels down (`ImportExportXml/Roles/Role`); the names beneath
-    /// are not kept (they serve only to name the open element of a truncated file).
+    /// The roles walk judges elements by its state and their depth, not by the path; the
+    /// first levels are kept only to name the element left open in a truncated file.
     fn tracked_depth(&self) -> usize {
         4
     }
@@ -1170,7 +1145,7 @@ fn set(slot: &mut Option<String>, value: Option<&str>) {
     }
 }
 
-impl<F: FnMut(&RoleRecord) -> Result<(), XmlProblem>> RoleSink for RecordSink<F> {
+impl<F: FnMut(&RoleRecord)> RoleSink for RecordSink<F> {
     fn role(
         &mut self,
         id: Option<&str>,
@@ -1210,7 +1185,7 @@ impl<F: FnMut(&RoleRecord) -> Result<(), XmlProblem>> RoleSink for RecordSink<F>
 
     fn end_role(&mut self) -> Result<(), XmlProblem> {
         if let Some(mut role) = self.current.take() {
-            (self.on_role)(&role)?;
+            (self.on_role)(&role);
             self.spare.append(&mut role.privileges);
         }
         Ok(())
@@ -1222,19 +1197,7 @@ impl<F: FnMut(&RoleRecord) -> Result<(), XmlProblem>> RoleSink for RecordSink<F>
 /// modules, say) are not roles and are skipped.
 pub fn read_roles(
     source: impl Read,
-    mut on_role: impl FnMut(&RoleRecord),
-) -> Result<RolesFile, XmlProblem> {
-    read_roles_with(source, |role| {
-        on_role(role);
-        Ok(())
-    })
-}
-
-/// Like [`read_roles`], but `on_role` may stop the read with a problem at an offset (a role
-/// it cannot use, say), which is returned as the read's problem.
-pub fn read_roles_with(
-    source: impl Read,
-    on_role: impl FnMut(&RoleRecord) -> Result<(), XmlProblem>,
+    on_role: impl FnMut(&RoleRecord),
 ) -> Result<RolesFile, XmlProblem> {
     let mut sink = RecordSink {
         current: None,

@@ -308,7 +308,7 @@ enum Expect {
 /// The roles found so far, across the files of one input.
 #[derive(Default)]
 struct RolesSeen {
-    /// False when a roles file could not be read to its end: which roles exist is unknown.
+    /// True when a roles file could not be read to its end: which roles exist is unknown.
     incomplete: bool,
     summaries: Vec<RoleSummary>,
     /// Each role's id, name, file and offset.

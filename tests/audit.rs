@@ -489,8 +489,36 @@ fn bad_input_is_exit_2_with_one_line() {
 
 mod no_panic {
     use super::*;
-    use dvrole::read::{Input, Limits};
+    use dvrole::read::{Input, Limits, RoleSink, RolesFile, XmlProblem};
     use proptest::prelude::*;
+
+    /// Takes every role and privilege and keeps nothing.
+    struct Ignore;
+
+    impl RoleSink for Ignore {
+        fn role(
+            &mut self,
+            _: Option<&str>,
+            _: Option<&str>,
+            _: u64,
+            _: RolesFile,
+        ) -> Result<(), XmlProblem> {
+            Ok(())
+        }
+
+        fn privilege(
+            &mut self,
+            _: Option<&str>,
+            _: Option<&str>,
+            _: u64,
+        ) -> Result<(), XmlProblem> {
+            Ok(())
+        }
+
+        fn end_role(&mut self) -> Result<(), XmlProblem> {
+            Ok(())
+        }
+    }
 
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(64))]
@@ -504,7 +532,7 @@ mod no_panic {
             bytes.extend(body);
             let path = write(dir.path(), "x.xml", &bytes);
             if let Ok(mut input) = Input::open(&path, Limits::default()) {
-                let _ = input.for_each_role(|_, _| Ok(()));
+                let _ = input.stream_roles(&mut Ignore);
             }
         }
     }
