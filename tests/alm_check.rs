@@ -2,20 +2,15 @@
 
 mod common;
 
+use common::cmd;
+
 use std::fs;
 use std::path::Path;
 
-use assert_cmd::Command;
 use serde_json::Value;
 
 const ZIP: &str = "ServerSideSyncRole_1_0_0_0.zip";
 const ROLE_FILE: &str = "Roles/Server-Side Sync User.xml";
-
-fn cmd(dir: &Path) -> Command {
-    let mut c = common::clean(common::dvrole());
-    c.current_dir(dir);
-    c
-}
 
 fn generate(dir: &Path, args: &[&str]) {
     cmd(dir).arg("generate").args(args).assert().success();
@@ -253,13 +248,11 @@ fn zip_entry_order_alone_is_a_byte_level_difference() {
     generate(d, &[]);
     let mut parts = common::unzip(&fs::read(d.join(ZIP)).unwrap());
     parts.reverse();
-    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    for (name, bytes) in &parts {
-        w.start_file(name.as_str(), zip::write::SimpleFileOptions::default())
-            .unwrap();
-        std::io::Write::write_all(&mut w, bytes).unwrap();
-    }
-    fs::write(d.join(ZIP), w.finish().unwrap().into_inner()).unwrap();
+    let entries: Vec<(&str, &[u8])> = parts
+        .iter()
+        .map(|(n, b)| (n.as_str(), b.as_slice()))
+        .collect();
+    fs::write(d.join(ZIP), common::zip_of(&entries)).unwrap();
     let (code, out) = check(d, &[]);
     assert_eq!(code, 1);
     assert_eq!(

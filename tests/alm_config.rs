@@ -2,17 +2,12 @@
 
 mod common;
 
+use common::cmd;
+
 use std::fs;
 use std::path::Path;
 
-use assert_cmd::Command;
 use serde_json::Value;
-
-fn cmd(dir: &Path) -> Command {
-    let mut c = common::clean(common::dvrole());
-    c.current_dir(dir);
-    c
-}
 
 /// `--print-config --json` as (key, value, origin) for the key.
 fn setting(dir: &Path, env: &[(&str, &str)], args: &[&str], key: &str) -> Vec<(Value, String)> {

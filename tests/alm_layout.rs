@@ -2,39 +2,10 @@
 
 mod common;
 
+use common::{cmd, tree};
+
 use std::fs;
 use std::path::Path;
-
-use assert_cmd::Command;
-
-fn cmd(dir: &Path) -> Command {
-    let mut c = common::clean(common::dvrole());
-    c.current_dir(dir);
-    c
-}
-
-/// Every file under `dir`, relative, sorted, with its bytes.
-fn tree(dir: &Path) -> Vec<(String, Vec<u8>)> {
-    fn walk(base: &Path, dir: &Path, out: &mut Vec<(String, Vec<u8>)>) {
-        for e in fs::read_dir(dir).unwrap().flatten() {
-            let p = e.path();
-            if p.is_dir() {
-                walk(base, &p, out);
-            } else {
-                let rel = p
-                    .strip_prefix(base)
-                    .unwrap()
-                    .to_string_lossy()
-                    .replace('\\', "/");
-                out.push((rel, fs::read(&p).unwrap()));
-            }
-        }
-    }
-    let mut out = Vec::new();
-    walk(dir, dir, &mut out);
-    out.sort();
-    out
-}
 
 fn text(bytes: &[u8]) -> String {
     dvrole::xml::normalise(bytes)

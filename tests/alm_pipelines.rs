@@ -76,11 +76,7 @@ fn run_steps(steps: &[Step], subst: &dyn Fn(&str, &Path) -> String) -> tempfile:
     )
     .unwrap();
     std::fs::create_dir_all(dir.path().join("solution")).unwrap();
-    common::clean(common::dvrole())
-        .current_dir(dir.path())
-        .arg("generate")
-        .assert()
-        .success();
+    common::cmd(dir.path()).arg("generate").assert().success();
     let mut ran = 0;
     for step in steps {
         for raw in &step.lines {
@@ -91,7 +87,7 @@ fn run_steps(steps: &[Step], subst: &dyn Fn(&str, &Path) -> String) -> tempfile:
                     if let Err(e) = Cli::try_parse_from(&args) {
                         panic!("{line:?} does not parse: {e}");
                     }
-                    let mut cmd = common::clean(common::dvrole());
+                    let mut cmd = common::dvrole();
                     cmd.current_dir(dir.path()).args(&args[1..]);
                     for (k, v) in &step.env {
                         cmd.env(k, subst(v, dir.path()));

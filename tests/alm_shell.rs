@@ -12,7 +12,7 @@ fn completions_generate_for_every_shell() {
         ("fish", "complete -c dvrole"),
         ("powershell", "Register-ArgumentCompleter"),
     ] {
-        let out = common::clean(common::dvrole())
+        let out = common::dvrole()
             .args(["completions", shell])
             .assert()
             .success()
@@ -25,7 +25,7 @@ fn completions_generate_for_every_shell() {
             assert!(text.contains(word), "{shell} completes {word}");
         }
     }
-    common::clean(common::dvrole())
+    common::dvrole()
         .args(["completions", "tcsh"])
         .assert()
         .code(2);
@@ -33,7 +33,7 @@ fn completions_generate_for_every_shell() {
 
 #[test]
 fn man_page_and_version() {
-    let out = common::clean(common::dvrole())
+    let out = common::dvrole()
         .arg("man")
         .assert()
         .success()
@@ -43,7 +43,7 @@ fn man_page_and_version() {
     let text = String::from_utf8(out).unwrap();
     assert!(text.contains(".TH dvrole 1"), "roff title");
     assert!(text.contains("generate"));
-    common::clean(common::dvrole())
+    common::dvrole()
         .arg("--version")
         .assert()
         .success()
@@ -60,8 +60,7 @@ fn report_formats_and_file_output() {
     )
     .unwrap();
     let run = |args: &[&str]| {
-        let out = common::clean(common::dvrole())
-            .current_dir(d)
+        let out = common::cmd(d)
             .arg("report")
             .args(args)
             .assert()
@@ -110,7 +109,7 @@ fn nothing_prints_colour_codes() {
     ];
     for args in runs {
         for no_color in [false, true] {
-            let mut c = common::clean(common::dvrole());
+            let mut c = common::dvrole();
             c.current_dir(dir.path()).args(*args);
             if no_color {
                 c.env("NO_COLOR", "1");

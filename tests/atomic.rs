@@ -3,9 +3,13 @@
 
 #![cfg(unix)]
 
+mod common;
+
 use std::fs;
 use std::process::{Command, Stdio};
 use std::time::Duration;
+
+use common::tree;
 
 fn dvrole_path() -> std::path::PathBuf {
     assert_cmd::cargo::cargo_bin("dvrole")
@@ -90,25 +94,6 @@ fn sigkill_at_any_moment_leaves_the_previous_output_intact() {
         .map(|e| e.file_name().to_string_lossy().into_owned())
         .collect();
     assert_eq!(left, ["role.zip"], "temporary files left behind");
-}
-
-/// Every file under `dir`, relative, with its bytes.
-fn tree(dir: &std::path::Path) -> Vec<(String, Vec<u8>)> {
-    let mut out = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in fs::read_dir(&d).unwrap().flatten() {
-            let p = e.path();
-            if p.is_dir() {
-                stack.push(p);
-            } else {
-                let rel = p.strip_prefix(dir).unwrap().to_string_lossy().into_owned();
-                out.push((rel, fs::read(&p).unwrap()));
-            }
-        }
-    }
-    out.sort();
-    out
 }
 
 #[test]

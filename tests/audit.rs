@@ -2,26 +2,16 @@
 
 mod common;
 
-use std::io::{Cursor, Write};
+use common::zip_of;
+
 use std::path::{Path, PathBuf};
 
 use common::{dvrole, reference_dir};
 use predicates::prelude::*;
 use serde_json::Value;
-use zip::write::SimpleFileOptions;
 
 fn fixtures() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures/audit")
-}
-
-/// A zip holding `files`, deflated.
-fn zip_of(files: &[(&str, &[u8])]) -> Vec<u8> {
-    let mut w = zip::ZipWriter::new(Cursor::new(Vec::new()));
-    for (name, bytes) in files {
-        w.start_file(*name, SimpleFileOptions::default()).unwrap();
-        w.write_all(bytes).unwrap();
-    }
-    w.finish().unwrap().into_inner()
 }
 
 fn write(dir: &Path, name: &str, bytes: &[u8]) -> PathBuf {
@@ -109,8 +99,7 @@ fn a_generated_zip_audited_against_deeper_wishes_is_too_shallow() {
 
 #[test]
 fn text_output_of_a_source_folder_matches_the_golden_file() {
-    let out = dvrole()
-        .current_dir(fixtures())
+    let out = common::cmd(&fixtures())
         .args([
             "audit",
             "source",
@@ -547,24 +536,20 @@ fn audit_wants_what_the_config_file_asks_generate_for() {
     )
     .unwrap();
     // Built with the config: nothing lacks.
-    common::clean(dvrole())
-        .current_dir(dir.path())
+    common::cmd(dir.path())
         .args(["generate", "-o", "with.zip"])
         .assert()
         .success();
-    common::clean(dvrole())
-        .current_dir(dir.path())
+    common::cmd(dir.path())
         .args(["audit", "with.zip"])
         .assert()
         .code(0);
     // Built without it: the config's deeper prvReadContact is wanted.
-    common::clean(dvrole())
-        .current_dir(dir.path())
+    common::cmd(dir.path())
         .args(["generate", "--config", "/dev/null", "-o", "without.zip"])
         .assert()
         .success();
-    common::clean(dvrole())
-        .current_dir(dir.path())
+    common::cmd(dir.path())
         .args(["audit", "without.zip"])
         .assert()
         .code(1)

@@ -8,10 +8,11 @@
 
 mod common;
 
+use common::zip_of;
+
 use std::collections::BTreeMap;
 use std::ffi::OsString;
 use std::fs;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 type Setup = Box<dyn Fn(&Path) -> Vec<OsString>>;
@@ -62,16 +63,6 @@ fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Option<Vec<u8>>> {
         }
     }
     out
-}
-
-fn zip_of(entries: &[(&str, &[u8])]) -> Vec<u8> {
-    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    for (name, data) in entries {
-        w.start_file(*name, zip::write::SimpleFileOptions::default())
-            .unwrap();
-        w.write_all(data).unwrap();
-    }
-    w.finish().unwrap().into_inner()
 }
 
 /// Rewrites the (single) entry's declared uncompressed size in both headers.
@@ -580,8 +571,7 @@ fn every_bad_input_is_refused_cleanly() {
         let dir = tempfile::tempdir().unwrap();
         let args = (case.setup)(dir.path());
         let before = snapshot(dir.path());
-        let output = common::clean(common::dvrole())
-            .current_dir(dir.path())
+        let output = common::cmd(dir.path())
             .env("RUST_BACKTRACE", "1")
             .args(&args)
             .timeout(std::time::Duration::from_secs(60))

@@ -3,10 +3,9 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
-use std::process::Command as Process;
+use std::path::Path;
 
-use common::{dvrole, reference_dir, skip_or_fail};
+use common::dvrole;
 use predicates::prelude::*;
 
 const BUILTINS: [&str; 3] = [
@@ -74,38 +73,16 @@ fn each_builtin_generates_a_package_that_validate_accepts() {
 
 #[test]
 fn each_builtin_passes_microsoft_schema() {
-    let test = "each_builtin_passes_microsoft_schema";
-    let xsd = match std::env::var_os("DVROLE_XSD_DIR") {
-        Some(d) => PathBuf::from(d),
-        None => match reference_dir(test) {
-            Some(r) => r.join("xsd/9.0.0.2090-libxml2"),
-            None => return,
-        },
-    }
-    .join("CustomizationsSolution.xsd");
-    if !xsd.is_file() {
-        return skip_or_fail(test, &format!("no schema at {}", xsd.display()));
-    }
-    if Process::new("xmllint").arg("--version").output().is_err() {
-        return skip_or_fail(test, "xmllint is not installed");
-    }
+    let Some(xsd) = common::schema("each_builtin_passes_microsoft_schema") else {
+        return;
+    };
     let dir = tempfile::tempdir().unwrap();
     for builtin in BUILTINS {
-        let xml = generate(dir.path(), &["--catalogue", builtin]);
-        let file = dir.path().join("customizations.xml");
-        std::fs::write(&file, xml).unwrap();
-        let out = Process::new("xmllint")
-            .arg("--noout")
-            .arg("--schema")
-            .arg(&xsd)
-            .arg(&file)
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{builtin}: {}",
-            String::from_utf8_lossy(&out.stderr)
+        let (ok, said) = common::xmllint(
+            &xsd,
+            generate(dir.path(), &["--catalogue", builtin]).as_bytes(),
         );
+        assert!(ok, "{builtin}: {said}");
     }
 }
 

@@ -15,8 +15,7 @@ const DEFAULT_ZIP: &str = "ServerSideSyncRole_1_0_0_0.zip";
 /// Runs generate in `dir` with `args`; returns the written zip's bytes.
 fn generate_in(dir: &Path, args: &[&str]) -> Vec<u8> {
     let out = dir.join("out.zip");
-    dvrole()
-        .current_dir(dir)
+    common::cmd(dir)
         .arg("generate")
         .args(args)
         .arg("-o")
@@ -64,8 +63,7 @@ fn files_in(dir: &Path) -> Vec<String> {
 #[test]
 fn default_run_writes_all_24_privileges_at_allowed_depths() {
     let dir = tempfile::tempdir().unwrap();
-    dvrole()
-        .current_dir(dir.path())
+    common::cmd(dir.path())
         .arg("generate")
         .assert()
         .success()
@@ -257,8 +255,7 @@ fn special_characters_survive_as_valid_xml() {
 #[test]
 fn managed_names_the_file_like_pac() {
     let dir = tempfile::tempdir().unwrap();
-    dvrole()
-        .current_dir(dir.path())
+    common::cmd(dir.path())
         .args(["generate", "--managed"])
         .assert()
         .success();
@@ -274,8 +271,7 @@ fn managed_names_the_file_like_pac() {
 #[test]
 fn json_output_describes_what_was_written() {
     let dir = tempfile::tempdir().unwrap();
-    let assert = dvrole()
-        .current_dir(dir.path())
+    let assert = common::cmd(dir.path())
         .args(["generate", "--json", "--exclude", "prvReadIncident"])
         .assert()
         .success();
@@ -396,8 +392,7 @@ fn bad_input_exits_2_with_one_line_and_writes_nothing() {
     ];
     for (args, expected) in cases {
         let dir = tempfile::tempdir().unwrap();
-        let assert = dvrole()
-            .current_dir(dir.path())
+        let assert = common::cmd(dir.path())
             .arg("generate")
             .args(&args)
             .assert()

@@ -133,11 +133,7 @@ fn render(c: &Config) -> (String, bool) {
 }
 
 fn run(dir: &Path, args: &[&str]) -> std::process::Output {
-    common::clean(common::dvrole())
-        .current_dir(dir)
-        .args(args)
-        .output()
-        .expect("dvrole runs")
+    common::cmd(dir).args(args).output().expect("dvrole runs")
 }
 
 proptest! {

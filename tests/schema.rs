@@ -7,49 +7,11 @@
 
 mod common;
 
-use std::path::PathBuf;
-use std::process::Command;
+use common::{schema, xmllint};
 
 use dvrole::catalogue::Catalogue;
 use dvrole::generate;
 use dvrole::options::{GenerateOptions, Given};
-
-/// The schema file, or None after saying why (a failure under CI).
-fn schema() -> Option<PathBuf> {
-    const TEST: &str = "schema";
-    let dir = match std::env::var_os("DVROLE_XSD_DIR") {
-        Some(d) => PathBuf::from(d),
-        None => common::reference_dir(TEST)?.join("xsd/9.0.0.2090-libxml2"),
-    };
-    let xsd = dir.join("CustomizationsSolution.xsd");
-    if !xsd.is_file() {
-        common::skip_or_fail(TEST, &format!("{} not found", xsd.display()));
-        return None;
-    }
-    if Command::new("xmllint").arg("--version").output().is_err() {
-        common::skip_or_fail(TEST, "xmllint not found (apt-get install libxml2-utils)");
-        return None;
-    }
-    Some(xsd)
-}
-
-/// Runs xmllint on `xml` against `xsd`; returns (passed, what xmllint said).
-fn xmllint(xsd: &PathBuf, xml: &[u8]) -> (bool, String) {
-    let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("customizations.xml");
-    std::fs::write(&file, xml).unwrap();
-    let out = Command::new("xmllint")
-        .arg("--noout")
-        .arg("--schema")
-        .arg(xsd)
-        .arg(&file)
-        .output()
-        .expect("xmllint runs");
-    (
-        out.status.success(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
 
 fn customizations(options: &GenerateOptions) -> Vec<u8> {
     let built = generate::build(&Catalogue::default_catalogue(), options).expect("builds");
@@ -63,7 +25,9 @@ fn customizations(options: &GenerateOptions) -> Vec<u8> {
 
 #[test]
 fn generated_customizations_validate_against_microsofts_schema() {
-    let Some(xsd) = schema() else { return };
+    let Some(xsd) = schema("generated_customizations_validate_against_microsofts_schema") else {
+        return;
+    };
     let flag = Given::flag;
     let mut variants = vec![GenerateOptions::default()];
     let mut o = GenerateOptions::default();
@@ -86,7 +50,9 @@ fn generated_customizations_validate_against_microsofts_schema() {
 fn the_schema_check_rejects_what_the_schema_forbids() {
     // A control: the same check must fail for a level the schema does not allow, and for
     // <Roles> out of the schema's order, or the test above could not fail.
-    let Some(xsd) = schema() else { return };
+    let Some(xsd) = schema("the_schema_check_rejects_what_the_schema_forbids") else {
+        return;
+    };
     let good = String::from_utf8(customizations(&GenerateOptions::default())).unwrap();
     let bad_level = good.replacen("level=\"Basic\"", "level=\"None\"", 1);
     assert!(
