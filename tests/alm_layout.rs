@@ -37,7 +37,7 @@ fn folder_layout_holds_the_three_files_and_matches_the_golden_copy() {
         .iter()
         .map(|(n, b)| (n.clone(), text(b) + "\n"))
         .collect();
-    if std::env::var_os("DVROLE_BLESS").is_some() {
+    if common::blessing() {
         for (name, t) in &as_text {
             let p = golden.join(name);
             fs::create_dir_all(p.parent().unwrap()).unwrap();

@@ -113,15 +113,7 @@ fn text_output_of_a_source_folder_matches_the_golden_file() {
         .stdout
         .clone();
     let text = String::from_utf8(out).unwrap();
-    let golden = fixtures().join("source.expected.txt");
-    if std::env::var_os("DVROLE_BLESS").is_some() {
-        std::fs::write(&golden, &text).unwrap();
-    }
-    let expected = std::fs::read_to_string(&golden).unwrap();
-    assert_eq!(
-        text, expected,
-        "rerun with DVROLE_BLESS=1 to accept a change"
-    );
+    common::assert_golden_text(&fixtures().join("source.expected.txt"), &text);
 }
 
 #[test]

@@ -355,16 +355,10 @@ fn catalogue_list_names_every_builtin() {
     assert_eq!(list[2]["default"], false);
 }
 
-/// Compares `actual` with the golden file; `DVROLE_BLESS=1` rewrites the file instead.
+/// Compares `actual` with the golden file `show/NAME`; `DVROLE_BLESS=1` rewrites it first.
 fn golden(name: &str, actual: &str) {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(fixture(&format!("show/{name}")));
-    if std::env::var_os("DVROLE_BLESS").is_some() {
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(&path, actual).unwrap();
-    }
-    let expected = std::fs::read_to_string(&path)
-        .unwrap_or_else(|e| panic!("{}: {e} (DVROLE_BLESS=1 writes it)", path.display()));
-    assert_eq!(actual, expected, "{name} differs from its golden file");
+    common::assert_golden_text(&path, actual);
 }
 
 #[test]

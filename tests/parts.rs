@@ -21,7 +21,7 @@ fn golden(name: &str) -> PathBuf {
 fn assert_golden(name: &str, actual: &[u8]) {
     let path = golden(name);
     let actual = xml::normalise(actual);
-    if std::env::var_os("DVROLE_BLESS").is_some() {
+    if common::blessing() {
         std::fs::write(&path, format!("{actual}\n")).expect("write golden file");
         return;
     }
@@ -132,7 +132,7 @@ fn default_zip_matches_golden_bytes() {
     // settings must get the same artefact from every dvrole release.
     let built = build(&GenerateOptions::default());
     let path = golden("ServerSideSyncRole_1_0_0_0.zip");
-    if std::env::var_os("DVROLE_BLESS").is_some() {
+    if common::blessing() {
         std::fs::write(&path, &built.zip).expect("write golden zip");
         return;
     }

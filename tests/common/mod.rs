@@ -124,6 +124,36 @@ pub fn xmllint(xsd: &Path, xml: &[u8]) -> (bool, String) {
     )
 }
 
+/// Whether golden files are being rewritten (`DVROLE_BLESS` set) rather than checked.
+/// Blessing under CI is refused: it would turn every golden test green without a check.
+pub fn blessing() -> bool {
+    let bless = std::env::var_os("DVROLE_BLESS").is_some();
+    assert!(
+        !(bless && std::env::var_os("CI").is_some()),
+        "DVROLE_BLESS is set under CI; golden files are rewritten only by hand"
+    );
+    bless
+}
+
+/// Checks `actual` against the golden text file at `path`, after rewriting the file with it
+/// when [`blessing`].
+pub fn assert_golden_text(path: &Path, actual: &str) {
+    if blessing() {
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).expect("the golden file's folder");
+        }
+        std::fs::write(path, actual).expect("the golden file written");
+    }
+    let expected = std::fs::read_to_string(path)
+        .unwrap_or_else(|e| panic!("{}: {e} (DVROLE_BLESS=1 writes it)", path.display()));
+    assert_eq!(
+        actual,
+        expected,
+        "{} differs from its golden file (DVROLE_BLESS=1 rewrites it)",
+        path.display()
+    );
+}
+
 /// Says a test is skipped for `reason`; panics instead when `CI` is set.
 pub fn skip_or_fail(test: &str, reason: &str) {
     if std::env::var_os("CI").is_some() {
