@@ -20,11 +20,10 @@ done
 find "$root/catalogues" "$root/fixtures" "$root/examples" -name '*.toml' -print0 | while IFS= read -r -d '' f; do
   cp "$f" "corpus/settings/$(echo "${f#../}" | tr '/ ' '__')"
 done
-# Error texts: the explain test inputs, one per file.
-find "$root/fixtures" -path '*explain*' -type f -print0 | while IFS= read -r -d '' f; do
-  cp "$f" "corpus/explain/$(echo "${f#../}" | tr '/ ' '__')"
-done
+# Error texts: one per shape explain reads.
 printf '%s' 'Principal user (Id=2f1c, type=8) is missing prvReadEmailServerProfile privilege (Id=edebe6f6-cf2e-4520-b635-ae0615d41e34)' > corpus/explain/trace.txt
 printf '%s' 'SecLib::CheckPrivilege failed. Returned hr = -2147220960, User: 1, PrivilegeName: prvReadQueue, PrivilegeId: 2, Required Depth: Basic' > corpus/explain/seclib.txt
 printf '%s' 'The privilege prvDeleteUserSettings with id = 3 can'"'"'t have depth = Basic' > corpus/explain/depth.txt
+printf '%s' 'You don'"'"'t have required privilege (prvReadOrganization), which limits certain functionality.' > corpus/explain/notice.txt
+printf '%s' 'missing privilege (Id=edebe6f6-cf2e-4520-b635-ae0615d41e34)' > corpus/explain/id.txt
 echo "seeded: $(ls corpus/package_reader | wc -l) zips, $(ls corpus/role_xml | wc -l) XML files, $(ls corpus/settings | wc -l) TOML files, $(ls corpus/explain | wc -l) texts"
