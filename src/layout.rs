@@ -10,7 +10,7 @@ use crate::catalogue::Catalogue;
 use crate::error::{Error, Result};
 use crate::generate::{self, Built};
 use crate::options::{GenerateOptions, Given};
-use crate::package::{remove_stale, Part, OLD_SUFFIX, TEMP_SUFFIX};
+use crate::package::{remove_stale, scratch_error, target_folder, Part, OLD_SUFFIX, TEMP_SUFFIX};
 use crate::read::{read_manifest, read_roles};
 use crate::role::{Note, Role};
 use crate::solution::SolutionManifest;
@@ -318,20 +318,7 @@ fn split_target(path: &Path) -> Result<(PathBuf, String)> {
             message: "name a folder to write, e.g. -o solution/ServerSideSyncRole".into(),
         })?
         .to_string();
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    if !dir.is_dir() {
-        return Err(Error::Output {
-            path: path.display().to_string(),
-            message: format!(
-                "the folder {} does not exist; create it first",
-                dir.display()
-            ),
-        });
-    }
-    Ok((dir, name))
+    Ok((target_folder(path)?, name))
 }
 
 /// Refuses to replace anything but a folder holding only what dvrole writes.
@@ -410,7 +397,7 @@ pub fn write_folder_atomic(path: &Path, files: &[Part]) -> Result<()> {
         .prefix(&format!(".{name}."))
         .suffix(TEMP_SUFFIX)
         .tempdir_in(&dir)
-        .map_err(|e| Error::io(&dir, e))?;
+        .map_err(|e| scratch_error(path, &dir, "folder", &e))?;
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
@@ -439,7 +426,7 @@ pub fn write_folder_atomic(path: &Path, files: &[Part]) -> Result<()> {
             .prefix(&format!(".{name}."))
             .suffix(OLD_SUFFIX)
             .tempdir_in(&dir)
-            .map_err(|e| Error::io(&dir, e))?
+            .map_err(|e| scratch_error(path, &dir, "folder", &e))?
             .keep();
         // rename() onto an empty folder replaces it on Unix; remove it first for Windows.
         let _ = fs::remove_dir(&old);
@@ -506,6 +493,17 @@ mod tests {
         assert!(write_folder_atomic(&file, &parts(b"x")).is_err());
         assert_eq!(fs::read(&file).unwrap(), b"keep");
         assert!(write_folder_atomic(Path::new("."), &parts(b"x")).is_err());
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn an_unwritable_folder_is_named_without_the_scratch_name() {
+        // Nothing can be created in /proc, whoever runs the test.
+        let err = write_folder_atomic(Path::new("/proc/dvrole-unit-test"), &parts(b"x"))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("cannot create a folder in /proc"), "{err}");
+        assert!(!err.contains(TEMP_SUFFIX), "{err}");
     }
 
     #[test]
