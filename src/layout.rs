@@ -11,19 +11,23 @@ use crate::error::{Error, Result};
 use crate::generate::{self, Built};
 use crate::options::{GenerateOptions, Given};
 use crate::package::{remove_stale, scratch_error, target_folder, Part, OLD_SUFFIX, TEMP_SUFFIX};
-use crate::read::{read_manifest, read_roles};
+use crate::read::{
+    read_manifest, read_roles, SOURCE_CUSTOMIZATIONS, SOURCE_ROLES, SOURCE_SOLUTION,
+};
 use crate::role::{Note, Role};
 use crate::solution::SolutionManifest;
 use crate::{customizations, guid, role_file};
 
-/// Path of the manifest in the folder layout.
-pub const FOLDER_SOLUTION: &str = "Other/Solution.xml";
-/// Path of the customizations in the folder layout.
-pub const FOLDER_CUSTOMIZATIONS: &str = "Other/Customizations.xml";
+/// What a folder dvrole writes holds; a folder holding anything else at its top is never
+/// replaced.
+const FOLDER_PATHS: &[&str] = &[SOURCE_SOLUTION, SOURCE_CUSTOMIZATIONS, SOURCE_ROLES];
 
-/// The top-level entries a folder dvrole writes may hold; a folder holding anything else is
-/// never replaced.
-const FOLDER_TOP: &[&str] = &["Other", "Roles"];
+/// Whether `name` is the first component of a path dvrole writes in a folder.
+fn written_top(name: &str) -> bool {
+    FOLDER_PATHS
+        .iter()
+        .any(|p| p.split('/').next() == Some(name))
+}
 
 /// How the output is laid out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -229,16 +233,16 @@ pub fn folder_files(built: &Built, package_type: PackageType) -> Result<Vec<Part
     }
     let role_path = format!(
         "{}/{}",
-        role_file::ROLES_FOLDER,
+        SOURCE_ROLES,
         role_file::file_name(&built.role.name)
     );
     let parts = vec![
         Part {
-            name: FOLDER_CUSTOMIZATIONS.to_string(),
+            name: SOURCE_CUSTOMIZATIONS.to_string(),
             bytes: customizations::render_split(&built.role, built.manifest.language)?,
         },
         Part {
-            name: FOLDER_SOLUTION.to_string(),
+            name: SOURCE_SOLUTION.to_string(),
             bytes: solution,
         },
         Part {
@@ -280,13 +284,13 @@ fn check_folder(built: &Built, parts: &[Part]) -> Result<()> {
         let mut roles = Vec::new();
         let kind = read_roles(part.bytes.as_slice(), |r| roles.push(r.clone()))
             .map_err(|p| bad(format!("{}: {}", part.name, p.message)))?;
-        if part.name == FOLDER_SOLUTION {
+        if part.name == SOURCE_SOLUTION {
             let m = read_manifest(part.bytes.as_slice())
                 .map_err(|p| bad(format!("{}: {}", part.name, p.message)))?;
             if m.unique_name.as_deref() != Some(built.manifest.unique_name.as_str()) {
                 return Err(bad(format!("{} names another solution", part.name)));
             }
-        } else if part.name == FOLDER_CUSTOMIZATIONS {
+        } else if part.name == SOURCE_CUSTOMIZATIONS {
             if !roles.is_empty() {
                 return Err(bad(format!("{} holds a role", part.name)));
             }
@@ -338,7 +342,7 @@ fn check_replaceable(path: &Path) -> Result<()> {
     for entry in entries {
         let entry = entry.map_err(|e| Error::io(path, e))?;
         let name = entry.file_name();
-        let known = name.to_str().is_some_and(|n| FOLDER_TOP.contains(&n));
+        let known = name.to_str().is_some_and(written_top);
         if !known {
             return Err(Error::Output {
                 path: path.display().to_string(),
