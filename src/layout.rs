@@ -227,10 +227,11 @@ pub fn plan(
 
 /// The files of the folder layout for `built`, checked by reading them back.
 pub fn folder_files(built: &Built, package_type: PackageType) -> Result<Vec<Part>> {
-    let mut solution = built.manifest.render()?;
-    if package_type == PackageType::Both {
-        solution = both_manifest(&solution)?;
-    }
+    let solution = if package_type == PackageType::Both {
+        built.manifest.render_both()?
+    } else {
+        built.manifest.render()?
+    };
     let role_path = format!(
         "{}/{}",
         SOURCE_ROLES,
@@ -252,29 +253,6 @@ pub fn folder_files(built: &Built, package_type: PackageType) -> Result<Vec<Part
     ];
     check_folder(built, &parts)?;
     Ok(parts)
-}
-
-/// `<Managed>0</Managed>` becomes `<Managed>2</Managed>`, as SolutionPackager writes a source
-/// folder that holds both package types. Text dvrole writes escapes `<`, so the element
-/// occurs exactly once.
-fn both_manifest(unmanaged: &[u8]) -> Result<Vec<u8>> {
-    const FROM: &[u8] = b"<Managed>0</Managed>";
-    const TO: &[u8] = b"<Managed>2</Managed>";
-    let at: Vec<usize> = unmanaged
-        .windows(FROM.len())
-        .enumerate()
-        .filter(|(_, w)| *w == FROM)
-        .map(|(i, _)| i)
-        .collect();
-    let [i] = at[..] else {
-        return Err(Error::Internal(format!(
-            "the manifest holds <Managed>0</Managed> {} times, not once",
-            at.len()
-        )));
-    };
-    let mut out = unmanaged.to_vec();
-    out.splice(i..i + FROM.len(), TO.iter().copied());
-    Ok(out)
 }
 
 /// Reads the folder files back and checks they say what was built.
@@ -508,13 +486,6 @@ mod tests {
             .to_string();
         assert!(err.contains("cannot create a folder in /proc"), "{err}");
         assert!(!err.contains(TEMP_SUFFIX), "{err}");
-    }
-
-    #[test]
-    fn both_sets_managed_2_once() {
-        let out = both_manifest(b"<a><Managed>0</Managed></a>").unwrap();
-        assert_eq!(out, b"<a><Managed>2</Managed></a>");
-        assert!(both_manifest(b"<a/>").is_err());
     }
 
     #[test]
