@@ -97,12 +97,13 @@ impl PackageType {
         })
     }
 
-    /// The `managed` flags of the zips this type makes.
-    fn zip_modes(self) -> &'static [bool] {
-        match self {
-            PackageType::Unmanaged => &[false],
-            PackageType::Managed => &[true],
-            PackageType::Both => &[false, true],
+    /// The `managed` flags of the packages to build for this type in `format`: a zip for
+    /// each type; one folder, built from the unmanaged package when it holds both.
+    fn build_modes(self, format: Format) -> &'static [bool] {
+        match (self, format) {
+            (PackageType::Managed, _) => &[true],
+            (PackageType::Both, Format::Zip) => &[false, true],
+            (PackageType::Unmanaged, _) | (PackageType::Both, Format::Folder) => &[false],
         }
     }
 }
@@ -178,69 +179,71 @@ pub fn plan(
     output: Option<&Path>,
 ) -> Result<Plan> {
     let mut builds: Vec<Built> = Vec::new();
-    for &managed in package_type.zip_modes() {
+    for &managed in package_type.build_modes(format) {
         let mut o = options.clone();
         o.solution.managed = managed;
         builds.push(generate::build(catalogue, &o)?);
     }
-    let first = builds
-        .first()
-        .cloned()
-        .ok_or_else(|| Error::Internal("no package type to build".into()))?;
-    let targets = match format {
-        Format::Zip => builds
-            .iter()
-            .map(|b| {
-                let path = match (output, b.manifest.managed, package_type) {
+    let mut targets = Vec::with_capacity(builds.len());
+    let mut first = None;
+    for built in builds {
+        let Built {
+            role,
+            manifest,
+            package,
+            zip,
+            notes,
+        } = built;
+        let target = match format {
+            Format::Zip => Target {
+                path: match (output, manifest.managed, package_type) {
                     (Some(p), true, PackageType::Both) => managed_sibling(p),
                     (Some(p), _, _) => p.to_path_buf(),
-                    (None, _, _) => PathBuf::from(b.manifest.file_name()),
-                };
-                Target {
-                    path,
-                    content: Content::Zip {
-                        bytes: b.zip.clone(),
-                        parts: b.package.parts.clone(),
-                    },
-                    managed: b.manifest.managed,
-                }
-            })
-            .collect(),
-        Format::Folder => {
-            let path = output
-                .map(Path::to_path_buf)
-                .unwrap_or_else(|| PathBuf::from(&first.manifest.unique_name));
-            vec![Target {
-                path,
-                content: Content::Folder(folder_files(&first, package_type)?),
+                    (None, _, _) => PathBuf::from(manifest.file_name()),
+                },
+                content: Content::Zip {
+                    bytes: zip,
+                    parts: package.parts,
+                },
+                managed: manifest.managed,
+            },
+            Format::Folder => Target {
+                path: output
+                    .map(Path::to_path_buf)
+                    .unwrap_or_else(|| PathBuf::from(&manifest.unique_name)),
+                content: Content::Folder(folder_files(&role, &manifest, package_type)?),
                 managed: package_type == PackageType::Managed,
-            }]
-        }
-    };
+            },
+        };
+        targets.push(target);
+        first.get_or_insert((role, manifest, notes));
+    }
+    let (role, manifest, notes) =
+        first.ok_or_else(|| Error::Internal("no package type to build".into()))?;
     Ok(Plan {
-        role: first.role,
-        manifest: first.manifest,
-        notes: first.notes,
+        role,
+        manifest,
+        notes,
         targets,
     })
 }
 
-/// The files of the folder layout for `built`, checked by reading them back.
-pub fn folder_files(built: &Built, package_type: PackageType) -> Result<Vec<Part>> {
+/// The files of the folder layout for `role` and `manifest`, checked by reading them back.
+fn folder_files(
+    role: &Role,
+    manifest: &SolutionManifest,
+    package_type: PackageType,
+) -> Result<Vec<Part>> {
     let solution = if package_type == PackageType::Both {
-        built.manifest.render_both()?
+        manifest.render_both()?
     } else {
-        built.manifest.render()?
+        manifest.render()?
     };
-    let role_path = format!(
-        "{}/{}",
-        SOURCE_ROLES,
-        role_file::file_name(&built.role.name)
-    );
+    let role_path = format!("{}/{}", SOURCE_ROLES, role_file::file_name(&role.name));
     let parts = vec![
         Part {
             name: SOURCE_CUSTOMIZATIONS.to_string(),
-            bytes: customizations::render_split(&built.role, built.manifest.language)?,
+            bytes: customizations::render_split(role, manifest.language)?,
         },
         Part {
             name: SOURCE_SOLUTION.to_string(),
@@ -248,15 +251,15 @@ pub fn folder_files(built: &Built, package_type: PackageType) -> Result<Vec<Part
         },
         Part {
             name: role_path,
-            bytes: role_file::render(&built.role)?,
+            bytes: role_file::render(role)?,
         },
     ];
-    check_folder(built, &parts)?;
+    check_folder(role, manifest, &parts)?;
     Ok(parts)
 }
 
 /// Reads the folder files back and checks they say what was built.
-fn check_folder(built: &Built, parts: &[Part]) -> Result<()> {
+fn check_folder(role: &Role, manifest: &SolutionManifest, parts: &[Part]) -> Result<()> {
     let bad = |what: String| Error::Internal(format!("the folder layout built is wrong: {what}"));
     for part in parts {
         let mut roles = Vec::new();
@@ -265,7 +268,7 @@ fn check_folder(built: &Built, parts: &[Part]) -> Result<()> {
         if part.name == SOURCE_SOLUTION {
             let m = read_manifest(part.bytes.as_slice())
                 .map_err(|p| bad(format!("{}: {}", part.name, p.message)))?;
-            if m.unique_name.as_deref() != Some(built.manifest.unique_name.as_str()) {
+            if m.unique_name.as_deref() != Some(manifest.unique_name.as_str()) {
                 return Err(bad(format!("{} names another solution", part.name)));
             }
         } else if part.name == SOURCE_CUSTOMIZATIONS {
@@ -273,13 +276,13 @@ fn check_folder(built: &Built, parts: &[Part]) -> Result<()> {
                 return Err(bad(format!("{} holds a role", part.name)));
             }
         } else {
-            let id = guid::braced(built.role.id);
+            let id = guid::braced(role.id);
             let ok = kind == crate::read::RolesFile::RoleFile
                 && roles.len() == 1
                 && roles.iter().all(|r| {
                     r.id.as_deref() == Some(id.as_str())
-                        && r.name.as_deref() == Some(built.role.name.as_str())
-                        && r.privileges.len() == built.role.privileges.len()
+                        && r.name.as_deref() == Some(role.name.as_str())
+                        && r.privileges.len() == role.privileges.len()
                 });
             if !ok {
                 return Err(bad(format!("{} does not hold the role", part.name)));
