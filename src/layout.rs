@@ -122,16 +122,6 @@ pub enum Content {
     Folder(Vec<Part>),
 }
 
-impl Content {
-    /// The files it holds.
-    pub fn files(&self) -> &[Part] {
-        match self {
-            Content::Zip { parts, .. } => parts,
-            Content::Folder(parts) => parts,
-        }
-    }
-}
-
 /// One zip or folder to write.
 #[derive(Debug, Clone)]
 pub struct Target {
