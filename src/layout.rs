@@ -86,15 +86,23 @@ impl PackageType {
     /// Parses `unmanaged`, `managed` or `both`; the default is `unmanaged`.
     pub fn parse(given: Option<&Given>) -> Result<PackageType> {
         given.map_or(Ok(PackageType::Unmanaged), |g| {
-            parse_word(
-                g,
-                &[
-                    ("unmanaged", PackageType::Unmanaged),
-                    ("managed", PackageType::Managed),
-                    ("both", PackageType::Both),
-                ],
-            )
+            let words = [
+                PackageType::Unmanaged,
+                PackageType::Managed,
+                PackageType::Both,
+            ]
+            .map(|t| (t.name(), t));
+            parse_word(g, &words)
         })
+    }
+
+    /// `unmanaged`, `managed` or `both`: the word `--package-type` takes.
+    pub fn name(self) -> &'static str {
+        match self {
+            PackageType::Unmanaged => "unmanaged",
+            PackageType::Managed => "managed",
+            PackageType::Both => "both",
+        }
     }
 
     /// The `managed` flags of the packages to build for this type in `format`: a zip for
