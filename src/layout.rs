@@ -12,7 +12,7 @@ use crate::generate::{self, Built};
 use crate::options::{GenerateOptions, Given};
 use crate::package::{remove_stale, scratch_error, target_folder, Part, OLD_SUFFIX, TEMP_SUFFIX};
 use crate::read::{
-    read_manifest, read_roles, SOURCE_CUSTOMIZATIONS, SOURCE_ROLES, SOURCE_SOLUTION,
+    read_manifest, read_roles, RolesFile, SOURCE_CUSTOMIZATIONS, SOURCE_ROLES, SOURCE_SOLUTION,
 };
 use crate::role::{Note, Role};
 use crate::solution::SolutionManifest;
@@ -256,26 +256,29 @@ fn folder_files(
     Ok(parts)
 }
 
-/// Reads the folder files back and checks they say what was built.
+/// Reads the folder files back and checks they say what was built: the manifest names the
+/// solution; the customizations and the role file are read for roles.
 fn check_folder(role: &Role, manifest: &SolutionManifest, parts: &[Part]) -> Result<()> {
     let bad = |what: String| Error::Internal(format!("the folder layout built is wrong: {what}"));
     for part in parts {
-        let mut roles = Vec::new();
-        let kind = read_roles(part.bytes.as_slice(), |r| roles.push(r.clone()))
-            .map_err(|p| bad(format!("{}: {}", part.name, p.message)))?;
         if part.name == SOURCE_SOLUTION {
             let m = read_manifest(part.bytes.as_slice())
                 .map_err(|p| bad(format!("{}: {}", part.name, p.message)))?;
             if m.unique_name.as_deref() != Some(manifest.unique_name.as_str()) {
                 return Err(bad(format!("{} names another solution", part.name)));
             }
-        } else if part.name == SOURCE_CUSTOMIZATIONS {
+            continue;
+        }
+        let mut roles = Vec::new();
+        let kind = read_roles(part.bytes.as_slice(), |r| roles.push(r.clone()))
+            .map_err(|p| bad(format!("{}: {}", part.name, p.message)))?;
+        if part.name == SOURCE_CUSTOMIZATIONS {
             if !roles.is_empty() {
                 return Err(bad(format!("{} holds a role", part.name)));
             }
         } else {
             let id = guid::braced(role.id);
-            let ok = kind == crate::read::RolesFile::RoleFile
+            let ok = kind == RolesFile::RoleFile
                 && roles.len() == 1
                 && roles.iter().all(|r| {
                     r.id.as_deref() == Some(id.as_str())
