@@ -23,26 +23,23 @@ struct CustomizationsXml<'a> {
 
 /// Renders `customizations.xml` holding `role`; `language` is the package's LCID.
 pub fn render(role: &Role, language: u32) -> Result<Vec<u8>> {
-    xml::finish(
-        CustomizationsXml {
-            role,
-            id: guid::braced(role.id),
-            language,
-            split: false,
-        }
-        .render(),
-    )
+    render_with(role, language, false)
 }
 
 /// Renders `Other/Customizations.xml` for the source-control layout: the same skeleton,
 /// with `<Roles />` because the role lives in its own file under `Roles/`.
 pub fn render_split(role: &Role, language: u32) -> Result<Vec<u8>> {
+    render_with(role, language, true)
+}
+
+/// Renders the skeleton; `split` leaves `<Roles />` empty.
+fn render_with(role: &Role, language: u32, split: bool) -> Result<Vec<u8>> {
     xml::finish(
         CustomizationsXml {
             role,
             id: guid::braced(role.id),
             language,
-            split: true,
+            split,
         }
         .render(),
     )

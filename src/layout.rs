@@ -10,20 +10,24 @@ use crate::catalogue::Catalogue;
 use crate::error::{Error, Result};
 use crate::generate::{self, Built};
 use crate::options::{GenerateOptions, Given};
-use crate::package::{remove_stale, Part, OLD_SUFFIX, TEMP_SUFFIX};
-use crate::read::{read_manifest, read_roles};
+use crate::package::{remove_stale, scratch_error, target_folder, Part, OLD_SUFFIX, TEMP_SUFFIX};
+use crate::read::{
+    read_manifest, read_roles, RolesFile, SOURCE_CUSTOMIZATIONS, SOURCE_ROLES, SOURCE_SOLUTION,
+};
 use crate::role::{Note, Role};
 use crate::solution::SolutionManifest;
 use crate::{customizations, guid, role_file};
 
-/// Path of the manifest in the folder layout.
-pub const FOLDER_SOLUTION: &str = "Other/Solution.xml";
-/// Path of the customizations in the folder layout.
-pub const FOLDER_CUSTOMIZATIONS: &str = "Other/Customizations.xml";
+/// What a folder dvrole writes holds; a folder holding anything else at its top is never
+/// replaced.
+const FOLDER_PATHS: &[&str] = &[SOURCE_SOLUTION, SOURCE_CUSTOMIZATIONS, SOURCE_ROLES];
 
-/// The top-level entries a folder dvrole writes may hold; a folder holding anything else is
-/// never replaced.
-const FOLDER_TOP: &[&str] = &["Other", "Roles"];
+/// Whether `name` is the first component of a path dvrole writes in a folder.
+fn written_top(name: &str) -> bool {
+    FOLDER_PATHS
+        .iter()
+        .any(|p| p.split('/').next() == Some(name))
+}
 
 /// How the output is laid out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -82,23 +86,32 @@ impl PackageType {
     /// Parses `unmanaged`, `managed` or `both`; the default is `unmanaged`.
     pub fn parse(given: Option<&Given>) -> Result<PackageType> {
         given.map_or(Ok(PackageType::Unmanaged), |g| {
-            parse_word(
-                g,
-                &[
-                    ("unmanaged", PackageType::Unmanaged),
-                    ("managed", PackageType::Managed),
-                    ("both", PackageType::Both),
-                ],
-            )
+            let words = [
+                PackageType::Unmanaged,
+                PackageType::Managed,
+                PackageType::Both,
+            ]
+            .map(|t| (t.name(), t));
+            parse_word(g, &words)
         })
     }
 
-    /// The `managed` flags of the zips this type makes.
-    fn zip_modes(self) -> &'static [bool] {
+    /// `unmanaged`, `managed` or `both`: the word `--package-type` takes.
+    pub fn name(self) -> &'static str {
         match self {
-            PackageType::Unmanaged => &[false],
-            PackageType::Managed => &[true],
-            PackageType::Both => &[false, true],
+            PackageType::Unmanaged => "unmanaged",
+            PackageType::Managed => "managed",
+            PackageType::Both => "both",
+        }
+    }
+
+    /// The `managed` flags of the packages to build for this type in `format`: a zip for
+    /// each type; one folder, built from the unmanaged package when it holds both.
+    fn build_modes(self, format: Format) -> &'static [bool] {
+        match (self, format) {
+            (PackageType::Managed, _) => &[true],
+            (PackageType::Both, Format::Zip) => &[false, true],
+            (PackageType::Unmanaged, _) | (PackageType::Both, Format::Folder) => &[false],
         }
     }
 }
@@ -115,16 +128,6 @@ pub enum Content {
     },
     /// A folder: its files, by path relative to the folder with `/` separators.
     Folder(Vec<Part>),
-}
-
-impl Content {
-    /// The files it holds.
-    pub fn files(&self) -> &[Part] {
-        match self {
-            Content::Zip { parts, .. } => parts,
-            Content::Folder(parts) => parts,
-        }
-    }
 }
 
 /// One zip or folder to write.
@@ -174,130 +177,113 @@ pub fn plan(
     output: Option<&Path>,
 ) -> Result<Plan> {
     let mut builds: Vec<Built> = Vec::new();
-    for &managed in package_type.zip_modes() {
+    for &managed in package_type.build_modes(format) {
         let mut o = options.clone();
         o.solution.managed = managed;
         builds.push(generate::build(catalogue, &o)?);
     }
-    let first = builds
-        .first()
-        .cloned()
-        .ok_or_else(|| Error::Internal("no package type to build".into()))?;
-    let targets = match format {
-        Format::Zip => builds
-            .iter()
-            .map(|b| {
-                let path = match (output, b.manifest.managed, package_type) {
+    let mut targets = Vec::with_capacity(builds.len());
+    let mut first = None;
+    for built in builds {
+        let Built {
+            role,
+            manifest,
+            package,
+            zip,
+            notes,
+        } = built;
+        let target = match format {
+            Format::Zip => Target {
+                path: match (output, manifest.managed, package_type) {
                     (Some(p), true, PackageType::Both) => managed_sibling(p),
                     (Some(p), _, _) => p.to_path_buf(),
-                    (None, _, _) => PathBuf::from(b.manifest.file_name()),
-                };
-                Target {
-                    path,
-                    content: Content::Zip {
-                        bytes: b.zip.clone(),
-                        parts: b.package.parts.clone(),
-                    },
-                    managed: b.manifest.managed,
-                }
-            })
-            .collect(),
-        Format::Folder => {
-            let path = output
-                .map(Path::to_path_buf)
-                .unwrap_or_else(|| PathBuf::from(&first.manifest.unique_name));
-            vec![Target {
-                path,
-                content: Content::Folder(folder_files(&first, package_type)?),
+                    (None, _, _) => PathBuf::from(manifest.file_name()),
+                },
+                content: Content::Zip {
+                    bytes: zip,
+                    parts: package.parts,
+                },
+                managed: manifest.managed,
+            },
+            Format::Folder => Target {
+                path: output
+                    .map(Path::to_path_buf)
+                    .unwrap_or_else(|| PathBuf::from(&manifest.unique_name)),
+                content: Content::Folder(folder_files(&role, &manifest, package_type)?),
                 managed: package_type == PackageType::Managed,
-            }]
-        }
-    };
+            },
+        };
+        targets.push(target);
+        first.get_or_insert((role, manifest, notes));
+    }
+    let (role, manifest, notes) =
+        first.ok_or_else(|| Error::Internal("no package type to build".into()))?;
     Ok(Plan {
-        role: first.role,
-        manifest: first.manifest,
-        notes: first.notes,
+        role,
+        manifest,
+        notes,
         targets,
     })
 }
 
-/// The files of the folder layout for `built`, checked by reading them back.
-pub fn folder_files(built: &Built, package_type: PackageType) -> Result<Vec<Part>> {
-    let mut solution = built.manifest.render()?;
-    if package_type == PackageType::Both {
-        solution = both_manifest(&solution)?;
-    }
-    let role_path = format!(
-        "{}/{}",
-        role_file::ROLES_FOLDER,
-        role_file::file_name(&built.role.name)
-    );
+/// The files of the folder layout for `role` and `manifest`, checked by reading them back.
+fn folder_files(
+    role: &Role,
+    manifest: &SolutionManifest,
+    package_type: PackageType,
+) -> Result<Vec<Part>> {
+    let solution = if package_type == PackageType::Both {
+        manifest.render_both()?
+    } else {
+        manifest.render()?
+    };
+    let role_path = format!("{}/{}", SOURCE_ROLES, role_file::file_name(&role.name));
     let parts = vec![
         Part {
-            name: FOLDER_CUSTOMIZATIONS.to_string(),
-            bytes: customizations::render_split(&built.role, built.manifest.language)?,
+            name: SOURCE_CUSTOMIZATIONS.to_string(),
+            bytes: customizations::render_split(role, manifest.language)?,
         },
         Part {
-            name: FOLDER_SOLUTION.to_string(),
+            name: SOURCE_SOLUTION.to_string(),
             bytes: solution,
         },
         Part {
             name: role_path,
-            bytes: role_file::render(&built.role)?,
+            bytes: role_file::render(role)?,
         },
     ];
-    check_folder(built, &parts)?;
+    check_folder(role, manifest, &parts)?;
     Ok(parts)
 }
 
-/// `<Managed>0</Managed>` becomes `<Managed>2</Managed>`, as SolutionPackager writes a source
-/// folder that holds both package types. Text dvrole writes escapes `<`, so the element
-/// occurs exactly once.
-fn both_manifest(unmanaged: &[u8]) -> Result<Vec<u8>> {
-    const FROM: &[u8] = b"<Managed>0</Managed>";
-    const TO: &[u8] = b"<Managed>2</Managed>";
-    let at: Vec<usize> = unmanaged
-        .windows(FROM.len())
-        .enumerate()
-        .filter(|(_, w)| *w == FROM)
-        .map(|(i, _)| i)
-        .collect();
-    let [i] = at[..] else {
-        return Err(Error::Internal(format!(
-            "the manifest holds <Managed>0</Managed> {} times, not once",
-            at.len()
-        )));
-    };
-    let mut out = unmanaged.to_vec();
-    out.splice(i..i + FROM.len(), TO.iter().copied());
-    Ok(out)
-}
-
-/// Reads the folder files back and checks they say what was built.
-fn check_folder(built: &Built, parts: &[Part]) -> Result<()> {
+/// Reads the folder files back and checks they say what was built: the manifest names the
+/// solution; the customizations and the role file are read for roles.
+fn check_folder(role: &Role, manifest: &SolutionManifest, parts: &[Part]) -> Result<()> {
     let bad = |what: String| Error::Internal(format!("the folder layout built is wrong: {what}"));
     for part in parts {
+        if part.name == SOURCE_SOLUTION {
+            let m = read_manifest(part.bytes.as_slice())
+                .map_err(|p| bad(format!("{}: {}", part.name, p.message)))?;
+            if m.unique_name.as_deref() != Some(manifest.unique_name.as_str()) {
+                return Err(bad(format!("{} names another solution", part.name)));
+            }
+            continue;
+        }
         let mut roles = Vec::new();
         let kind = read_roles(part.bytes.as_slice(), |r| roles.push(r.clone()))
             .map_err(|p| bad(format!("{}: {}", part.name, p.message)))?;
-        if part.name == FOLDER_SOLUTION {
-            let m = read_manifest(part.bytes.as_slice())
-                .map_err(|p| bad(format!("{}: {}", part.name, p.message)))?;
-            if m.unique_name.as_deref() != Some(built.manifest.unique_name.as_str()) {
-                return Err(bad(format!("{} names another solution", part.name)));
-            }
-        } else if part.name == FOLDER_CUSTOMIZATIONS {
+        if part.name == SOURCE_CUSTOMIZATIONS {
             if !roles.is_empty() {
                 return Err(bad(format!("{} holds a role", part.name)));
             }
         } else {
-            let id = guid::braced(built.role.id);
-            let ok = kind == crate::read::RolesFile::RoleFile
+            let id = guid::braced(role.id);
+            let ok = kind == RolesFile::RoleFile
                 && roles.len() == 1
                 && roles.iter().all(|r| {
                     r.id.as_deref() == Some(id.as_str())
-                        && r.name.as_deref() == Some(built.role.name.as_str())
-                        && r.privileges.len() == built.role.privileges.len()
+                        && r.name.as_deref() == Some(role.name.as_str())
+                        && r.privileges.len() == role.privileges.len()
                 });
             if !ok {
                 return Err(bad(format!("{} does not hold the role", part.name)));
@@ -318,20 +304,7 @@ fn split_target(path: &Path) -> Result<(PathBuf, String)> {
             message: "name a folder to write, e.g. -o solution/ServerSideSyncRole".into(),
         })?
         .to_string();
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    if !dir.is_dir() {
-        return Err(Error::Output {
-            path: path.display().to_string(),
-            message: format!(
-                "the folder {} does not exist; create it first",
-                dir.display()
-            ),
-        });
-    }
-    Ok((dir, name))
+    Ok((target_folder(path)?, name))
 }
 
 /// Refuses to replace anything but a folder holding only what dvrole writes.
@@ -351,7 +324,7 @@ fn check_replaceable(path: &Path) -> Result<()> {
     for entry in entries {
         let entry = entry.map_err(|e| Error::io(path, e))?;
         let name = entry.file_name();
-        let known = name.to_str().is_some_and(|n| FOLDER_TOP.contains(&n));
+        let known = name.to_str().is_some_and(written_top);
         if !known {
             return Err(Error::Output {
                 path: path.display().to_string(),
@@ -410,7 +383,7 @@ pub fn write_folder_atomic(path: &Path, files: &[Part]) -> Result<()> {
         .prefix(&format!(".{name}."))
         .suffix(TEMP_SUFFIX)
         .tempdir_in(&dir)
-        .map_err(|e| Error::io(&dir, e))?;
+        .map_err(|e| scratch_error(path, &dir, "folder", &e))?;
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
@@ -439,7 +412,7 @@ pub fn write_folder_atomic(path: &Path, files: &[Part]) -> Result<()> {
             .prefix(&format!(".{name}."))
             .suffix(OLD_SUFFIX)
             .tempdir_in(&dir)
-            .map_err(|e| Error::io(&dir, e))?
+            .map_err(|e| scratch_error(path, &dir, "folder", &e))?
             .keep();
         // rename() onto an empty folder replaces it on Unix; remove it first for Windows.
         let _ = fs::remove_dir(&old);
@@ -508,11 +481,15 @@ mod tests {
         assert!(write_folder_atomic(Path::new("."), &parts(b"x")).is_err());
     }
 
+    #[cfg(target_os = "linux")]
     #[test]
-    fn both_sets_managed_2_once() {
-        let out = both_manifest(b"<a><Managed>0</Managed></a>").unwrap();
-        assert_eq!(out, b"<a><Managed>2</Managed></a>");
-        assert!(both_manifest(b"<a/>").is_err());
+    fn an_unwritable_folder_is_named_without_the_scratch_name() {
+        // Nothing can be created in /proc, whoever runs the test.
+        let err = write_folder_atomic(Path::new("/proc/dvrole-unit-test"), &parts(b"x"))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("cannot create a folder in /proc"), "{err}");
+        assert!(!err.contains(TEMP_SUFFIX), "{err}");
     }
 
     #[test]

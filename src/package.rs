@@ -70,6 +70,12 @@ fn check_target(path: &Path) -> Result<PathBuf> {
             message: "is a folder; name a file to write, e.g. -o out/Role_1_0_0_0.zip".into(),
         });
     }
+    target_folder(path)
+}
+
+/// The folder `path` is to be written in (`.` when `path` names none); refuses one that
+/// does not exist or is a file. Shared by the zip and the folder writers.
+pub(crate) fn target_folder(path: &Path) -> Result<PathBuf> {
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
@@ -86,6 +92,20 @@ fn check_target(path: &Path) -> Result<PathBuf> {
         });
     }
     Ok(dir)
+}
+
+/// The error for a temporary file or folder (`what`) that could not be made in `dir` while
+/// writing `path`. tempfile's own message names its random scratch name, which means nothing
+/// to the user; only the kind of failure is kept.
+pub(crate) fn scratch_error(path: &Path, dir: &Path, what: &str, e: &io::Error) -> Error {
+    Error::Output {
+        path: path.display().to_string(),
+        message: format!(
+            "cannot create a {what} in {} ({}); check the folder is writable",
+            dir.display(),
+            io::Error::from(e.kind())
+        ),
+    }
 }
 
 /// Suffix of the folders moved aside while a folder output is swapped into place.
@@ -136,15 +156,9 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
         use std::os::unix::fs::PermissionsExt;
         builder.permissions(fs::Permissions::from_mode(0o666));
     }
-    let mut temp = builder.tempfile_in(&dir).map_err(|e| Error::Output {
-        path: path.display().to_string(),
-        // tempfile's own message names its random file; the kind is what matters here.
-        message: format!(
-            "cannot create a file in {} ({}); check the folder is writable",
-            dir.display(),
-            io::Error::from(e.kind())
-        ),
-    })?;
+    let mut temp = builder
+        .tempfile_in(&dir)
+        .map_err(|e| scratch_error(path, &dir, "file", &e))?;
     temp.write_all(bytes).map_err(|e| Error::io(path, e))?;
     temp.as_file().sync_all().map_err(|e| Error::io(path, e))?;
     temp.persist(path).map_err(|e| Error::io(path, e.error))?;

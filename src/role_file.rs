@@ -10,9 +10,6 @@ use crate::error::Result;
 use crate::role::Role;
 use crate::{guid, xml};
 
-/// The folder, in the source-control layout, that holds role files.
-pub const ROLES_FOLDER: &str = "Roles";
-
 #[derive(Template)]
 #[template(path = "role.xml")]
 struct RoleXml<'a> {

@@ -281,12 +281,25 @@ impl SolutionManifest {
         )
     }
 
-    /// Renders `solution.xml`.
+    /// Renders `solution.xml`: `<Managed>` is `1` when managed, `0` when not.
     pub fn render(&self) -> Result<Vec<u8>> {
+        self.render_managed(u8::from(self.managed))
+    }
+
+    /// Renders `Other/Solution.xml` for a source folder that holds both package types:
+    /// `<Managed>2</Managed>`, as SolutionPackager writes it, whatever [`Self::managed`]
+    /// says.
+    pub fn render_both(&self) -> Result<Vec<u8>> {
+        self.render_managed(2)
+    }
+
+    /// Renders the manifest with `managed` as the `<Managed>` value.
+    fn render_managed(&self, managed: u8) -> Result<Vec<u8>> {
         let role_ids: Vec<String> = self.role_ids.iter().copied().map(guid::braced).collect();
         let template = SolutionXml {
             m: self,
             version: self.version.to_string(),
+            managed,
             role_ids,
             component_type: ROLE_COMPONENT_TYPE,
         };
@@ -299,6 +312,8 @@ impl SolutionManifest {
 struct SolutionXml<'a> {
     m: &'a SolutionManifest,
     version: String,
+    /// `<Managed>`: 0 unmanaged, 1 managed, 2 both (source folders only).
+    managed: u8,
     role_ids: Vec<String>,
     component_type: u32,
 }
@@ -340,6 +355,24 @@ mod tests {
         for bad in ["a", "abcdefghi", "1abc", "ab_c", "mscrmx", "MSCRM", "é1"] {
             assert!(prefix(Some(&given(bad))).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn both_differs_from_unmanaged_only_in_managed_2() {
+        let m = SolutionManifest::from_options(&SolutionOptions::default(), vec![]).unwrap();
+        let text = |b: Vec<u8>| String::from_utf8(b).unwrap();
+        let unmanaged = text(m.render().unwrap());
+        let both = text(m.render_both().unwrap());
+        assert_eq!(both.matches("<Managed>2</Managed>").count(), 1, "{both}");
+        assert_eq!(
+            both,
+            unmanaged.replace("<Managed>0</Managed>", "<Managed>2</Managed>")
+        );
+        let managed = SolutionManifest {
+            managed: true,
+            ..m.clone()
+        };
+        assert_eq!(text(managed.render_both().unwrap()), both);
     }
 
     #[test]

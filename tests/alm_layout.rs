@@ -312,3 +312,17 @@ fn both_as_a_folder_says_managed_2() {
     let solution = folder_solution("managed");
     assert!(solution.contains("<Managed>1</Managed>"));
 }
+
+#[test]
+fn a_folder_output_inside_a_file_says_it_is_a_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    fs::write(d.join("afile"), b"keep").unwrap();
+    cmd(d)
+        .args(["generate", "--format=folder", "-o", "afile/sol"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("afile is a file, not a folder"));
+    assert_eq!(fs::read(d.join("afile")).unwrap(), b"keep");
+    assert_eq!(fs::read_dir(d).unwrap().count(), 1);
+}

@@ -139,7 +139,7 @@ pub fn run(args: &GenerateArgs) -> Result<Outcome> {
                 "unique_name": plan.manifest.unique_name,
                 "version": plan.manifest.version.to_string(),
                 "managed": package_type == PackageType::Managed,
-                "package_type": package_type_name(package_type),
+                "package_type": package_type.name(),
                 "publisher": plan.manifest.publisher.unique_name,
             },
             "role": {
@@ -163,14 +163,6 @@ pub fn run(args: &GenerateArgs) -> Result<Outcome> {
         }
     }
     Ok(Outcome::Clean)
-}
-
-fn package_type_name(t: PackageType) -> &'static str {
-    match t {
-        PackageType::Unmanaged => "unmanaged",
-        PackageType::Managed => "managed",
-        PackageType::Both => "both",
-    }
 }
 
 /// Prints the drift of every target; findings when any drifts.
