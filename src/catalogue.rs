@@ -9,7 +9,6 @@
 //! privilege held by more than one keeps the depths all of them allow and the deepest default.
 
 use std::collections::{HashMap, HashSet};
-use std::io::Read;
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
@@ -183,16 +182,14 @@ impl Catalogue {
                 "is a folder, not a file; give the path of a TOML catalogue file".to_string(),
             ));
         }
-        let mut bytes = Vec::new();
-        std::fs::File::open(path)
-            .and_then(|f| f.take(MAX_CATALOGUE_BYTES + 1).read_to_end(&mut bytes))
-            .map_err(|e| fail(format!("cannot read it ({e})")))?;
-        if bytes.len() as u64 > MAX_CATALOGUE_BYTES {
-            return Err(fail(format!(
-                "is larger than {} MiB; a catalogue is a short TOML file",
-                MAX_CATALOGUE_BYTES >> 20
-            )));
-        }
+        let bytes = crate::check::read_capped(path, MAX_CATALOGUE_BYTES)
+            .map_err(|e| fail(format!("cannot read it ({e})")))?
+            .ok_or_else(|| {
+                fail(format!(
+                    "is larger than {} MiB; a catalogue is a short TOML file",
+                    MAX_CATALOGUE_BYTES >> 20
+                ))
+            })?;
         let text = match std::str::from_utf8(&bytes) {
             Ok(text) => text,
             Err(e) => {

@@ -648,23 +648,22 @@ pub fn read_file(source: &ConfigSource) -> Result<Option<(String, Layer)>> {
                 .into(),
         });
     }
-    // Read no more than a config file can sensibly be, whatever the path names.
+    // Read no more than a config file can sensibly be, whatever the path names: a pipe or
+    // a device has no length to check beforehand.
     const MAX_CONFIG_BYTES: u64 = 1 << 20;
-    let too_big = std::fs::metadata(path).is_ok_and(|m| m.len() > MAX_CONFIG_BYTES);
-    if too_big {
-        return Err(Error::Config {
-            origin: label,
-            message: "is larger than 1 MiB; a dvrole config is a short TOML file".into(),
-        });
-    }
-    let bytes = std::fs::read(path).map_err(|e| match e.kind() {
-        std::io::ErrorKind::NotFound => Error::Config {
+    let bytes = crate::check::read_capped(path, MAX_CONFIG_BYTES)
+        .map_err(|e| match e.kind() {
+            std::io::ErrorKind::NotFound => Error::Config {
+                origin: label.clone(),
+                message: "config file not found; check --config, or run `dvrole init` to write one"
+                    .into(),
+            },
+            _ => Error::io(path, e),
+        })?
+        .ok_or_else(|| Error::Config {
             origin: label.clone(),
-            message: "config file not found; check --config, or run `dvrole init` to write one"
-                .into(),
-        },
-        _ => Error::io(path, e),
-    })?;
+            message: "is larger than 1 MiB; a dvrole config is a short TOML file".into(),
+        })?;
     let mut layer = Layer::from_toml(&label, &bytes)?;
     rebase_catalogue_paths(&mut layer, path.parent());
     Ok(Some((label, layer)))
