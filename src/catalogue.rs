@@ -125,13 +125,23 @@ pub fn is_privilege_name(name: &str) -> bool {
     })
 }
 
-/// Whether a `--catalogue` value names a file rather than a built-in catalogue: it holds a
-/// path separator or ends in `.toml`, or it is no built-in name but an existing file.
+/// Whether a `--catalogue` value names a file rather than a built-in catalogue: it
+/// [reads as a path](reads_as_path), or it is no built-in name but an existing file.
 pub fn is_path(value: &str) -> bool {
+    reads_as_path(value) || (!is_builtin_name(value) && Path::new(value).is_file())
+}
+
+/// Whether a catalogue value is a file path by its text alone: it holds `/` or the
+/// platform's path separator, or ends in `.toml` (in any case).
+pub(crate) fn reads_as_path(value: &str) -> bool {
     value.contains('/')
         || value.contains(std::path::MAIN_SEPARATOR)
         || value.to_ascii_lowercase().ends_with(".toml")
-        || (!Catalogue::builtin_names().any(|n| n == value) && Path::new(value).is_file())
+}
+
+/// Whether `value` is the name of a built-in catalogue.
+pub(crate) fn is_builtin_name(value: &str) -> bool {
+    Catalogue::builtin_names().any(|n| n == value)
 }
 
 impl Catalogue {

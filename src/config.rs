@@ -670,8 +670,10 @@ pub fn read_file(source: &ConfigSource) -> Result<Option<(String, Layer)>> {
 }
 
 /// Makes relative catalogue paths in a config file relative to the file's folder, so a
-/// config works from any working folder. A value holding `/` or `\`, or ending in `.toml`,
-/// is a path; built-in names are left alone.
+/// config works from any working folder. A value is a path by the rules `--catalogue` follows
+/// ([`catalogue::is_path`](crate::catalogue::is_path)), except that a value that is no
+/// built-in name is looked for as a file in the config's folder, not the working folder;
+/// built-in names are left alone.
 fn rebase_catalogue_paths(layer: &mut Layer, dir: Option<&Path>) {
     let Some(dir) = dir.filter(|d| !d.as_os_str().is_empty()) else {
         return;
@@ -681,7 +683,8 @@ fn rebase_catalogue_paths(layer: &mut Layer, dir: Option<&Path>) {
     };
     for given in items {
         let v = given.value.trim();
-        let is_path = v.contains('/') || v.contains('\\') || v.ends_with(".toml");
+        let is_path = crate::catalogue::reads_as_path(v)
+            || (!crate::catalogue::is_builtin_name(v) && dir.join(v).is_file());
         if is_path && Path::new(v).is_relative() {
             given.value = dir.join(v).display().to_string();
         }
@@ -1052,6 +1055,32 @@ mod tests {
         )])
         .unwrap_err();
         assert!(err.to_string().starts_with("DVROLE_ROLE_NAME"), "{err}");
+    }
+
+    #[test]
+    fn catalogue_paths_are_rebased_by_the_rules_catalogue_follows() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("plain"), "").unwrap();
+        let mut layer = Layer::from_toml(
+            "f.toml",
+            b"catalogue = [\"Mine.TOML\", \"plain\", \"server-side-sync\", \"absent\"]\n",
+        )
+        .unwrap();
+        rebase_catalogue_paths(&mut layer, Some(dir.path()));
+        let Some(Value::List(items)) = layer.values.get("catalogue") else {
+            panic!("catalogue is a list");
+        };
+        let values: Vec<&str> = items.iter().map(|g| g.value.as_str()).collect();
+        let inside = |name: &str| dir.path().join(name).display().to_string();
+        assert_eq!(
+            values,
+            [
+                inside("Mine.TOML").as_str(),
+                inside("plain").as_str(),
+                "server-side-sync",
+                "absent"
+            ]
+        );
     }
 
     #[test]
