@@ -217,15 +217,6 @@ impl Catalogue {
         Catalogue::parse(text, &origin)
     }
 
-    /// A built-in catalogue (by name) or a catalogue file (by path), as [`is_path`] tells.
-    pub fn open(value: &str) -> Result<Catalogue> {
-        if is_path(value) {
-            Catalogue::load(Path::new(value))
-        } else {
-            Catalogue::builtin(value)
-        }
-    }
-
     /// Parses and checks a catalogue in TOML; `origin` names it in error messages, which
     /// read `catalogue ORIGIN:LINE: entry N (prvName): what is wrong`.
     pub fn parse(text: &str, origin: &str) -> Result<Catalogue> {
@@ -332,11 +323,6 @@ impl Catalogue {
         })
     }
 
-    /// Where the catalogue was read from: its built-in name or its file path.
-    pub fn origin(&self) -> &str {
-        &self.origin
-    }
-
     /// The entries in the catalogue's own order.
     pub fn entries(&self) -> &[Entry] {
         &self.entries
@@ -382,12 +368,10 @@ impl Catalogue {
     /// intersection is an error naming both catalogues, except for the privileges in
     /// `replaced` (lower-case names), whose depths the caller replaces afterwards.
     pub fn union_except(parts: Vec<Catalogue>, replaced: &HashSet<String>) -> Result<Catalogue> {
-        if parts.len() == 1 {
-            if let Some(only) = parts.into_iter().next() {
-                return Ok(only);
-            }
-            return Ok(Catalogue::default_catalogue());
-        }
+        let parts = match <[Catalogue; 1]>::try_from(parts) {
+            Ok([only]) => return Ok(only),
+            Err(parts) => parts,
+        };
         let mut names: Vec<String> = Vec::new();
         let mut origins: Vec<String> = Vec::new();
         let mut descriptions: Vec<String> = Vec::new();

@@ -503,9 +503,6 @@ fn compare_roles(file: &str, have: &[RoleRecord], want: &[RoleRecord]) -> Vec<Dr
 fn flatten(bytes: &[u8]) -> Result<BTreeMap<String, String>, XmlProblem> {
     let mut v = Flatten::default();
     walk(bytes, &mut v)?;
-    if let Some(p) = v.problem {
-        return Err(p);
-    }
     Ok(v.values)
 }
 
@@ -516,7 +513,6 @@ struct Flatten {
     /// Per open element, how many children of each name it has had.
     counts: Vec<BTreeMap<String, usize>>,
     values: BTreeMap<String, String>,
-    problem: Option<XmlProblem>,
 }
 
 impl Flatten {

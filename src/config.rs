@@ -623,14 +623,11 @@ pub enum ConfigSource {
     Discover,
     /// A file the user named: it must exist.
     Path(PathBuf),
-    /// No config file.
-    None,
 }
 
 /// Reads the config file `source` names, if any.
-pub fn read_file(source: &ConfigSource) -> Result<Option<(String, Layer)>> {
+pub fn read_file(source: &ConfigSource) -> Result<Option<Layer>> {
     let path: &Path = match source {
-        ConfigSource::None => return Ok(None),
         ConfigSource::Discover => {
             let p = Path::new(DEFAULT_CONFIG_FILE);
             if !p.exists() {
@@ -666,7 +663,7 @@ pub fn read_file(source: &ConfigSource) -> Result<Option<(String, Layer)>> {
         })?;
     let mut layer = Layer::from_toml(&label, &bytes)?;
     rebase_catalogue_paths(&mut layer, path.parent());
-    Ok(Some((label, layer)))
+    Ok(Some(layer))
 }
 
 /// Makes relative catalogue paths in a config file relative to the file's folder, so a
@@ -829,7 +826,7 @@ pub fn load(
     output: &OutputOptions,
 ) -> Result<Resolved> {
     let mut layers = Vec::with_capacity(3);
-    if let Some((_, layer)) = read_file(source)? {
+    if let Some(layer) = read_file(source)? {
         layers.push(layer);
     }
     layers.push(Layer::from_env(std::env::vars_os())?);
