@@ -18,7 +18,7 @@ use uuid::Uuid;
 use crate::depth::{Depth, DepthSet};
 use crate::error::{Error, Result};
 use crate::guid;
-use crate::options::Given;
+use crate::options::{privilege_key, Given};
 
 /// The built-in catalogues: name and TOML text.
 const BUILTIN: &[(&str, &str)] = &[
@@ -523,7 +523,8 @@ impl Merge {
     }
 }
 
-fn push_distinct(list: &mut Vec<String>, item: &str) {
+/// Appends `item` to `list` unless the list holds it already.
+pub(crate) fn push_distinct(list: &mut Vec<String>, item: &str) {
     if !list.iter().any(|i| i == item) {
         list.push(item.to_string());
     }
@@ -546,8 +547,8 @@ pub fn select(selection: &[Given], allow: &[Given]) -> Result<Catalogue> {
             .collect::<Result<Vec<_>>>()?;
         let replaced: HashSet<String> = allow
             .iter()
-            .filter_map(|g| g.value.split_once('='))
-            .map(|(name, _)| name.trim().to_ascii_lowercase())
+            .filter(|g| g.value.contains('='))
+            .map(|g| privilege_key(&g.value))
             .collect();
         Catalogue::union_except(parts, &replaced)?
     };
@@ -618,7 +619,7 @@ impl Catalogue {
 }
 
 /// The 1-based line of byte `offset` in `text`.
-fn line_of(text: &str, offset: usize) -> usize {
+pub(crate) fn line_of(text: &str, offset: usize) -> usize {
     let end = offset.min(text.len());
     text.as_bytes()
         .get(..end)

@@ -16,8 +16,11 @@ use serde_json::json;
 use toml::de::{DeTable, DeValue};
 use toml::Spanned;
 
+use crate::catalogue::{line_of, push_distinct};
 use crate::error::{Error, Result};
-use crate::options::{GenerateOptions, Given, OutputOptions, RoleOptions, SolutionOptions};
+use crate::options::{
+    privilege_key, GenerateOptions, Given, OutputOptions, RoleOptions, SolutionOptions,
+};
 
 /// The config file read from the working folder when `--config` is not given.
 pub const DEFAULT_CONFIG_FILE: &str = "dvrole.toml";
@@ -242,15 +245,6 @@ pub struct Layer {
     pub values: BTreeMap<&'static str, Value>,
 }
 
-/// The lowercase privilege part of `PRIVILEGE=...`, the key that tables merge by.
-fn privilege_key(value: &str) -> String {
-    value
-        .split_once('=')
-        .map_or(value, |(name, _)| name)
-        .trim()
-        .to_ascii_lowercase()
-}
-
 impl Layer {
     fn set_one(&mut self, key: &'static str, given: Option<Given>) {
         if let Some(given) = given {
@@ -374,7 +368,7 @@ impl Layer {
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         let file = File { label, text };
         let doc = DeTable::parse(text).map_err(|e| {
-            let line = e.span().map(|s| file.line(s.start)).unwrap_or(1);
+            let line = e.span().map(|s| line_of(text, s.start)).unwrap_or(1);
             Error::Config {
                 origin: format!("{label}:{line}"),
                 message: format!("not valid TOML: {}", e.message().trim().replace('\n', " ")),
@@ -404,18 +398,8 @@ struct File<'a> {
 const SECTIONS: &[&str] = &["solution", "publisher", "role", "output"];
 
 impl File<'_> {
-    /// The line (from 1) of byte offset `at`.
-    fn line(&self, at: usize) -> usize {
-        let end = at.min(self.text.len());
-        self.text
-            .as_bytes()
-            .get(..end)
-            .map_or(0, |b| b.iter().filter(|&&c| c == b'\n').count())
-            + 1
-    }
-
     fn origin(&self, at: usize, key: &str) -> String {
-        format!("{}:{}: {key}", self.label, self.line(at))
+        format!("{}:{}: {key}", self.label, line_of(self.text, at))
     }
 
     fn error(&self, at: usize, key: &str, message: impl Into<String>) -> Error {
@@ -893,7 +877,7 @@ pub fn render_text(resolved: &Resolved) -> String {
             }
             Some(Value::List(list)) => {
                 let items: Vec<String> = list.iter().map(|g| toml_string(&g.value)).collect();
-                let origins: Vec<&str> = dedup(list.iter().map(|g| g.origin.as_str()));
+                let origins = origins(list);
                 let origin = if origins.is_empty() {
                     "set empty".to_string()
                 } else {
@@ -923,12 +907,11 @@ pub fn render_text(resolved: &Resolved) -> String {
     out
 }
 
-fn dedup<'a>(items: impl Iterator<Item = &'a str>) -> Vec<&'a str> {
-    let mut out: Vec<&str> = Vec::new();
-    for i in items {
-        if !out.contains(&i) {
-            out.push(i);
-        }
+/// Where a list's values came from, each place once, in order.
+fn origins(list: &[Given]) -> Vec<String> {
+    let mut out = Vec::new();
+    for given in list {
+        push_distinct(&mut out, &given.origin);
     }
     out
 }
@@ -946,7 +929,7 @@ pub fn render_json(resolved: &Resolved) -> serde_json::Value {
             Some(Value::List(list)) => settings.push(json!({
                 "key": key.name,
                 "value": list.iter().map(|g| g.value.clone()).collect::<Vec<_>>(),
-                "origin": dedup(list.iter().map(|g| g.origin.as_str())).join(", "),
+                "origin": origins(list).join(", "),
             })),
             Some(Value::Table(table)) => {
                 for given in table.values().flatten() {

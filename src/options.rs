@@ -4,6 +4,16 @@
 //! and [`crate::solution`] check and resolve them. Keeping the origin beside each value lets
 //! every error name the flag or file line it is about.
 
+/// The lowercase privilege part of a `PRIVILEGE=...` value (the whole value, trimmed and
+/// lowercased, when it holds no `=`): the key privilege settings are matched by.
+pub(crate) fn privilege_key(value: &str) -> String {
+    value
+        .split_once('=')
+        .map_or(value, |(name, _)| name)
+        .trim()
+        .to_ascii_lowercase()
+}
+
 /// One value as the user gave it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Given {
