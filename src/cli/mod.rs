@@ -4,11 +4,13 @@
 //! [`Outcome`] or an [`Error`]; `main.rs` turns those into exit codes.
 
 use std::io::Write;
+use std::path::Path;
 
 use clap::{Args, Parser, Subcommand};
 
 use crate::error::{Error, Result};
 use crate::options::{Given, RoleOptions, SolutionOptions};
+use crate::package;
 use crate::role::Note;
 
 mod audit;
@@ -251,6 +253,18 @@ pub fn parse_size(origin: &str, text: &str) -> Result<u64> {
                 "expected a size such as 1048576, 64K, 512M or 2G",
             )
         })
+}
+
+/// Writes `text` to `output` atomically (see [`package::write_atomic`]) or, when there is
+/// no `output`, to stdout.
+pub(crate) fn emit(output: Option<&Path>, text: &str) -> Result<()> {
+    match output {
+        Some(path) => package::write_atomic(path, text.as_bytes()),
+        None => {
+            let _ = std::io::stdout().lock().write_all(text.as_bytes());
+            Ok(())
+        }
+    }
 }
 
 pub(crate) fn print_notes(notes: &[Note]) {
