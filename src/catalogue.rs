@@ -162,6 +162,11 @@ impl Catalogue {
         Catalogue::parse(text, name)
     }
 
+    /// Every built-in catalogue, in [`builtin_names`](Catalogue::builtin_names) order.
+    pub fn all_builtin() -> Result<Vec<Catalogue>> {
+        Catalogue::builtin_names().map(Catalogue::builtin).collect()
+    }
+
     /// The default catalogue, `server-side-sync`.
     pub fn default_catalogue() -> Catalogue {
         match Catalogue::builtin(DEFAULT_CATALOGUE) {

@@ -75,9 +75,7 @@ pub fn run(args: &CatalogueArgs) -> Result<Outcome> {
 }
 
 fn run_list(args: &ListArgs) -> Result<Outcome> {
-    let catalogues: Vec<Catalogue> = Catalogue::builtin_names()
-        .map(Catalogue::builtin)
-        .collect::<Result<_>>()?;
+    let catalogues = Catalogue::all_builtin()?;
     let mut out = std::io::stdout().lock();
     if args.json {
         let list: Vec<_> = catalogues

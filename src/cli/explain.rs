@@ -47,9 +47,7 @@ pub fn run(args: &ExplainArgs) -> Result<Outcome> {
         .map(|v| Given::flag("--catalogue", v))
         .collect();
     let selected = catalogue::select(&given, &[])?;
-    let builtin: Vec<Catalogue> = Catalogue::builtin_names()
-        .map(Catalogue::builtin)
-        .collect::<Result<_>>()?;
+    let builtin = Catalogue::all_builtin()?;
     let report = explain::explain(
         &text,
         &Catalogues {

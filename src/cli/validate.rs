@@ -34,9 +34,7 @@ pub fn run(args: &ValidateArgs) -> Result<Outcome> {
             None => DEFAULT_MAX_ENTRY_BYTES,
         },
     };
-    let catalogues: Vec<Catalogue> = Catalogue::builtin_names()
-        .map(Catalogue::builtin)
-        .collect::<Result<_>>()?;
+    let catalogues = Catalogue::all_builtin()?;
     let reports = args
         .paths
         .iter()
