@@ -7,12 +7,12 @@ use clap::Args;
 use serde_json::json;
 
 use super::generate::load_settings;
-use super::{parse_size, print_notes, Outcome, PrivilegeArgs, RoleArgs, SolutionArgs};
+use super::{print_notes, read_limits, Outcome, PrivilegeArgs, RoleArgs, SolutionArgs};
 use crate::audit::{role_matches, Desired, Kind, RoleAudit};
 use crate::catalogue::{self, Catalogue};
 use crate::error::{Error, Result};
 use crate::options::OutputOptions;
-use crate::read::{Input, Limits, RoleSink, RolesFile, XmlProblem, DEFAULT_MAX_ENTRY_BYTES};
+use crate::read::{Input, RoleSink, RolesFile, XmlProblem};
 use crate::role;
 
 /// Arguments of `dvrole audit`.
@@ -71,12 +71,7 @@ impl Totals {
 
 /// Runs `dvrole audit`.
 pub fn run(args: &AuditArgs) -> Result<Outcome> {
-    let limits = Limits {
-        max_entry_bytes: match &args.max_entry_size {
-            Some(s) => parse_size("--max-entry-size", s)?,
-            None => DEFAULT_MAX_ENTRY_BYTES,
-        },
-    };
+    let limits = read_limits(args.max_entry_size.as_deref())?;
     // The desired role is the one generate would build: flags, environment and config alike.
     let role_args = RoleArgs {
         privileges: args.privileges.clone(),

@@ -11,6 +11,7 @@ use clap::{Args, Parser, Subcommand};
 use crate::error::{Error, Result};
 use crate::options::{Given, RoleOptions, SolutionOptions};
 use crate::package;
+use crate::read::{Limits, DEFAULT_MAX_ENTRY_BYTES};
 use crate::role::Note;
 
 mod audit;
@@ -253,6 +254,16 @@ pub fn parse_size(origin: &str, text: &str) -> Result<u64> {
                 "expected a size such as 1048576, 64K, 512M or 2G",
             )
         })
+}
+
+/// The read limits a `--max-entry-size` value sets; without one, the default.
+pub(crate) fn read_limits(max_entry_size: Option<&str>) -> Result<Limits> {
+    Ok(Limits {
+        max_entry_bytes: match max_entry_size {
+            Some(s) => parse_size("--max-entry-size", s)?,
+            None => DEFAULT_MAX_ENTRY_BYTES,
+        },
+    })
 }
 
 /// Writes `text` to `output` atomically (see [`package::write_atomic`]) or, when there is

@@ -6,10 +6,9 @@ use std::path::{Path, PathBuf};
 use clap::Args;
 use serde_json::json;
 
-use super::{parse_size, Outcome};
+use super::{read_limits, Outcome};
 use crate::catalogue::Catalogue;
 use crate::error::Result;
-use crate::read::{Limits, DEFAULT_MAX_ENTRY_BYTES};
 use crate::validate;
 
 /// Arguments of `dvrole validate`.
@@ -28,12 +27,7 @@ pub struct ValidateArgs {
 
 /// Runs `dvrole validate`.
 pub fn run(args: &ValidateArgs) -> Result<Outcome> {
-    let limits = Limits {
-        max_entry_bytes: match &args.max_entry_size {
-            Some(s) => parse_size("--max-entry-size", s)?,
-            None => DEFAULT_MAX_ENTRY_BYTES,
-        },
-    };
+    let limits = read_limits(args.max_entry_size.as_deref())?;
     let catalogues = Catalogue::all_builtin()?;
     let reports = args
         .paths
