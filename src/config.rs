@@ -442,7 +442,7 @@ impl File<'_> {
                     .unwrap_or_default();
                 return Err(self.error(
                     at,
-                    &name,
+                    &crate::validate::short(&name),
                     format!("unknown key{hint}; `dvrole init` writes a config listing every key"),
                 ));
             };
@@ -590,8 +590,12 @@ impl File<'_> {
     }
 }
 
-/// The nearest of `candidates` to `name`, when close enough to be a typo.
+/// The nearest of `candidates` to `name`, when close enough to be a typo. A name over 64
+/// bytes gets none: it is no typo of a key, and comparing it would take long.
 fn strsim_nearest<'a>(name: &str, candidates: &[&'a str]) -> Option<&'a str> {
+    if name.len() > 64 {
+        return None;
+    }
     candidates
         .iter()
         .map(|c| (strsim::damerau_levenshtein(name, c), *c))
@@ -1035,6 +1039,17 @@ mod tests {
         )])
         .unwrap_err();
         assert!(err.to_string().starts_with("DVROLE_ROLE_NAME"), "{err}");
+    }
+
+    #[test]
+    fn a_long_unknown_key_is_cut_in_the_message() {
+        let toml = format!("[role]\n{} = 1\n", "x".repeat(100_000));
+        let err = Layer::from_toml("f.toml", toml.as_bytes())
+            .unwrap_err()
+            .to_string();
+        assert!(err.len() < 200, "{} bytes", err.len());
+        assert!(err.starts_with("f.toml:2: role.xxx"), "{err}");
+        assert!(err.contains("...: unknown key;"), "{err}");
     }
 
     #[test]
