@@ -429,7 +429,7 @@ impl Catalogue {
 /// One privilege of a union while it is being built.
 struct Merge {
     entry: Entry,
-    /// Depths allowed by the plain entries, the catalogues that gave them, their deepest default.
+    /// Depths allowed by the plain entries, and the catalogues that gave them.
     plain: Option<(DepthSet, Vec<String>)>,
     /// Depths allowed by the `override` entries, and the catalogues that gave them.
     over: Option<(DepthSet, Vec<String>)>,

@@ -299,7 +299,8 @@ fn unzip(bytes: &[u8]) -> Result<Vec<(String, Vec<u8>)>, String> {
 }
 
 /// Lists every file under `dir`, with paths relative to the target and `/` separators.
-/// Symbolic links are listed as files and never followed.
+/// Symbolic links are never descended into as folders: each is listed as a file holding
+/// what it points to, and one that points to a folder or nowhere is reported unreadable.
 fn list_folder(
     dir: &Path,
     prefix: &str,

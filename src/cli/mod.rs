@@ -74,7 +74,7 @@ pub enum Command {
 }
 
 /// Settings that decide the role's privileges and depths; shared by every command that needs
-/// the desired role (`generate`, `audit`).
+/// the desired role (`generate`, `report`, `audit`).
 #[derive(Debug, Clone, Default, Args)]
 pub struct PrivilegeArgs {
     /// Catalogue of privileges the role is built from: a built-in name or a TOML file;

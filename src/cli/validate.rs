@@ -14,7 +14,8 @@ use crate::validate;
 /// Arguments of `dvrole validate`.
 #[derive(Debug, Clone, Args)]
 pub struct ValidateArgs {
-    /// Packages to check: solution zips, or folders holding the three root files
+    /// What to check: solution zips, package folders, SolutionPackager source folders,
+    /// customizations.xml files or role files
     #[arg(required = true, value_name = "PATH")]
     pub paths: Vec<PathBuf>,
     /// The most bytes to read from one file or zip entry, e.g. 512M or 2G [default: 1G]
