@@ -9,7 +9,6 @@
 //! privilege held by more than one keeps the depths all of them allow and the deepest default.
 
 use std::collections::{HashMap, HashSet};
-use std::io::Read;
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
@@ -19,7 +18,7 @@ use uuid::Uuid;
 use crate::depth::{Depth, DepthSet};
 use crate::error::{Error, Result};
 use crate::guid;
-use crate::options::Given;
+use crate::options::{privilege_key, Given};
 
 /// The built-in catalogues: name and TOML text.
 const BUILTIN: &[(&str, &str)] = &[
@@ -126,13 +125,23 @@ pub fn is_privilege_name(name: &str) -> bool {
     })
 }
 
-/// Whether a `--catalogue` value names a file rather than a built-in catalogue: it holds a
-/// path separator or ends in `.toml`, or it is no built-in name but an existing file.
+/// Whether a `--catalogue` value names a file rather than a built-in catalogue: it
+/// [reads as a path](reads_as_path), or it is no built-in name but an existing file.
 pub fn is_path(value: &str) -> bool {
+    reads_as_path(value) || (!is_builtin_name(value) && Path::new(value).is_file())
+}
+
+/// Whether a catalogue value is a file path by its text alone: it holds `/` or the
+/// platform's path separator, or ends in `.toml` (in any case).
+pub(crate) fn reads_as_path(value: &str) -> bool {
     value.contains('/')
         || value.contains(std::path::MAIN_SEPARATOR)
         || value.to_ascii_lowercase().ends_with(".toml")
-        || (!Catalogue::builtin_names().any(|n| n == value) && Path::new(value).is_file())
+}
+
+/// Whether `value` is the name of a built-in catalogue.
+pub(crate) fn is_builtin_name(value: &str) -> bool {
+    Catalogue::builtin_names().any(|n| n == value)
 }
 
 impl Catalogue {
@@ -151,6 +160,11 @@ impl Catalogue {
             }
         })?;
         Catalogue::parse(text, name)
+    }
+
+    /// Every built-in catalogue, in [`builtin_names`](Catalogue::builtin_names) order.
+    pub fn all_builtin() -> Result<Vec<Catalogue>> {
+        Catalogue::builtin_names().map(Catalogue::builtin).collect()
     }
 
     /// The default catalogue, `server-side-sync`.
@@ -183,16 +197,14 @@ impl Catalogue {
                 "is a folder, not a file; give the path of a TOML catalogue file".to_string(),
             ));
         }
-        let mut bytes = Vec::new();
-        std::fs::File::open(path)
-            .and_then(|f| f.take(MAX_CATALOGUE_BYTES + 1).read_to_end(&mut bytes))
-            .map_err(|e| fail(format!("cannot read it ({e})")))?;
-        if bytes.len() as u64 > MAX_CATALOGUE_BYTES {
-            return Err(fail(format!(
-                "is larger than {} MiB; a catalogue is a short TOML file",
-                MAX_CATALOGUE_BYTES >> 20
-            )));
-        }
+        let bytes = crate::check::read_capped(path, MAX_CATALOGUE_BYTES)
+            .map_err(|e| fail(format!("cannot read it ({e})")))?
+            .ok_or_else(|| {
+                fail(format!(
+                    "is larger than {} MiB; a catalogue is a short TOML file",
+                    MAX_CATALOGUE_BYTES >> 20
+                ))
+            })?;
         let text = match std::str::from_utf8(&bytes) {
             Ok(text) => text,
             Err(e) => {
@@ -208,15 +220,6 @@ impl Catalogue {
             }
         };
         Catalogue::parse(text, &origin)
-    }
-
-    /// A built-in catalogue (by name) or a catalogue file (by path), as [`is_path`] tells.
-    pub fn open(value: &str) -> Result<Catalogue> {
-        if is_path(value) {
-            Catalogue::load(Path::new(value))
-        } else {
-            Catalogue::builtin(value)
-        }
     }
 
     /// Parses and checks a catalogue in TOML; `origin` names it in error messages, which
@@ -325,11 +328,6 @@ impl Catalogue {
         })
     }
 
-    /// Where the catalogue was read from: its built-in name or its file path.
-    pub fn origin(&self) -> &str {
-        &self.origin
-    }
-
     /// The entries in the catalogue's own order.
     pub fn entries(&self) -> &[Entry] {
         &self.entries
@@ -375,12 +373,10 @@ impl Catalogue {
     /// intersection is an error naming both catalogues, except for the privileges in
     /// `replaced` (lower-case names), whose depths the caller replaces afterwards.
     pub fn union_except(parts: Vec<Catalogue>, replaced: &HashSet<String>) -> Result<Catalogue> {
-        if parts.len() == 1 {
-            if let Some(only) = parts.into_iter().next() {
-                return Ok(only);
-            }
-            return Ok(Catalogue::default_catalogue());
-        }
+        let parts = match <[Catalogue; 1]>::try_from(parts) {
+            Ok([only]) => return Ok(only),
+            Err(parts) => parts,
+        };
         let mut names: Vec<String> = Vec::new();
         let mut origins: Vec<String> = Vec::new();
         let mut descriptions: Vec<String> = Vec::new();
@@ -433,7 +429,7 @@ impl Catalogue {
 /// One privilege of a union while it is being built.
 struct Merge {
     entry: Entry,
-    /// Depths allowed by the plain entries, the catalogues that gave them, their deepest default.
+    /// Depths allowed by the plain entries, and the catalogues that gave them.
     plain: Option<(DepthSet, Vec<String>)>,
     /// Depths allowed by the `override` entries, and the catalogues that gave them.
     over: Option<(DepthSet, Vec<String>)>,
@@ -532,7 +528,8 @@ impl Merge {
     }
 }
 
-fn push_distinct(list: &mut Vec<String>, item: &str) {
+/// Appends `item` to `list` unless the list holds it already.
+pub(crate) fn push_distinct(list: &mut Vec<String>, item: &str) {
     if !list.iter().any(|i| i == item) {
         list.push(item.to_string());
     }
@@ -555,8 +552,8 @@ pub fn select(selection: &[Given], allow: &[Given]) -> Result<Catalogue> {
             .collect::<Result<Vec<_>>>()?;
         let replaced: HashSet<String> = allow
             .iter()
-            .filter_map(|g| g.value.split_once('='))
-            .map(|(name, _)| name.trim().to_ascii_lowercase())
+            .filter(|g| g.value.contains('='))
+            .map(|g| privilege_key(&g.value))
             .collect();
         Catalogue::union_except(parts, &replaced)?
     };
@@ -627,7 +624,7 @@ impl Catalogue {
 }
 
 /// The 1-based line of byte `offset` in `text`.
-fn line_of(text: &str, offset: usize) -> usize {
+pub(crate) fn line_of(text: &str, offset: usize) -> usize {
     let end = offset.min(text.len());
     text.as_bytes()
         .get(..end)

@@ -205,7 +205,7 @@ pub fn check(target: &Target) -> Vec<Drift> {
             Ok(m) if !m.is_file() => vec![Drift::TargetUnreadable {
                 message: "is not a file; expected a solution zip".into(),
             }],
-            Ok(_) => match read_capped(path) {
+            Ok(_) => match read_target(path) {
                 Err(message) => vec![Drift::TargetUnreadable { message }],
                 Ok(actual) if actual == *bytes => Vec::new(),
                 Ok(actual) => match unzip(&actual) {
@@ -243,18 +243,26 @@ pub fn check(target: &Target) -> Vec<Drift> {
     }
 }
 
-fn read_capped(path: &Path) -> Result<Vec<u8>, String> {
-    let file = fs::File::open(path).map_err(|e| e.to_string())?;
+/// Reads the file at `path`, or `Ok(None)` when it holds more than `max` bytes. At most
+/// `max + 1` bytes are read whatever `path` names, so a pipe or a device such as `/dev/zero`
+/// cannot exhaust memory. Symbolic links are followed.
+pub(crate) fn read_capped(path: &Path, max: u64) -> std::io::Result<Option<Vec<u8>>> {
     let mut bytes = Vec::new();
-    file.take(MAX_READ + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|e| e.to_string())?;
-    if bytes.len() as u64 > MAX_READ {
-        return Err(format!(
+    fs::File::open(path)?
+        .take(max.saturating_add(1))
+        .read_to_end(&mut bytes)?;
+    Ok((bytes.len() as u64 <= max).then_some(bytes))
+}
+
+/// Reads a target file for comparison, refusing one larger than dvrole could have written.
+fn read_target(path: &Path) -> Result<Vec<u8>, String> {
+    match read_capped(path, MAX_READ) {
+        Ok(Some(bytes)) => Ok(bytes),
+        Ok(None) => Err(format!(
             "is over {MAX_READ} bytes, far more than dvrole writes"
-        ));
+        )),
+        Err(e) => Err(e.to_string()),
     }
-    Ok(bytes)
 }
 
 fn unzip(bytes: &[u8]) -> Result<Vec<(String, Vec<u8>)>, String> {
@@ -291,7 +299,8 @@ fn unzip(bytes: &[u8]) -> Result<Vec<(String, Vec<u8>)>, String> {
 }
 
 /// Lists every file under `dir`, with paths relative to the target and `/` separators.
-/// Symbolic links are listed as files and never followed.
+/// Symbolic links are never descended into as folders: each is listed as a file holding
+/// what it points to, and one that points to a folder or nowhere is reported unreadable.
 fn list_folder(
     dir: &Path,
     prefix: &str,
@@ -310,7 +319,7 @@ fn list_folder(
         let name = format!("{prefix}{}", entry.file_name().to_string_lossy());
         match entry.file_type() {
             Ok(t) if t.is_dir() => list_folder(&entry.path(), &format!("{name}/"), files, problems),
-            _ => match read_capped(&entry.path()) {
+            _ => match read_target(&entry.path()) {
                 Ok(bytes) => files.push((name, bytes)),
                 Err(message) => problems.push(Drift::UnreadableFile {
                     file: name,
@@ -495,9 +504,6 @@ fn compare_roles(file: &str, have: &[RoleRecord], want: &[RoleRecord]) -> Vec<Dr
 fn flatten(bytes: &[u8]) -> Result<BTreeMap<String, String>, XmlProblem> {
     let mut v = Flatten::default();
     walk(bytes, &mut v)?;
-    if let Some(p) = v.problem {
-        return Err(p);
-    }
     Ok(v.values)
 }
 
@@ -508,7 +514,6 @@ struct Flatten {
     /// Per open element, how many children of each name it has had.
     counts: Vec<BTreeMap<String, usize>>,
     values: BTreeMap<String, String>,
-    problem: Option<XmlProblem>,
 }
 
 impl Flatten {

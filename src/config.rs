@@ -16,8 +16,11 @@ use serde_json::json;
 use toml::de::{DeTable, DeValue};
 use toml::Spanned;
 
+use crate::catalogue::{line_of, push_distinct};
 use crate::error::{Error, Result};
-use crate::options::{GenerateOptions, Given, OutputOptions, RoleOptions, SolutionOptions};
+use crate::options::{
+    privilege_key, GenerateOptions, Given, OutputOptions, RoleOptions, SolutionOptions,
+};
 
 /// The config file read from the working folder when `--config` is not given.
 pub const DEFAULT_CONFIG_FILE: &str = "dvrole.toml";
@@ -242,15 +245,6 @@ pub struct Layer {
     pub values: BTreeMap<&'static str, Value>,
 }
 
-/// The lowercase privilege part of `PRIVILEGE=...`, the key that tables merge by.
-fn privilege_key(value: &str) -> String {
-    value
-        .split_once('=')
-        .map_or(value, |(name, _)| name)
-        .trim()
-        .to_ascii_lowercase()
-}
-
 impl Layer {
     fn set_one(&mut self, key: &'static str, given: Option<Given>) {
         if let Some(given) = given {
@@ -374,7 +368,7 @@ impl Layer {
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         let file = File { label, text };
         let doc = DeTable::parse(text).map_err(|e| {
-            let line = e.span().map(|s| file.line(s.start)).unwrap_or(1);
+            let line = e.span().map(|s| line_of(text, s.start)).unwrap_or(1);
             Error::Config {
                 origin: format!("{label}:{line}"),
                 message: format!("not valid TOML: {}", e.message().trim().replace('\n', " ")),
@@ -404,18 +398,8 @@ struct File<'a> {
 const SECTIONS: &[&str] = &["solution", "publisher", "role", "output"];
 
 impl File<'_> {
-    /// The line (from 1) of byte offset `at`.
-    fn line(&self, at: usize) -> usize {
-        let end = at.min(self.text.len());
-        self.text
-            .as_bytes()
-            .get(..end)
-            .map_or(0, |b| b.iter().filter(|&&c| c == b'\n').count())
-            + 1
-    }
-
     fn origin(&self, at: usize, key: &str) -> String {
-        format!("{}:{}: {key}", self.label, self.line(at))
+        format!("{}:{}: {key}", self.label, line_of(self.text, at))
     }
 
     fn error(&self, at: usize, key: &str, message: impl Into<String>) -> Error {
@@ -458,7 +442,7 @@ impl File<'_> {
                     .unwrap_or_default();
                 return Err(self.error(
                     at,
-                    &name,
+                    &crate::validate::short(&name),
                     format!("unknown key{hint}; `dvrole init` writes a config listing every key"),
                 ));
             };
@@ -606,8 +590,12 @@ impl File<'_> {
     }
 }
 
-/// The nearest of `candidates` to `name`, when close enough to be a typo.
+/// The nearest of `candidates` to `name`, when close enough to be a typo. A name over 64
+/// bytes gets none: it is no typo of a key, and comparing it would take long.
 fn strsim_nearest<'a>(name: &str, candidates: &[&'a str]) -> Option<&'a str> {
+    if name.len() > 64 {
+        return None;
+    }
     candidates
         .iter()
         .map(|c| (strsim::damerau_levenshtein(name, c), *c))
@@ -623,14 +611,11 @@ pub enum ConfigSource {
     Discover,
     /// A file the user named: it must exist.
     Path(PathBuf),
-    /// No config file.
-    None,
 }
 
 /// Reads the config file `source` names, if any.
-pub fn read_file(source: &ConfigSource) -> Result<Option<(String, Layer)>> {
+pub fn read_file(source: &ConfigSource) -> Result<Option<Layer>> {
     let path: &Path = match source {
-        ConfigSource::None => return Ok(None),
         ConfigSource::Discover => {
             let p = Path::new(DEFAULT_CONFIG_FILE);
             if !p.exists() {
@@ -648,31 +633,32 @@ pub fn read_file(source: &ConfigSource) -> Result<Option<(String, Layer)>> {
                 .into(),
         });
     }
-    // Read no more than a config file can sensibly be, whatever the path names.
+    // Read no more than a config file can sensibly be, whatever the path names: a pipe or
+    // a device has no length to check beforehand.
     const MAX_CONFIG_BYTES: u64 = 1 << 20;
-    let too_big = std::fs::metadata(path).is_ok_and(|m| m.len() > MAX_CONFIG_BYTES);
-    if too_big {
-        return Err(Error::Config {
-            origin: label,
-            message: "is larger than 1 MiB; a dvrole config is a short TOML file".into(),
-        });
-    }
-    let bytes = std::fs::read(path).map_err(|e| match e.kind() {
-        std::io::ErrorKind::NotFound => Error::Config {
+    let bytes = crate::check::read_capped(path, MAX_CONFIG_BYTES)
+        .map_err(|e| match e.kind() {
+            std::io::ErrorKind::NotFound => Error::Config {
+                origin: label.clone(),
+                message: "config file not found; check --config, or run `dvrole init` to write one"
+                    .into(),
+            },
+            _ => Error::io(path, e),
+        })?
+        .ok_or_else(|| Error::Config {
             origin: label.clone(),
-            message: "config file not found; check --config, or run `dvrole init` to write one"
-                .into(),
-        },
-        _ => Error::io(path, e),
-    })?;
+            message: "is larger than 1 MiB; a dvrole config is a short TOML file".into(),
+        })?;
     let mut layer = Layer::from_toml(&label, &bytes)?;
     rebase_catalogue_paths(&mut layer, path.parent());
-    Ok(Some((label, layer)))
+    Ok(Some(layer))
 }
 
 /// Makes relative catalogue paths in a config file relative to the file's folder, so a
-/// config works from any working folder. A value holding `/` or `\`, or ending in `.toml`,
-/// is a path; built-in names are left alone.
+/// config works from any working folder. A value is a path by the rules `--catalogue` follows
+/// ([`catalogue::is_path`](crate::catalogue::is_path)), except that a value that is no
+/// built-in name is looked for as a file in the config's folder, not the working folder;
+/// built-in names are left alone.
 fn rebase_catalogue_paths(layer: &mut Layer, dir: Option<&Path>) {
     let Some(dir) = dir.filter(|d| !d.as_os_str().is_empty()) else {
         return;
@@ -682,7 +668,8 @@ fn rebase_catalogue_paths(layer: &mut Layer, dir: Option<&Path>) {
     };
     for given in items {
         let v = given.value.trim();
-        let is_path = v.contains('/') || v.contains('\\') || v.ends_with(".toml");
+        let is_path = crate::catalogue::reads_as_path(v)
+            || (!crate::catalogue::is_builtin_name(v) && dir.join(v).is_file());
         if is_path && Path::new(v).is_relative() {
             given.value = dir.join(v).display().to_string();
         }
@@ -827,7 +814,7 @@ pub fn load(
     output: &OutputOptions,
 ) -> Result<Resolved> {
     let mut layers = Vec::with_capacity(3);
-    if let Some((_, layer)) = read_file(source)? {
+    if let Some(layer) = read_file(source)? {
         layers.push(layer);
     }
     layers.push(Layer::from_env(std::env::vars_os())?);
@@ -894,7 +881,7 @@ pub fn render_text(resolved: &Resolved) -> String {
             }
             Some(Value::List(list)) => {
                 let items: Vec<String> = list.iter().map(|g| toml_string(&g.value)).collect();
-                let origins: Vec<&str> = dedup(list.iter().map(|g| g.origin.as_str()));
+                let origins = origins(list);
                 let origin = if origins.is_empty() {
                     "set empty".to_string()
                 } else {
@@ -924,12 +911,11 @@ pub fn render_text(resolved: &Resolved) -> String {
     out
 }
 
-fn dedup<'a>(items: impl Iterator<Item = &'a str>) -> Vec<&'a str> {
-    let mut out: Vec<&str> = Vec::new();
-    for i in items {
-        if !out.contains(&i) {
-            out.push(i);
-        }
+/// Where a list's values came from, each place once, in order.
+fn origins(list: &[Given]) -> Vec<String> {
+    let mut out = Vec::new();
+    for given in list {
+        push_distinct(&mut out, &given.origin);
     }
     out
 }
@@ -947,7 +933,7 @@ pub fn render_json(resolved: &Resolved) -> serde_json::Value {
             Some(Value::List(list)) => settings.push(json!({
                 "key": key.name,
                 "value": list.iter().map(|g| g.value.clone()).collect::<Vec<_>>(),
-                "origin": dedup(list.iter().map(|g| g.origin.as_str())).join(", "),
+                "origin": origins(list).join(", "),
             })),
             Some(Value::Table(table)) => {
                 for given in table.values().flatten() {
@@ -1053,6 +1039,43 @@ mod tests {
         )])
         .unwrap_err();
         assert!(err.to_string().starts_with("DVROLE_ROLE_NAME"), "{err}");
+    }
+
+    #[test]
+    fn a_long_unknown_key_is_cut_in_the_message() {
+        let toml = format!("[role]\n{} = 1\n", "x".repeat(100_000));
+        let err = Layer::from_toml("f.toml", toml.as_bytes())
+            .unwrap_err()
+            .to_string();
+        assert!(err.len() < 200, "{} bytes", err.len());
+        assert!(err.starts_with("f.toml:2: role.xxx"), "{err}");
+        assert!(err.contains("...: unknown key;"), "{err}");
+    }
+
+    #[test]
+    fn catalogue_paths_are_rebased_by_the_rules_catalogue_follows() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("plain"), "").unwrap();
+        let mut layer = Layer::from_toml(
+            "f.toml",
+            b"catalogue = [\"Mine.TOML\", \"plain\", \"server-side-sync\", \"absent\"]\n",
+        )
+        .unwrap();
+        rebase_catalogue_paths(&mut layer, Some(dir.path()));
+        let Some(Value::List(items)) = layer.values.get("catalogue") else {
+            panic!("catalogue is a list");
+        };
+        let values: Vec<&str> = items.iter().map(|g| g.value.as_str()).collect();
+        let inside = |name: &str| dir.path().join(name).display().to_string();
+        assert_eq!(
+            values,
+            [
+                inside("Mine.TOML").as_str(),
+                inside("plain").as_str(),
+                "server-side-sync",
+                "absent"
+            ]
+        );
     }
 
     #[test]

@@ -12,8 +12,8 @@ use crate::catalogue::{Catalogue, Entry};
 use crate::depth::{Depth, DepthSet};
 use crate::guid;
 
-/// The error code of a denied privilege, as Dataverse writes it in its three forms.
-const PRIVILEGE_DENIED: [&str; 3] = ["0x80040220", "-2147220960", "80040220"];
+/// The error code of a denied privilege, in hex (`0x80040220` holds it too) and in decimal.
+const PRIVILEGE_DENIED: [&str; 2] = ["80040220", "-2147220960"];
 
 /// A privilege the text mentions, with what the text says about it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -264,8 +264,9 @@ fn describe(m: Mention, catalogues: &Catalogues<'_>) -> Explanation {
     let allowed = entry.map(|e| e.allowed);
     let mut notes = Vec::new();
     let mut allow_flag: Option<String> = None;
-    let depth = match (m.required, m.refused, allowed) {
-        (Some(req), _, Some(allowed)) if !allowed.contains(req) => {
+    let depth = match (m.required, m.refused, entry) {
+        (Some(req), _, Some(e)) if !e.allowed.contains(req) => {
+            let allowed = e.allowed;
             let used = allowed.nearest(req).unwrap_or(req);
             notes.push(format!(
                 "the message requires {req}, which {name} does not allow (it allows {allowed}); {used} is the nearest depth it allows"
@@ -273,7 +274,8 @@ fn describe(m: Mention, catalogues: &Catalogues<'_>) -> Explanation {
             used
         }
         (Some(req), _, _) => req,
-        (None, Some(refused), Some(allowed)) => {
+        (None, Some(refused), Some(e)) => {
+            let allowed = e.allowed;
             let rest: DepthSet = allowed.iter().filter(|d| *d != refused).collect();
             if allowed.contains(refused) && !rest.is_empty() {
                 allow_flag = Some(format!(
@@ -304,7 +306,7 @@ fn describe(m: Mention, catalogues: &Catalogues<'_>) -> Explanation {
             ));
             guess
         }
-        (None, None, Some(_)) => entry.map_or(Depth::Global, |e| e.default),
+        (None, None, Some(e)) => e.default,
         (None, None, None) => {
             notes.push(format!(
                 "dvrole does not know which depths {name} allows; Global is a guess, check the privilege's depths in the target environment"

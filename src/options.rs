@@ -1,8 +1,18 @@
 //! What the user asked for, as given: raw values with the place each came from.
 //!
-//! Flags (and, later, config files and environment variables) fill these in; [`crate::role`]
+//! Flags, environment variables and config files fill these in; [`crate::role`]
 //! and [`crate::solution`] check and resolve them. Keeping the origin beside each value lets
-//! every error name the flag or file line it is about.
+//! every error name the flag, environment variable or file line it is about.
+
+/// The lowercase privilege part of a `PRIVILEGE=...` value (the whole value, trimmed and
+/// lowercased, when it holds no `=`): the key privilege settings are matched by.
+pub(crate) fn privilege_key(value: &str) -> String {
+    value
+        .split_once('=')
+        .map_or(value, |(name, _)| name)
+        .trim()
+        .to_ascii_lowercase()
+}
 
 /// One value as the user gave it.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -295,6 +295,12 @@ fn config_cases() -> Vec<Case> {
         case("config file missing", 2, "config file not found", |d| {
             generate(d, &["--config", "absent.toml"])
         }),
+        case(
+            "config from a device",
+            2,
+            "/dev/zero: is larger than 1 MiB",
+            |_| args(&["report", "--config", "/dev/zero"]),
+        ),
     ]
 }
 

@@ -7,12 +7,12 @@ use clap::Args;
 use serde_json::json;
 
 use super::generate::load_settings;
-use super::{parse_size, print_notes, Outcome, PrivilegeArgs, RoleArgs, SolutionArgs};
+use super::{print_notes, read_limits, Outcome, PrivilegeArgs, RoleArgs, SolutionArgs};
 use crate::audit::{role_matches, Desired, Kind, RoleAudit};
 use crate::catalogue::{self, Catalogue};
 use crate::error::{Error, Result};
 use crate::options::OutputOptions;
-use crate::read::{Input, Limits, RoleSink, RolesFile, XmlProblem, DEFAULT_MAX_ENTRY_BYTES};
+use crate::read::{Input, RoleSink, RolesFile, XmlProblem};
 use crate::role;
 
 /// Arguments of `dvrole audit`.
@@ -71,12 +71,7 @@ impl Totals {
 
 /// Runs `dvrole audit`.
 pub fn run(args: &AuditArgs) -> Result<Outcome> {
-    let limits = Limits {
-        max_entry_bytes: match &args.max_entry_size {
-            Some(s) => parse_size("--max-entry-size", s)?,
-            None => DEFAULT_MAX_ENTRY_BYTES,
-        },
-    };
+    let limits = read_limits(args.max_entry_size.as_deref())?;
     // The desired role is the one generate would build: flags, environment and config alike.
     let role_args = RoleArgs {
         privileges: args.privileges.clone(),
@@ -99,7 +94,6 @@ pub fn run(args: &AuditArgs) -> Result<Outcome> {
         }
     }
     let mut desired = Desired::new(&desired_role, &catalogues);
-    let list_extras = args.json || args.show_extra;
 
     // Buffered, as a large export can yield many lines; dropping it flushes what is left.
     let mut out = std::io::BufWriter::with_capacity(64 * 1024, std::io::stdout().lock());
@@ -114,7 +108,6 @@ pub fn run(args: &AuditArgs) -> Result<Outcome> {
     let mut run = Run {
         args,
         desired: &mut desired,
-        list_extras,
         out: &mut out,
         totals: Totals::default(),
         matched: vec![false; args.role.len()],
@@ -193,7 +186,6 @@ pub fn run(args: &AuditArgs) -> Result<Outcome> {
 struct Run<'r, 'd, W> {
     args: &'r AuditArgs,
     desired: &'r mut Desired<'d>,
-    list_extras: bool,
     out: &'r mut W,
     totals: Totals,
     /// Which `--role` selectors matched a role.
@@ -242,7 +234,9 @@ impl<W: Write> RoleSink for Run<'_, '_, W> {
                 return Ok(());
             }
         }
-        self.desired.begin(id, name, offset, file, self.list_extras);
+        // JSON lists every extra; text lists them only with --show-extra.
+        let list_extras = self.args.json || self.args.show_extra;
+        self.desired.begin(id, name, offset, file, list_extras);
         Ok(())
     }
 
@@ -271,19 +265,16 @@ impl<W: Write> RoleSink for Run<'_, '_, W> {
             }
             let _ = write!(self.out, "{sep}{value}");
         } else {
-            print_role(self.out, &audit, self.args.show_extra);
+            print_role(self.out, &audit);
         }
         self.totals.add(&audit);
         Ok(())
     }
 }
 
-/// Prints one line per finding of a role.
-fn print_role(out: &mut impl Write, audit: &RoleAudit, show_extra: bool) {
+/// Prints one line per finding of a role (extras are among them only when asked for).
+fn print_role(out: &mut impl Write, audit: &RoleAudit) {
     for f in &audit.findings {
-        if f.kind == Kind::Extra && !show_extra {
-            continue;
-        }
         let depth = |d: Option<crate::depth::Depth>| d.map_or("none", |d| d.xml_name());
         // Written piece by piece: a large export yields many of these lines.
         for piece in [

@@ -6,11 +6,11 @@ use std::path::PathBuf;
 use clap::{Args, Subcommand, ValueEnum};
 use serde_json::json;
 
-use super::Outcome;
+use super::{emit, Outcome};
 use crate::catalogue::{self, Catalogue, Entry, DEFAULT_CATALOGUE};
 use crate::error::{Error, Result};
 use crate::options::Given;
-use crate::{package, table};
+use crate::table;
 
 /// Arguments of `dvrole catalogue`.
 #[derive(Debug, Clone, Args)]
@@ -75,9 +75,7 @@ pub fn run(args: &CatalogueArgs) -> Result<Outcome> {
 }
 
 fn run_list(args: &ListArgs) -> Result<Outcome> {
-    let catalogues: Vec<Catalogue> = Catalogue::builtin_names()
-        .map(Catalogue::builtin)
-        .collect::<Result<_>>()?;
+    let catalogues = Catalogue::all_builtin()?;
     let mut out = std::io::stdout().lock();
     if args.json {
         let list: Vec<_> = catalogues
@@ -135,12 +133,7 @@ fn run_show(args: &ShowArgs) -> Result<Outcome> {
             s
         }
     };
-    match &args.output {
-        Some(path) => package::write_atomic(path, text.as_bytes())?,
-        None => {
-            let _ = std::io::stdout().lock().write_all(text.as_bytes());
-        }
-    }
+    emit(args.output.as_deref(), &text)?;
     Ok(Outcome::Clean)
 }
 

@@ -11,7 +11,7 @@ use crate::error::{Error, Result};
 use crate::explain::{self, Catalogues, Explanation};
 use crate::options::Given;
 
-/// The most bytes of error text read from stdin.
+/// The most bytes of error text read from stdin; more is refused.
 const MAX_INPUT: u64 = 16 << 20;
 
 /// Arguments of `dvrole explain`.
@@ -31,13 +31,7 @@ pub struct ExplainArgs {
 /// Runs `dvrole explain`.
 pub fn run(args: &ExplainArgs) -> Result<Outcome> {
     let text = if args.text.is_empty() || args.text == ["-"] {
-        let mut bytes = Vec::new();
-        std::io::stdin()
-            .lock()
-            .take(MAX_INPUT)
-            .read_to_end(&mut bytes)
-            .map_err(|e| Error::io("stdin", e))?;
-        String::from_utf8_lossy(&bytes).into_owned()
+        read_text(std::io::stdin().lock())?
     } else {
         args.text.join(" ")
     };
@@ -47,9 +41,7 @@ pub fn run(args: &ExplainArgs) -> Result<Outcome> {
         .map(|v| Given::flag("--catalogue", v))
         .collect();
     let selected = catalogue::select(&given, &[])?;
-    let builtin: Vec<Catalogue> = Catalogue::builtin_names()
-        .map(Catalogue::builtin)
-        .collect::<Result<_>>()?;
+    let builtin = Catalogue::all_builtin()?;
     let report = explain::explain(
         &text,
         &Catalogues {
@@ -80,6 +72,26 @@ pub fn run(args: &ExplainArgs) -> Result<Outcome> {
     } else {
         Outcome::Clean
     })
+}
+
+/// Reads the error text from `input` (stdin), refusing more than [`MAX_INPUT`] bytes rather
+/// than explaining part of it. Bytes that are not UTF-8 are replaced.
+fn read_text(input: impl Read) -> Result<String> {
+    let mut bytes = Vec::new();
+    input
+        .take(MAX_INPUT + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| Error::io("stdin", e))?;
+    if bytes.len() as u64 > MAX_INPUT {
+        return Err(Error::Unreadable {
+            input: "stdin".to_string(),
+            message: format!(
+                "is over {} MiB; an error message is far shorter, so give only the message",
+                MAX_INPUT >> 20
+            ),
+        });
+    }
+    Ok(String::from_utf8_lossy(&bytes).into_owned())
 }
 
 fn print_explanation(out: &mut impl Write, e: &Explanation) {
@@ -134,5 +146,25 @@ fn print_explanation(out: &mut impl Write, e: &Explanation) {
     let _ = writeln!(out, "  fix:            {}", e.fix);
     for note in &e.notes {
         let _ = writeln!(out, "  note: {note}");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stdin_over_the_limit_is_refused_not_cut() {
+        let at_limit = vec![b'a'; MAX_INPUT as usize];
+        assert_eq!(
+            read_text(at_limit.as_slice()).unwrap().len(),
+            at_limit.len()
+        );
+        let over = vec![b'a'; MAX_INPUT as usize + 1];
+        let err = read_text(over.as_slice()).unwrap_err().to_string();
+        assert_eq!(
+            err,
+            "stdin: is over 16 MiB; an error message is far shorter, so give only the message"
+        );
     }
 }

@@ -4,11 +4,14 @@
 //! [`Outcome`] or an [`Error`]; `main.rs` turns those into exit codes.
 
 use std::io::Write;
+use std::path::Path;
 
 use clap::{Args, Parser, Subcommand};
 
 use crate::error::{Error, Result};
 use crate::options::{Given, RoleOptions, SolutionOptions};
+use crate::package;
+use crate::read::{Limits, DEFAULT_MAX_ENTRY_BYTES};
 use crate::role::Note;
 
 mod audit;
@@ -71,7 +74,7 @@ pub enum Command {
 }
 
 /// Settings that decide the role's privileges and depths; shared by every command that needs
-/// the desired role (`generate`, `audit`).
+/// the desired role (`generate`, `report`, `audit`).
 #[derive(Debug, Clone, Default, Args)]
 pub struct PrivilegeArgs {
     /// Catalogue of privileges the role is built from: a built-in name or a TOML file;
@@ -251,6 +254,28 @@ pub fn parse_size(origin: &str, text: &str) -> Result<u64> {
                 "expected a size such as 1048576, 64K, 512M or 2G",
             )
         })
+}
+
+/// The read limits a `--max-entry-size` value sets; without one, the default.
+pub(crate) fn read_limits(max_entry_size: Option<&str>) -> Result<Limits> {
+    Ok(Limits {
+        max_entry_bytes: match max_entry_size {
+            Some(s) => parse_size("--max-entry-size", s)?,
+            None => DEFAULT_MAX_ENTRY_BYTES,
+        },
+    })
+}
+
+/// Writes `text` to `output` atomically (see [`package::write_atomic`]) or, when there is
+/// no `output`, to stdout.
+pub(crate) fn emit(output: Option<&Path>, text: &str) -> Result<()> {
+    match output {
+        Some(path) => package::write_atomic(path, text.as_bytes()),
+        None => {
+            let _ = std::io::stdout().lock().write_all(text.as_bytes());
+            Ok(())
+        }
+    }
 }
 
 pub(crate) fn print_notes(notes: &[Note]) {

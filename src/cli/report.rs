@@ -1,16 +1,15 @@
 //! `dvrole report`: the privilege matrix of the role generate would build.
 
-use std::io::Write;
 use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
 
 use super::generate::load_settings;
-use super::{print_notes, Outcome, RoleArgs, SolutionArgs};
+use super::{emit, print_notes, Outcome, RoleArgs, SolutionArgs};
 use crate::catalogue;
 use crate::error::Result;
 use crate::options::OutputOptions;
-use crate::{generate, package, report};
+use crate::{generate, report};
 
 /// Formats of the privilege matrix.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, ValueEnum)]
@@ -61,18 +60,13 @@ pub fn run(args: &ReportArgs) -> Result<Outcome> {
         ReportFormat::Csv => report::csv(&built.role),
         ReportFormat::Json => format!("{:#}\n", report::json(&built.role, &built.manifest)),
     };
-    match &args.output {
-        Some(path) => {
-            package::write_atomic(path, text.as_bytes())?;
-            eprintln!(
-                "wrote {}: {} privileges",
-                path.display(),
-                built.role.privileges.len()
-            );
-        }
-        None => {
-            let _ = std::io::stdout().lock().write_all(text.as_bytes());
-        }
+    emit(args.output.as_deref(), &text)?;
+    if let Some(path) = &args.output {
+        eprintln!(
+            "wrote {}: {} privileges",
+            path.display(),
+            built.role.privileges.len()
+        );
     }
     Ok(Outcome::Clean)
 }

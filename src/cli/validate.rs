@@ -6,16 +6,16 @@ use std::path::{Path, PathBuf};
 use clap::Args;
 use serde_json::json;
 
-use super::{parse_size, Outcome};
+use super::{read_limits, Outcome};
 use crate::catalogue::Catalogue;
 use crate::error::Result;
-use crate::read::{Limits, DEFAULT_MAX_ENTRY_BYTES};
 use crate::validate;
 
 /// Arguments of `dvrole validate`.
 #[derive(Debug, Clone, Args)]
 pub struct ValidateArgs {
-    /// Packages to check: solution zips, or folders holding the three root files
+    /// What to check: solution zips, package folders, SolutionPackager source folders,
+    /// customizations.xml files or role files
     #[arg(required = true, value_name = "PATH")]
     pub paths: Vec<PathBuf>,
     /// The most bytes to read from one file or zip entry, e.g. 512M or 2G [default: 1G]
@@ -28,15 +28,8 @@ pub struct ValidateArgs {
 
 /// Runs `dvrole validate`.
 pub fn run(args: &ValidateArgs) -> Result<Outcome> {
-    let limits = Limits {
-        max_entry_bytes: match &args.max_entry_size {
-            Some(s) => parse_size("--max-entry-size", s)?,
-            None => DEFAULT_MAX_ENTRY_BYTES,
-        },
-    };
-    let catalogues: Vec<Catalogue> = Catalogue::builtin_names()
-        .map(Catalogue::builtin)
-        .collect::<Result<_>>()?;
+    let limits = read_limits(args.max_entry_size.as_deref())?;
+    let catalogues = Catalogue::all_builtin()?;
     let reports = args
         .paths
         .iter()
