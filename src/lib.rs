@@ -2,30 +2,33 @@
 //! Synchronization needs (Microsoft KB 4015092), as a solution package that imports into
 //! any environment and is byte-identical on every rebuild.
 //!
-//! The library holds the model; `main.rs` is a thin command line over [`cli`].
+//! The modules are layered; each imports only from the layers below it:
+//!
+//! - [`util`], [`error`]: leaf helpers and the error type;
+//! - [`model`]: depths, ids, catalogues, the role and the solution manifest (no I/O);
+//! - [`settings`]: the config file, `DVROLE_*` variables and flags, resolved with provenance;
+//! - [`xml`]: the XML conventions every written part shares;
+//! - [`part`]: one module per file of a package, each with its name and rendering;
+//! - [`package`]: reading packages, folders and files within limits; atomic writers;
+//! - [`ops`]: what the commands do: build, plan, validate, drift, audit, explain, matrix;
+//! - [`cli`]: arguments and what each command prints; `main.rs` maps results to exit codes.
 
-pub mod audit;
-pub mod catalogue;
-pub mod check;
-pub mod cli;
-pub mod config;
-pub mod content_types;
-pub mod customizations;
-pub mod depth;
 pub mod error;
-pub mod explain;
-pub mod generate;
-pub mod guid;
-pub mod layout;
-pub mod options;
-pub mod package;
-pub mod read;
-pub mod report;
-pub mod role;
-pub mod role_file;
-pub mod solution;
-pub mod table;
-pub mod validate;
+pub mod util;
+
+pub mod model;
+pub mod settings;
+
+pub mod part;
 pub mod xml;
+
+pub mod package;
+
+pub mod ops;
+
+// The argument structs' doc comments are clap's help text, written for a terminal
+// (`<SolutionName>_<version>.zip`), not rustdoc.
+#[allow(rustdoc::invalid_html_tags)]
+pub mod cli;
 
 pub use error::{Error, Result};

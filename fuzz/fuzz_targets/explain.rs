@@ -4,8 +4,8 @@
 
 use std::sync::OnceLock;
 
-use dvrole::catalogue::Catalogue;
-use dvrole::explain::{self, Catalogues};
+use dvrole::model::catalogue::Catalogue;
+use dvrole::ops::explain::{self, Catalogues};
 use libfuzzer_sys::fuzz_target;
 
 /// The catalogues, parsed once: parsing them per input would dwarf explain's own work.

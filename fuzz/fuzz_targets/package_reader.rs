@@ -1,9 +1,9 @@
 //! Any bytes as a solution zip: opening and validating it must never panic or hang.
 #![no_main]
 
-use dvrole::catalogue::Catalogue;
-use dvrole::read::{Limits, PackageReader};
-use dvrole::validate;
+use dvrole::model::catalogue::Catalogue;
+use dvrole::package::read::{Limits, PackageReader};
+use dvrole::ops::validate;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

@@ -2,7 +2,7 @@
 //! the streaming readers must never panic, and positions must resolve for any offset.
 #![no_main]
 
-use dvrole::read;
+use dvrole::package::read;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

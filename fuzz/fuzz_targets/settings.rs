@@ -2,8 +2,8 @@
 //! a panic, and whatever parses must resolve.
 #![no_main]
 
-use dvrole::catalogue::Catalogue;
-use dvrole::config::{self, Layer};
+use dvrole::model::catalogue::Catalogue;
+use dvrole::settings::config::{self, Layer};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

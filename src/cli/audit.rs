@@ -8,12 +8,13 @@ use serde_json::json;
 
 use super::generate::load_settings;
 use super::{print_notes, read_limits, Outcome, PrivilegeArgs, RoleArgs, SolutionArgs};
-use crate::audit::{role_matches, Desired, Kind, RoleAudit};
-use crate::catalogue::{self, Catalogue};
 use crate::error::{Error, Result};
-use crate::options::OutputOptions;
-use crate::read::{Input, RoleSink, RolesFile, XmlProblem};
-use crate::role;
+use crate::model::catalogue::Catalogue;
+use crate::model::options::OutputOptions;
+use crate::model::role;
+use crate::ops::audit::{role_matches, Desired, Kind, RoleAudit};
+use crate::package::read::{Input, RoleSink, RolesFile, XmlProblem};
+use crate::settings::catalogues;
 
 /// Arguments of `dvrole audit`.
 #[derive(Debug, Clone, Args)]
@@ -84,7 +85,7 @@ pub fn run(args: &AuditArgs) -> Result<Outcome> {
         OutputOptions::default(),
     )?;
     let options = resolved.options.role;
-    let selected = catalogue::select(&options.catalogue, &options.allow)?;
+    let selected = catalogues::select(&options.catalogue, &options.allow)?;
     let (desired_role, notes) = role::resolve(&selected, &options, "dvrole")?;
     print_notes(&notes);
     let mut catalogues = vec![selected];
@@ -275,7 +276,7 @@ impl<W: Write> RoleSink for Run<'_, '_, W> {
 /// Prints one line per finding of a role (extras are among them only when asked for).
 fn print_role(out: &mut impl Write, audit: &RoleAudit) {
     for f in &audit.findings {
-        let depth = |d: Option<crate::depth::Depth>| d.map_or("none", |d| d.xml_name());
+        let depth = |d: Option<crate::model::depth::Depth>| d.map_or("none", |d| d.xml_name());
         // Written piece by piece: a large export yields many of these lines.
         for piece in [
             audit.file.as_str(),

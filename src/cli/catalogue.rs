@@ -7,10 +7,11 @@ use clap::{Args, Subcommand, ValueEnum};
 use serde_json::json;
 
 use super::{emit, Outcome};
-use crate::catalogue::{self, Catalogue, Entry, DEFAULT_CATALOGUE};
 use crate::error::{Error, Result};
-use crate::options::Given;
-use crate::table;
+use crate::model::catalogue::{Catalogue, Entry, DEFAULT_CATALOGUE};
+use crate::model::options::Given;
+use crate::ops::table;
+use crate::settings::catalogues;
 
 /// Arguments of `dvrole catalogue`.
 #[derive(Debug, Clone, Args)]
@@ -122,7 +123,7 @@ fn run_show(args: &ShowArgs) -> Result<Outcome> {
         .iter()
         .map(|v| Given::flag("--allow", v))
         .collect();
-    let catalogue = catalogue::select(&selection, &allow)?;
+    let catalogue = catalogues::select(&selection, &allow)?;
     let text = match args.format {
         Format::Md => markdown(&catalogue),
         Format::Csv => csv(&catalogue),

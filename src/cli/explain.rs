@@ -6,10 +6,11 @@ use clap::Args;
 use serde_json::json;
 
 use super::Outcome;
-use crate::catalogue::{self, Catalogue};
 use crate::error::{Error, Result};
-use crate::explain::{self, Catalogues, Explanation};
-use crate::options::Given;
+use crate::model::catalogue::Catalogue;
+use crate::model::options::Given;
+use crate::ops::explain::{self, Catalogues, Explanation};
+use crate::settings::catalogues;
 
 /// The most bytes of error text read from stdin; more is refused.
 const MAX_INPUT: u64 = 16 << 20;
@@ -40,7 +41,7 @@ pub fn run(args: &ExplainArgs) -> Result<Outcome> {
         .iter()
         .map(|v| Given::flag("--catalogue", v))
         .collect();
-    let selected = catalogue::select(&given, &[])?;
+    let selected = catalogues::select(&given, &[])?;
     let builtin = Catalogue::all_builtin()?;
     let report = explain::explain(
         &text,

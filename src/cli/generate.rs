@@ -8,13 +8,14 @@ use clap::Args;
 use serde_json::json;
 
 use super::{print_notes, Outcome, RoleArgs, SolutionArgs};
-use crate::catalogue;
-use crate::check;
-use crate::config::{self, ConfigSource, Resolved};
 use crate::error::Result;
-use crate::layout::{self, Content, Format, PackageType};
-use crate::options::{GenerateOptions, Given, OutputOptions};
-use crate::{guid, package};
+use crate::model::guid;
+use crate::model::options::{GenerateOptions, Given, OutputOptions};
+use crate::ops::drift;
+use crate::ops::plan::{self, Content, Format, PackageType};
+use crate::package::write::write_atomic;
+use crate::settings::catalogues;
+use crate::settings::config::{self, ConfigSource, Resolved};
 
 /// Arguments of `dvrole generate`.
 #[derive(Debug, Clone, Default, Args)]
@@ -96,7 +97,7 @@ pub fn run(args: &GenerateArgs) -> Result<Outcome> {
         return Ok(Outcome::Clean);
     }
     let options = &resolved.options;
-    let catalogue = catalogue::select(&options.role.catalogue, &options.role.allow)?;
+    let catalogue = catalogues::select(&options.role.catalogue, &options.role.allow)?;
     let format = Format::parse(resolved.output.format.as_ref())?;
     let package_type = PackageType::parse(resolved.output.package_type.as_ref())?;
     // -o keeps the path exactly as given; the config's output.path is text.
@@ -107,7 +108,7 @@ pub fn run(args: &GenerateArgs) -> Result<Outcome> {
             .as_ref()
             .map(|g| PathBuf::from(&g.value))
     });
-    let plan = layout::plan(&catalogue, options, format, package_type, output.as_deref())?;
+    let plan = plan::plan(&catalogue, options, format, package_type, output.as_deref())?;
     print_notes(&plan.notes);
 
     if args.check {
@@ -116,8 +117,8 @@ pub fn run(args: &GenerateArgs) -> Result<Outcome> {
 
     for target in &plan.targets {
         match &target.content {
-            Content::Zip { bytes, .. } => package::write_atomic(&target.path, bytes)?,
-            Content::Folder(files) => layout::write_folder_atomic(&target.path, files)?,
+            Content::Zip { bytes, .. } => write_atomic(&target.path, bytes)?,
+            Content::Folder(files) => plan::write_folder_atomic(&target.path, files)?,
         }
     }
     if args.json {
@@ -166,8 +167,8 @@ pub fn run(args: &GenerateArgs) -> Result<Outcome> {
 }
 
 /// Prints the drift of every target; findings when any drifts.
-fn report_check(plan: &layout::Plan, format: Format, as_json: bool) -> Result<Outcome> {
-    let results: Vec<_> = plan.targets.iter().map(|t| (t, check::check(t))).collect();
+fn report_check(plan: &plan::Plan, format: Format, as_json: bool) -> Result<Outcome> {
+    let results: Vec<_> = plan.targets.iter().map(|t| (t, drift::check(t))).collect();
     let drifted = results.iter().any(|(_, d)| !d.is_empty());
     let mut out = std::io::stdout().lock();
     if as_json {
@@ -179,7 +180,7 @@ fn report_check(plan: &layout::Plan, format: Format, as_json: bool) -> Result<Ou
                     "format": format.name(),
                     "managed": t.managed,
                     "up_to_date": d.is_empty(),
-                    "drift": d.iter().map(check::Drift::to_json).collect::<Vec<_>>(),
+                    "drift": d.iter().map(drift::Drift::to_json).collect::<Vec<_>>(),
                 })
             })
             .collect();

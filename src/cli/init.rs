@@ -6,9 +6,9 @@ use std::path::PathBuf;
 use clap::Args;
 
 use super::Outcome;
-use crate::config;
 use crate::error::{Error, Result};
-use crate::package;
+use crate::package::write::write_atomic;
+use crate::settings::config;
 
 /// Arguments of `dvrole init`.
 #[derive(Debug, Clone, Default, Args)]
@@ -33,7 +33,7 @@ pub fn run(args: &InitArgs) -> Result<Outcome> {
             message: "already exists; pass --force to replace it".into(),
         });
     }
-    package::write_atomic(&path, config::starter().as_bytes())?;
+    write_atomic(&path, config::starter().as_bytes())?;
     let _ = writeln!(std::io::stdout().lock(), "wrote {}", path.display());
     Ok(Outcome::Clean)
 }

@@ -9,10 +9,10 @@ use std::path::Path;
 use clap::{Args, Parser, Subcommand};
 
 use crate::error::{Error, Result};
-use crate::options::{Given, RoleOptions, SolutionOptions};
-use crate::package;
-use crate::read::{Limits, DEFAULT_MAX_ENTRY_BYTES};
-use crate::role::Note;
+use crate::model::options::{Given, RoleOptions, SolutionOptions};
+use crate::model::role::Note;
+use crate::package::read::{Limits, DEFAULT_MAX_ENTRY_BYTES};
+use crate::package::write::write_atomic;
 
 mod audit;
 mod catalogue;
@@ -270,7 +270,7 @@ pub(crate) fn read_limits(max_entry_size: Option<&str>) -> Result<Limits> {
 /// no `output`, to stdout.
 pub(crate) fn emit(output: Option<&Path>, text: &str) -> Result<()> {
     match output {
-        Some(path) => package::write_atomic(path, text.as_bytes()),
+        Some(path) => write_atomic(path, text.as_bytes()),
         None => {
             let _ = std::io::stdout().lock().write_all(text.as_bytes());
             Ok(())

@@ -6,10 +6,10 @@ use clap::{Args, ValueEnum};
 
 use super::generate::load_settings;
 use super::{emit, print_notes, Outcome, RoleArgs, SolutionArgs};
-use crate::catalogue;
 use crate::error::Result;
-use crate::options::OutputOptions;
-use crate::{generate, report};
+use crate::model::options::OutputOptions;
+use crate::ops::{build as generate, matrix as report};
+use crate::settings::catalogues;
 
 /// Formats of the privilege matrix.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, ValueEnum)]
@@ -52,7 +52,7 @@ pub fn run(args: &ReportArgs) -> Result<Outcome> {
         OutputOptions::default(),
     )?;
     let options = &resolved.options;
-    let catalogue = catalogue::select(&options.role.catalogue, &options.role.allow)?;
+    let catalogue = catalogues::select(&options.role.catalogue, &options.role.allow)?;
     let built = generate::build(&catalogue, options)?;
     print_notes(&built.notes);
     let text = match args.format {

@@ -7,9 +7,9 @@ use clap::Args;
 use serde_json::json;
 
 use super::{read_limits, Outcome};
-use crate::catalogue::Catalogue;
 use crate::error::Result;
-use crate::validate;
+use crate::model::catalogue::Catalogue;
+use crate::ops::validate;
 
 /// Arguments of `dvrole validate`.
 #[derive(Debug, Clone, Args)]
@@ -51,7 +51,7 @@ pub fn run(args: &ValidateArgs) -> Result<Outcome> {
                     let s = if role.privileges == 1 { "" } else { "s" };
                     format!(
                         "'{}' ({} privilege{s})",
-                        crate::validate::short(&role.name),
+                        crate::util::short(&role.name),
                         role.privileges
                     )
                 })

@@ -1,0 +1,9 @@
+//! The data dvrole works on: depths, ids, catalogues of privileges, the role and the
+//! solution manifest. Nothing here reads or writes files.
+
+pub mod catalogue;
+pub mod depth;
+pub mod guid;
+pub mod options;
+pub mod role;
+pub mod solution;

@@ -1,0 +1,519 @@
+//! `dvrole audit`: what existing roles lack of the role `dvrole generate` would build.
+//!
+//! Each role is compared with the desired role as it streams out of its file, and only the
+//! comparison is kept, so the size of the input does not matter.
+
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+
+use serde::Serialize;
+
+use crate::model::catalogue::{Catalogue, Entry};
+use crate::model::depth::Depth;
+use crate::model::role::Role;
+use crate::package::read::{RolesFile, XmlProblem};
+
+/// How a privilege of a role compares with the desired role.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Kind {
+    /// Desired, and absent from the role.
+    Missing,
+    /// Present at a lesser depth than desired.
+    TooShallow,
+    /// Present at a greater depth than desired (information only).
+    Deeper,
+    /// Present, and not in the desired role (information only).
+    Extra,
+}
+
+impl Kind {
+    /// The word used in text output and JSON.
+    pub fn label(self) -> &'static str {
+        match self {
+            Kind::Missing => "missing",
+            Kind::TooShallow => "too-shallow",
+            Kind::Deeper => "deeper",
+            Kind::Extra => "extra",
+        }
+    }
+
+    /// Whether the finding means the role lacks something (`missing`, `too-shallow`).
+    pub fn is_gap(self) -> bool {
+        matches!(self, Kind::Missing | Kind::TooShallow)
+    }
+}
+
+/// One privilege of one role that differs from the desired role.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Finding {
+    /// What kind of difference.
+    pub kind: Kind,
+    /// The privilege name (as the catalogue spells it where it knows it).
+    pub privilege: String,
+    /// The table's logical name, where a catalogue knows it.
+    pub entity: Option<String>,
+    /// The role-editor tab, where a catalogue knows it.
+    pub tab: Option<String>,
+    /// The depth the role has; `None` when it lacks the privilege.
+    pub have: Option<Depth>,
+    /// The depth the desired role has; `None` for an extra privilege.
+    pub want: Option<Depth>,
+}
+
+/// The comparison of one role with the desired role.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RoleAudit {
+    /// The file that holds the role.
+    pub file: String,
+    /// The role's id as written.
+    pub id: Option<String>,
+    /// The role's name.
+    pub name: String,
+    /// How many privileges the role holds.
+    pub privileges: usize,
+    /// The differences: desired privileges first (by name), then extras in file order
+    /// (extras only when asked for; see [`Desired::begin`]).
+    pub findings: Vec<Finding>,
+    /// How many privileges the role holds beyond the desired role (distinct ones when they
+    /// are listed; otherwise each `<RolePrivilege>`, so one listed twice counts twice).
+    #[serde(skip)]
+    pub extra: usize,
+}
+
+impl RoleAudit {
+    /// How many findings are of `kind` (for extras, how many there are, listed or not).
+    pub fn count(&self, kind: Kind) -> usize {
+        match kind {
+            Kind::Extra => self.extra,
+            _ => self.findings.iter().filter(|f| f.kind == kind).count(),
+        }
+    }
+
+    /// Whether the role lacks a desired privilege or holds one too shallow.
+    pub fn lacks(&self) -> bool {
+        self.findings.iter().any(|f| f.kind.is_gap())
+    }
+}
+
+/// A key for a privilege name without regard to ASCII case, computed in constant time
+/// without allocating: the length and the last eight bytes, lowercased, mixed. Equal names
+/// always get equal keys; different names may too (`prvCreateContact`, `prvDeleteContact`),
+/// so every lookup confirms a match by comparing the names.
+fn name_key(name: &str) -> u64 {
+    let bytes = name.as_bytes();
+    let tail = bytes.get(bytes.len().saturating_sub(8)..).unwrap_or(bytes);
+    let mut word = [0u8; 8];
+    for (w, b) in word.iter_mut().zip(tail) {
+        *w = b.to_ascii_lowercase();
+    }
+    (u64::from_le_bytes(word) ^ (bytes.len() as u64).rotate_left(56))
+        .wrapping_mul(0x9e37_79b9_7f4a_7c15)
+}
+
+/// A hasher for keys that are hashes already.
+#[derive(Default)]
+struct KeyHasher(u64);
+
+impl Hasher for KeyHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 << 8) ^ u64::from(b);
+        }
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
+}
+
+type KeyMap<V> = HashMap<u64, V, BuildHasherDefault<KeyHasher>>;
+
+/// The role being compared, while its privileges stream by.
+#[derive(Default)]
+struct Current {
+    id: Option<String>,
+    name: String,
+    offset: u64,
+    file: Option<RolesFile>,
+    privileges: usize,
+    list_extras: bool,
+    /// Extras in file order, with the deepest depth the role gives each (when listed).
+    extras: Vec<(String, Depth)>,
+    /// How many extras (distinct ones when listed, otherwise each `<RolePrivilege>`).
+    extra: usize,
+}
+
+/// The desired role, ready to compare roles with, one at a time.
+pub struct Desired<'a> {
+    role: &'a Role,
+    /// Name key to the indexes in `role.privileges` of the names with that key.
+    index: KeyMap<Vec<usize>>,
+    /// Name key to the catalogue entries with that key, for the table and tab of extras.
+    known: KeyMap<Vec<&'a Entry>>,
+    /// Per role: the depth the role gives each desired privilege.
+    have: Vec<Option<Depth>>,
+    /// Per role: extras seen, by name key, with their indexes in `current.extras`.
+    extra_seen: KeyMap<Vec<usize>>,
+    current: Current,
+}
+
+impl<'a> Desired<'a> {
+    /// Prepares `role` for comparison; `catalogues` supply the table and tab of extra
+    /// privileges where one of them knows it (the first that does wins).
+    pub fn new(role: &'a Role, catalogues: &'a [Catalogue]) -> Desired<'a> {
+        let mut index: KeyMap<Vec<usize>> = KeyMap::default();
+        for (i, p) in role.privileges.iter().enumerate() {
+            index.entry(name_key(&p.name)).or_default().push(i);
+        }
+        let mut known: KeyMap<Vec<&Entry>> = KeyMap::default();
+        for entry in catalogues.iter().flat_map(|c| c.entries()) {
+            known
+                .entry(name_key(&entry.privilege))
+                .or_default()
+                .push(entry);
+        }
+        Desired {
+            role,
+            index,
+            known,
+            have: Vec::new(),
+            extra_seen: KeyMap::default(),
+            current: Current::default(),
+        }
+    }
+
+    fn known(&self, privilege: &str) -> Option<&'a Entry> {
+        self.known
+            .get(&name_key(privilege))?
+            .iter()
+            .copied()
+            .find(|e| e.privilege.eq_ignore_ascii_case(privilege))
+    }
+
+    /// Compares one role, read whole, with the desired role: [`Desired::begin`], then
+    /// [`Desired::add`] for each privilege, then [`Desired::finish`]. The commands stream
+    /// instead; this is for the unit tests.
+    #[cfg(test)]
+    fn audit(
+        &mut self,
+        file: &str,
+        record: &crate::package::read::RoleRecord,
+        list_extras: bool,
+    ) -> Result<RoleAudit, XmlProblem> {
+        self.begin(
+            record.id.as_deref(),
+            record.name.as_deref(),
+            record.offset,
+            record.file,
+            list_extras,
+        );
+        for p in &record.privileges {
+            self.add(p.name.as_deref(), p.level.as_deref(), p.offset)?;
+        }
+        self.finish(file)
+    }
+
+    /// Starts comparing a role. Extra privileges are listed as findings only when
+    /// `list_extras` is set; they are always counted.
+    pub fn begin(
+        &mut self,
+        id: Option<&str>,
+        name: Option<&str>,
+        offset: u64,
+        file: RolesFile,
+        list_extras: bool,
+    ) {
+        self.have.clear();
+        self.have.resize(self.role.privileges.len(), None);
+        self.extra_seen.clear();
+        let name = name
+            .filter(|n| !n.trim().is_empty())
+            .unwrap_or("(unnamed)")
+            .to_string();
+        self.current = Current {
+            id: id.map(str::to_string),
+            name,
+            offset,
+            file: Some(file),
+            list_extras,
+            ..Current::default()
+        };
+    }
+
+    /// One privilege of the role being compared. A level that is not a depth is a problem
+    /// at its offset: the role cannot be judged.
+    pub fn add(
+        &mut self,
+        name: Option<&str>,
+        level: Option<&str>,
+        offset: u64,
+    ) -> Result<(), XmlProblem> {
+        self.current.privileges += 1;
+        let Some(pname) = name.filter(|n| !n.is_empty()) else {
+            return Ok(());
+        };
+        let level = level.unwrap_or("");
+        let depth = Depth::from_xml(level).ok_or_else(|| {
+            XmlProblem::at(
+                offset,
+                format!(
+                    "role '{}': {pname} has level {level:?}, which is not Basic, Local, Deep or Global; run dvrole validate on it",
+                    self.current.name
+                ),
+            )
+        })?;
+        let key = name_key(pname);
+        let desired = self.index.get(&key).and_then(|candidates| {
+            candidates.iter().copied().find(|&i| {
+                self.role
+                    .privileges
+                    .get(i)
+                    .is_some_and(|d| d.name == pname || d.name.eq_ignore_ascii_case(pname))
+            })
+        });
+        if let Some(slot) = desired.and_then(|i| self.have.get_mut(i)) {
+            *slot = (*slot).max(Some(depth));
+            return Ok(());
+        }
+        let current = &mut self.current;
+        if !current.list_extras {
+            // Counted, not listed: a privilege listed twice in the role counts twice.
+            current.extra += 1;
+            return Ok(());
+        }
+        let seen = self.extra_seen.entry(key).or_default();
+        match seen.iter().copied().find(|&i| {
+            current
+                .extras
+                .get(i)
+                .is_some_and(|(n, _)| n.eq_ignore_ascii_case(pname))
+        }) {
+            Some(i) => {
+                if let Some(e) = current.extras.get_mut(i) {
+                    e.1 = e.1.max(depth);
+                }
+            }
+            None => {
+                current.extra += 1;
+                seen.push(current.extras.len());
+                current.extras.push((pname.to_string(), depth));
+            }
+        }
+        Ok(())
+    }
+
+    /// Ends the role being compared, held in `file`, and returns the comparison. A role file
+    /// holding no privileges is a problem at the role's offset: it cannot be judged.
+    pub fn finish(&mut self, file: &str) -> Result<RoleAudit, XmlProblem> {
+        let current = std::mem::take(&mut self.current);
+        if current.privileges == 0 && current.file == Some(RolesFile::RoleFile) {
+            return Err(XmlProblem::at(
+                current.offset,
+                format!(
+                    "role '{}' holds no <RolePrivilege>, so there is nothing to audit; give the role's exported XML",
+                    current.name
+                ),
+            ));
+        }
+        let mut findings = Vec::new();
+        for (p, have) in self.role.privileges.iter().zip(&self.have) {
+            let kind = match *have {
+                None => Kind::Missing,
+                Some(d) if d < p.depth => Kind::TooShallow,
+                Some(d) if d > p.depth => Kind::Deeper,
+                Some(_) => continue,
+            };
+            let entry = p.entry.as_ref().or_else(|| self.known(&p.name));
+            findings.push(Finding {
+                kind,
+                privilege: p.name.clone(),
+                entity: entry.and_then(|e| e.entity.clone()),
+                tab: entry.map(|e| e.tab.clone()),
+                have: *have,
+                want: Some(p.depth),
+            });
+        }
+        for (privilege, depth) in current.extras {
+            let entry = self.known(&privilege);
+            findings.push(Finding {
+                kind: Kind::Extra,
+                privilege: entry.map_or(privilege, |e| e.privilege.clone()),
+                entity: entry.and_then(|e| e.entity.clone()),
+                tab: entry.map(|e| e.tab.clone()),
+                have: Some(depth),
+                want: None,
+            });
+        }
+        Ok(RoleAudit {
+            file: file.to_string(),
+            id: current.id,
+            name: current.name,
+            privileges: current.privileges,
+            findings,
+            extra: current.extra,
+        })
+    }
+}
+
+/// Whether `selector` (a `--role` value) names the role: its name without regard to case,
+/// or its id without regard to braces and case.
+pub fn role_matches(selector: &str, id: Option<&str>, name: &str) -> bool {
+    let selector = selector.trim();
+    if selector.eq_ignore_ascii_case(name.trim()) {
+        return true;
+    }
+    match (
+        crate::model::guid::parse(selector),
+        id.and_then(crate::model::guid::parse),
+    ) {
+        (Some(a), Some(b)) => a == b,
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::options::RoleOptions;
+    use crate::package::read::{PrivilegeRecord, RoleRecord};
+
+    fn record(privileges: &[(&str, &str)]) -> RoleRecord {
+        RoleRecord {
+            id: Some("{d5dc4257-ecf0-ef11-be21-6045bd005939}".into()),
+            name: Some("R".into()),
+            privileges: privileges
+                .iter()
+                .map(|(n, l)| PrivilegeRecord {
+                    name: Some(n.to_string()),
+                    level: Some(l.to_string()),
+                    offset: 0,
+                })
+                .collect(),
+            offset: 0,
+            file: RolesFile::Customizations,
+        }
+    }
+
+    #[test]
+    fn classifies_each_privilege() {
+        let c = Catalogue::default_catalogue();
+        let (role, _) = crate::model::role::resolve(&c, &RoleOptions::default(), "dvrole").unwrap();
+        let all = [c.clone()];
+        let mut desired = Desired::new(&role, &all);
+        let mut held: Vec<(String, String)> = role
+            .privileges
+            .iter()
+            .map(|p| (p.name.to_ascii_uppercase(), p.depth.to_string()))
+            .collect();
+        // prvReadMailbox (Basic wanted) missing, prvReadContact deeper, prvReadQueue twice.
+        held.retain(|(n, _)| n != "PRVREADMAILBOX");
+        for (n, d) in held.iter_mut() {
+            if n == "PRVREADCONTACT" {
+                *d = "Global".into();
+            }
+        }
+        held.push(("prvReadQueue".into(), "Local".into()));
+        held.push(("prvReadAccount".into(), "Basic".into()));
+        let pairs: Vec<(&str, &str)> = held.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
+        let audit = desired.audit("f", &record(&pairs), true).unwrap();
+        assert_eq!(audit.count(Kind::Extra), 1);
+        let unlisted = desired.audit("f", &record(&pairs), false).unwrap();
+        assert_eq!(unlisted.count(Kind::Extra), 1);
+        assert_eq!(unlisted.findings.len(), 3);
+        let kinds: Vec<(Kind, &str)> = audit
+            .findings
+            .iter()
+            .map(|f| (f.kind, f.privilege.as_str()))
+            .collect();
+        assert_eq!(
+            kinds,
+            vec![
+                (Kind::Deeper, "prvReadContact"),
+                (Kind::Missing, "prvReadMailbox"),
+                (Kind::Deeper, "prvReadQueue"),
+                (Kind::Extra, "prvReadAccount"),
+            ]
+        );
+        assert!(audit.lacks());
+        let mailbox = &audit.findings[1];
+        assert_eq!(mailbox.entity.as_deref(), Some("mailbox"));
+        assert_eq!(mailbox.want, Some(Depth::Basic));
+    }
+
+    #[test]
+    fn too_shallow_and_bad_levels() {
+        let c = Catalogue::default_catalogue();
+        let o = RoleOptions {
+            depth: vec![crate::model::options::Given::flag(
+                "--depth",
+                "prvReadContact=Deep",
+            )],
+            ..RoleOptions::default()
+        };
+        let (role, _) = crate::model::role::resolve(&c, &o, "dvrole").unwrap();
+        let mut desired = Desired::new(&role, &[]);
+        let audit = desired
+            .audit("f", &record(&[("prvReadContact", "Local")]), true)
+            .unwrap();
+        let contact = audit
+            .findings
+            .iter()
+            .find(|f| f.privilege == "prvReadContact")
+            .unwrap();
+        assert_eq!(contact.kind, Kind::TooShallow);
+        assert_eq!(
+            (contact.have, contact.want),
+            (Some(Depth::Local), Some(Depth::Deep))
+        );
+        let err = desired
+            .audit("f", &record(&[("prvReadContact", "None")]), true)
+            .unwrap_err();
+        assert!(err.message.contains("not Basic"), "{}", err.message);
+        let mut empty = record(&[]);
+        empty.file = RolesFile::RoleFile;
+        assert!(desired.audit("f", &empty, true).is_err());
+    }
+
+    #[test]
+    fn every_desired_privilege_in_any_case_matches() {
+        let c = Catalogue::default_catalogue();
+        let (role, _) = crate::model::role::resolve(&c, &RoleOptions::default(), "dvrole").unwrap();
+        let mut desired = Desired::new(&role, &[]);
+        let held: Vec<(String, String)> = role
+            .privileges
+            .iter()
+            .map(|p| (p.name.to_ascii_uppercase(), p.depth.to_string()))
+            .collect();
+        let pairs: Vec<(&str, &str)> = held.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
+        for list in [true, false] {
+            let audit = desired.audit("f", &record(&pairs), list).unwrap();
+            assert!(audit.findings.is_empty(), "{:?}", audit.findings);
+            assert_eq!(audit.count(Kind::Extra), 0);
+        }
+        assert_eq!(name_key("prvReadMailbox"), name_key("PRVREADMAILBOX"));
+        // Names that share a key are still told apart.
+        assert_eq!(name_key("prvCreateContact"), name_key("prvDeleteContact"));
+    }
+
+    #[test]
+    fn roles_match_by_name_or_id() {
+        let id = Some("{D5DC4257-ECF0-EF11-BE21-6045BD005939}");
+        assert!(role_matches("my role", id, "My Role"));
+        assert!(role_matches(
+            "d5dc4257-ecf0-ef11-be21-6045bd005939",
+            id,
+            "x"
+        ));
+        assert!(!role_matches("other", id, "My Role"));
+        assert!(!role_matches(
+            "d5dc4257-ecf0-ef11-be21-6045bd005930",
+            id,
+            "x"
+        ));
+    }
+}

@@ -1,0 +1,67 @@
+//! `dvrole generate`: from settings to a checked, deterministic package.
+
+use crate::error::{Error, Result};
+use crate::model::catalogue::Catalogue;
+use crate::model::options::GenerateOptions;
+use crate::model::role::{self, Note, Role};
+use crate::model::solution::SolutionManifest;
+use crate::ops::validate;
+use crate::package::read::{Limits, PackageReader};
+use crate::package::write::{Package, Part};
+use crate::part::{content_types, customizations, solution};
+
+/// A package built in memory, checked, and ready to be written.
+#[derive(Debug, Clone)]
+pub struct Built {
+    /// The role it holds.
+    pub role: Role,
+    /// The manifest.
+    pub manifest: SolutionManifest,
+    /// The parts, in zip order.
+    pub package: Package,
+    /// The zip bytes.
+    pub zip: Vec<u8>,
+    /// What the user should know about how the settings were applied.
+    pub notes: Vec<Note>,
+}
+
+/// Builds the role the options describe from `catalogue`, renders the package, and
+/// validates it as `dvrole validate` would before anything is written.
+pub fn build(catalogue: &Catalogue, options: &GenerateOptions) -> Result<Built> {
+    let publisher = SolutionManifest::publisher_unique_name(&options.solution)?;
+    let (role, notes) = role::resolve(catalogue, &options.role, &publisher)?;
+    let manifest = SolutionManifest::from_options(&options.solution, vec![role.id])?;
+    let package = Package {
+        parts: vec![
+            Part {
+                name: customizations::PART_NAME.to_string(),
+                bytes: customizations::render(&role, manifest.language)?,
+            },
+            Part {
+                name: solution::PART_NAME.to_string(),
+                bytes: manifest.render()?,
+            },
+            Part {
+                name: content_types::PART_NAME.to_string(),
+                bytes: content_types::render()?,
+            },
+        ],
+    };
+    let zip = package.to_zip()?;
+    let mut reader =
+        PackageReader::from_zip_bytes(&manifest.file_name(), zip.clone(), Limits::default())?;
+    let report = validate::validate(&mut reader, std::slice::from_ref(catalogue))?;
+    if let Some(first) = report.findings.first() {
+        return Err(Error::Internal(format!(
+            "the package built fails validation: {}: {}",
+            first.location, first.message
+        )));
+    }
+    Ok(Built {
+        role,
+        manifest,
+        package,
+        zip,
+        notes,
+    })
+}

@@ -1,0 +1,505 @@
+//! What `dvrole generate` writes: zips named as pac names them, or the source-control folder
+//! layout (`Other/Solution.xml`, `Other/Customizations.xml`, `Roles/<role name>.xml`), for
+//! one or both package types; and the atomic write of a folder.
+
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use crate::error::{Error, Result};
+use crate::model::catalogue::Catalogue;
+use crate::model::guid;
+use crate::model::options::{GenerateOptions, Given};
+use crate::model::role::{Note, Role};
+use crate::model::solution::SolutionManifest;
+use crate::ops::build::{self, Built};
+use crate::package::read::{
+    read_manifest, read_roles, RolesFile, SOURCE_CUSTOMIZATIONS, SOURCE_ROLES, SOURCE_SOLUTION,
+};
+use crate::package::write::{
+    remove_stale, scratch_error, target_folder, Part, OLD_SUFFIX, TEMP_SUFFIX,
+};
+use crate::part::{customizations, role_file};
+
+/// What a folder dvrole writes holds; a folder holding anything else at its top is never
+/// replaced.
+const FOLDER_PATHS: &[&str] = &[SOURCE_SOLUTION, SOURCE_CUSTOMIZATIONS, SOURCE_ROLES];
+
+/// Whether `name` is the first component of a path dvrole writes in a folder.
+fn written_top(name: &str) -> bool {
+    FOLDER_PATHS
+        .iter()
+        .any(|p| p.split('/').next() == Some(name))
+}
+
+/// How the output is laid out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// A solution zip, ready to import.
+    Zip,
+    /// The SolutionPackager / `pac solution unpack` source folder.
+    Folder,
+}
+
+/// Which package types to build, named as pac names them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PackageType {
+    /// `<Managed>0</Managed>`.
+    Unmanaged,
+    /// `<Managed>1</Managed>`.
+    Managed,
+    /// Both: two zips, or one folder with `<Managed>2</Managed>`.
+    Both,
+}
+
+fn parse_word<T: Copy>(given: &Given, words: &[(&str, T)]) -> Result<T> {
+    let v = given.value.trim();
+    words
+        .iter()
+        .find(|(w, _)| w.eq_ignore_ascii_case(v))
+        .map(|(_, t)| *t)
+        .ok_or_else(|| {
+            let names: Vec<&str> = words.iter().map(|(w, _)| *w).collect();
+            Error::invalid(
+                &given.origin,
+                &given.value,
+                format!("expected one of {}", names.join(", ")),
+            )
+        })
+}
+
+impl Format {
+    /// Parses `zip` or `folder`; the default is `zip`.
+    pub fn parse(given: Option<&Given>) -> Result<Format> {
+        given.map_or(Ok(Format::Zip), |g| {
+            parse_word(g, &[("zip", Format::Zip), ("folder", Format::Folder)])
+        })
+    }
+
+    /// `zip` or `folder`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Zip => "zip",
+            Format::Folder => "folder",
+        }
+    }
+}
+
+impl PackageType {
+    /// Parses `unmanaged`, `managed` or `both`; the default is `unmanaged`.
+    pub fn parse(given: Option<&Given>) -> Result<PackageType> {
+        given.map_or(Ok(PackageType::Unmanaged), |g| {
+            let words = [
+                PackageType::Unmanaged,
+                PackageType::Managed,
+                PackageType::Both,
+            ]
+            .map(|t| (t.name(), t));
+            parse_word(g, &words)
+        })
+    }
+
+    /// `unmanaged`, `managed` or `both`: the word `--package-type` takes.
+    pub fn name(self) -> &'static str {
+        match self {
+            PackageType::Unmanaged => "unmanaged",
+            PackageType::Managed => "managed",
+            PackageType::Both => "both",
+        }
+    }
+
+    /// The `managed` flags of the packages to build for this type in `format`: a zip for
+    /// each type; one folder, built from the unmanaged package when it holds both.
+    fn build_modes(self, format: Format) -> &'static [bool] {
+        match (self, format) {
+            (PackageType::Managed, _) => &[true],
+            (PackageType::Both, Format::Zip) => &[false, true],
+            (PackageType::Unmanaged, _) | (PackageType::Both, Format::Folder) => &[false],
+        }
+    }
+}
+
+/// What one output holds.
+#[derive(Debug, Clone)]
+pub enum Content {
+    /// A zip: its bytes, and the parts it holds.
+    Zip {
+        /// The zip's bytes.
+        bytes: Vec<u8>,
+        /// Its parts.
+        parts: Vec<Part>,
+    },
+    /// A folder: its files, by path relative to the folder with `/` separators.
+    Folder(Vec<Part>),
+}
+
+/// One zip or folder to write.
+#[derive(Debug, Clone)]
+pub struct Target {
+    /// Where it goes.
+    pub path: PathBuf,
+    /// What it holds.
+    pub content: Content,
+    /// Whether its manifest says managed (for `both` folders: false).
+    pub managed: bool,
+}
+
+/// Everything `dvrole generate` would write, built in memory and checked.
+#[derive(Debug, Clone)]
+pub struct Plan {
+    /// The role.
+    pub role: Role,
+    /// The (unmanaged, or only) manifest.
+    pub manifest: SolutionManifest,
+    /// What the user should know about how the settings were applied.
+    pub notes: Vec<Note>,
+    /// The outputs, in the order they are written.
+    pub targets: Vec<Target>,
+}
+
+/// `x.zip` to `x_managed.zip`, as pac's `--packagetype Both` names the second zip.
+fn managed_sibling(path: &Path) -> PathBuf {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let managed = match name.strip_suffix(".zip") {
+        Some(stem) => format!("{stem}_managed.zip"),
+        None => format!("{name}_managed"),
+    };
+    path.with_file_name(managed)
+}
+
+/// Builds what `options` describe, in `format`, for `package_type`; `output` is `-o` or
+/// the config's `output.path`. Every package is validated before it is returned.
+pub fn plan(
+    catalogue: &Catalogue,
+    options: &GenerateOptions,
+    format: Format,
+    package_type: PackageType,
+    output: Option<&Path>,
+) -> Result<Plan> {
+    let mut builds: Vec<Built> = Vec::new();
+    for &managed in package_type.build_modes(format) {
+        let mut o = options.clone();
+        o.solution.managed = managed;
+        builds.push(build::build(catalogue, &o)?);
+    }
+    let mut targets = Vec::with_capacity(builds.len());
+    let mut first = None;
+    for built in builds {
+        let Built {
+            role,
+            manifest,
+            package,
+            zip,
+            notes,
+        } = built;
+        let target = match format {
+            Format::Zip => Target {
+                path: match (output, manifest.managed, package_type) {
+                    (Some(p), true, PackageType::Both) => managed_sibling(p),
+                    (Some(p), _, _) => p.to_path_buf(),
+                    (None, _, _) => PathBuf::from(manifest.file_name()),
+                },
+                content: Content::Zip {
+                    bytes: zip,
+                    parts: package.parts,
+                },
+                managed: manifest.managed,
+            },
+            Format::Folder => Target {
+                path: output
+                    .map(Path::to_path_buf)
+                    .unwrap_or_else(|| PathBuf::from(&manifest.unique_name)),
+                content: Content::Folder(folder_files(&role, &manifest, package_type)?),
+                managed: package_type == PackageType::Managed,
+            },
+        };
+        targets.push(target);
+        first.get_or_insert((role, manifest, notes));
+    }
+    let (role, manifest, notes) =
+        first.ok_or_else(|| Error::Internal("no package type to build".into()))?;
+    Ok(Plan {
+        role,
+        manifest,
+        notes,
+        targets,
+    })
+}
+
+/// The files of the folder layout for `role` and `manifest`, checked by reading them back.
+fn folder_files(
+    role: &Role,
+    manifest: &SolutionManifest,
+    package_type: PackageType,
+) -> Result<Vec<Part>> {
+    let solution = if package_type == PackageType::Both {
+        manifest.render_both()?
+    } else {
+        manifest.render()?
+    };
+    let role_path = format!("{}/{}", SOURCE_ROLES, role_file::file_name(&role.name));
+    let parts = vec![
+        Part {
+            name: SOURCE_CUSTOMIZATIONS.to_string(),
+            bytes: customizations::render_split(role, manifest.language)?,
+        },
+        Part {
+            name: SOURCE_SOLUTION.to_string(),
+            bytes: solution,
+        },
+        Part {
+            name: role_path,
+            bytes: role_file::render(role)?,
+        },
+    ];
+    check_folder(role, manifest, &parts)?;
+    Ok(parts)
+}
+
+/// Reads the folder files back and checks they say what was built: the manifest names the
+/// solution; the customizations and the role file are read for roles.
+fn check_folder(role: &Role, manifest: &SolutionManifest, parts: &[Part]) -> Result<()> {
+    let bad = |what: String| Error::Internal(format!("the folder layout built is wrong: {what}"));
+    for part in parts {
+        if part.name == SOURCE_SOLUTION {
+            let m = read_manifest(part.bytes.as_slice())
+                .map_err(|p| bad(format!("{}: {}", part.name, p.message)))?;
+            if m.unique_name.as_deref() != Some(manifest.unique_name.as_str()) {
+                return Err(bad(format!("{} names another solution", part.name)));
+            }
+            continue;
+        }
+        let mut roles = Vec::new();
+        let kind = read_roles(part.bytes.as_slice(), |r| roles.push(r.clone()))
+            .map_err(|p| bad(format!("{}: {}", part.name, p.message)))?;
+        if part.name == SOURCE_CUSTOMIZATIONS {
+            if !roles.is_empty() {
+                return Err(bad(format!("{} holds a role", part.name)));
+            }
+        } else {
+            let id = guid::braced(role.id);
+            let ok = kind == RolesFile::RoleFile
+                && roles.len() == 1
+                && roles.iter().all(|r| {
+                    r.id.as_deref() == Some(id.as_str())
+                        && r.name.as_deref() == Some(role.name.as_str())
+                        && r.privileges.len() == role.privileges.len()
+                });
+            if !ok {
+                return Err(bad(format!("{} does not hold the role", part.name)));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The folder beside `path` that scratch folders go in, and `path`'s file name.
+fn split_target(path: &Path) -> Result<(PathBuf, String)> {
+    let name = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .filter(|n| *n != "." && *n != "..")
+        .ok_or_else(|| Error::Output {
+            path: path.display().to_string(),
+            message: "name a folder to write, e.g. -o solution/ServerSideSyncRole".into(),
+        })?
+        .to_string();
+    Ok((target_folder(path)?, name))
+}
+
+/// Refuses to replace anything but a folder holding only what dvrole writes.
+fn check_replaceable(path: &Path) -> Result<()> {
+    let meta = match fs::symlink_metadata(path) {
+        Ok(m) => m,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(Error::io(path, e)),
+    };
+    if !meta.is_dir() {
+        return Err(Error::Output {
+            path: path.display().to_string(),
+            message: "exists and is not a folder; remove it or name another folder with -o".into(),
+        });
+    }
+    let entries = fs::read_dir(path).map_err(|e| Error::io(path, e))?;
+    for entry in entries {
+        let entry = entry.map_err(|e| Error::io(path, e))?;
+        let name = entry.file_name();
+        let known = name.to_str().is_some_and(written_top);
+        if !known {
+            return Err(Error::Output {
+                path: path.display().to_string(),
+                message: format!(
+                    "holds {}, which dvrole does not write, so it will not replace the folder; name an empty folder or one dvrole wrote",
+                    name.to_string_lossy()
+                ),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// Swaps two paths in one step (Linux `renameat2` with `RENAME_EXCHANGE`).
+#[cfg(target_os = "linux")]
+fn exchange(a: &Path, b: &Path) -> std::io::Result<()> {
+    use std::ffi::CString;
+    use std::os::unix::ffi::OsStrExt;
+    let a = CString::new(a.as_os_str().as_bytes())?;
+    let b = CString::new(b.as_os_str().as_bytes())?;
+    // SAFETY: both pointers are valid NUL-terminated strings that outlive the call, and
+    // renameat2 reads nothing else; the raw syscall avoids needing a recent C library.
+    let rc = unsafe {
+        libc::syscall(
+            libc::SYS_renameat2,
+            libc::AT_FDCWD,
+            a.as_ptr(),
+            libc::AT_FDCWD,
+            b.as_ptr(),
+            libc::RENAME_EXCHANGE,
+        )
+    };
+    if rc == 0 {
+        Ok(())
+    } else {
+        Err(std::io::Error::last_os_error())
+    }
+}
+
+/// Elsewhere there is no portable one-step swap; the caller falls back to two renames.
+#[cfg(not(target_os = "linux"))]
+fn exchange(_a: &Path, _b: &Path) -> std::io::Result<()> {
+    Err(std::io::Error::from(std::io::ErrorKind::Unsupported))
+}
+
+/// Writes `files` as the folder `path`, atomically: the folder is built complete beside the
+/// target, every file flushed to disk, then swapped with the existing folder in one step
+/// (Linux), or, where that is not possible, renamed into place after the existing folder is
+/// moved aside; the old folder is removed after. A failed run leaves the old folder as it
+/// was. Only a folder that holds nothing but `Other/` and `Roles/` is ever replaced.
+pub fn write_folder_atomic(path: &Path, files: &[Part]) -> Result<()> {
+    let (dir, name) = split_target(path)?;
+    check_replaceable(path)?;
+    remove_stale(&dir, &name);
+    let temp = tempfile::Builder::new()
+        .prefix(&format!(".{name}."))
+        .suffix(TEMP_SUFFIX)
+        .tempdir_in(&dir)
+        .map_err(|e| scratch_error(path, &dir, "folder", &e))?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        fs::set_permissions(temp.path(), fs::Permissions::from_mode(0o755))
+            .map_err(|e| Error::io(temp.path(), e))?;
+    }
+    for part in files {
+        let file_path = temp.path().join(&part.name);
+        if let Some(parent) = file_path.parent() {
+            fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
+        }
+        let mut file = fs::File::create(&file_path).map_err(|e| Error::io(&file_path, e))?;
+        file.write_all(&part.bytes)
+            .map_err(|e| Error::io(&file_path, e))?;
+        file.sync_all().map_err(|e| Error::io(&file_path, e))?;
+    }
+    let built = temp.keep();
+    // Where the system can swap two folders in one step, the target is never absent.
+    if path.exists() && exchange(&built, path).is_ok() {
+        // `built` now holds the previous folder.
+        let _ = fs::remove_dir_all(&built);
+        return Ok(());
+    }
+    let old = if path.exists() {
+        let old = tempfile::Builder::new()
+            .prefix(&format!(".{name}."))
+            .suffix(OLD_SUFFIX)
+            .tempdir_in(&dir)
+            .map_err(|e| scratch_error(path, &dir, "folder", &e))?
+            .keep();
+        // rename() onto an empty folder replaces it on Unix; remove it first for Windows.
+        let _ = fs::remove_dir(&old);
+        if let Err(e) = fs::rename(path, &old) {
+            let _ = fs::remove_dir_all(&built);
+            return Err(Error::io(path, e));
+        }
+        Some(old)
+    } else {
+        None
+    };
+    if let Err(e) = fs::rename(&built, path) {
+        if let Some(old) = &old {
+            let _ = fs::rename(old, path);
+        }
+        let _ = fs::remove_dir_all(&built);
+        return Err(Error::io(path, e));
+    }
+    if let Some(old) = old {
+        let _ = fs::remove_dir_all(old);
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parts(text: &[u8]) -> Vec<Part> {
+        vec![
+            Part {
+                name: "Other/Solution.xml".into(),
+                bytes: text.to_vec(),
+            },
+            Part {
+                name: "Roles/R.xml".into(),
+                bytes: b"<Role/>".to_vec(),
+            },
+        ]
+    }
+
+    #[test]
+    fn folder_write_replaces_and_leaves_no_scratch() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("sol");
+        write_folder_atomic(&target, &parts(b"one")).unwrap();
+        fs::write(target.join("Roles/Stray.xml"), b"x").unwrap();
+        write_folder_atomic(&target, &parts(b"two")).unwrap();
+        assert_eq!(fs::read(target.join("Other/Solution.xml")).unwrap(), b"two");
+        assert!(!target.join("Roles/Stray.xml").exists());
+        let left: Vec<_> = fs::read_dir(dir.path()).unwrap().flatten().collect();
+        assert_eq!(left.len(), 1, "only the target remains");
+    }
+
+    #[test]
+    fn folder_write_refuses_foreign_folders_and_keeps_them() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::write(dir.path().join("notes.txt"), b"mine").unwrap();
+        let err = write_folder_atomic(dir.path(), &parts(b"x")).unwrap_err();
+        assert!(err.to_string().contains("notes.txt"), "{err}");
+        assert_eq!(fs::read(dir.path().join("notes.txt")).unwrap(), b"mine");
+        let file = dir.path().join("afile");
+        fs::write(&file, b"keep").unwrap();
+        assert!(write_folder_atomic(&file, &parts(b"x")).is_err());
+        assert_eq!(fs::read(&file).unwrap(), b"keep");
+        assert!(write_folder_atomic(Path::new("."), &parts(b"x")).is_err());
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn an_unwritable_folder_is_named_without_the_scratch_name() {
+        // Nothing can be created in /proc, whoever runs the test.
+        let err = write_folder_atomic(Path::new("/proc/dvrole-unit-test"), &parts(b"x"))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("cannot create a folder in /proc"), "{err}");
+        assert!(!err.contains(TEMP_SUFFIX), "{err}");
+    }
+
+    #[test]
+    fn managed_sibling_follows_pac() {
+        assert_eq!(
+            managed_sibling(Path::new("out/S_1_0.zip")),
+            PathBuf::from("out/S_1_0_managed.zip")
+        );
+    }
+}

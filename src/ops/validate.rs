@@ -1,0 +1,512 @@
+//! `dvrole validate`: is this package sound?
+//!
+//! Checks what makes an import fail: the three root files, well-formed XML, every role with
+//! a GUID id and a name, declared as a type-20 root component, every level one of the four,
+//! and the depths of privileges dvrole knows. Newer exports carry elements and attributes
+//! the public schema lacks (`isinherited`, `IsAutoAssigned`, ...); they are accepted.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::Path;
+
+use serde::Serialize;
+use uuid::Uuid;
+
+use crate::error::{Error, Result};
+use crate::model::catalogue::Catalogue;
+use crate::model::depth::Depth;
+use crate::model::guid;
+use crate::model::solution::ROLE_COMPONENT_TYPE;
+use crate::package::read::{self, Input, Layout, Limits, PackageReader, XmlProblem};
+use crate::part::content_types;
+use crate::part::customizations;
+use crate::part::solution::PART_NAME as SOLUTION_PART;
+use crate::util::short;
+
+/// The root files a packed solution must hold, as Dataverse names them.
+pub const REQUIRED_FILES: [&str; 3] = [
+    customizations::PART_NAME,
+    SOLUTION_PART,
+    content_types::PART_NAME,
+];
+
+/// One problem in a package.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Finding {
+    /// Where: the file, and `:line:column` where known.
+    pub location: String,
+    /// What is wrong.
+    pub message: String,
+}
+
+/// A role the package holds.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RoleSummary {
+    /// The role's id as written.
+    pub id: String,
+    /// The role's name.
+    pub name: String,
+    /// How many privileges it holds.
+    pub privileges: usize,
+}
+
+/// The outcome of validating one package.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Report {
+    /// The package as named on the command line.
+    pub input: String,
+    /// Whether no problem was found.
+    pub valid: bool,
+    /// The roles found.
+    pub roles: Vec<RoleSummary>,
+    /// The problems found.
+    pub findings: Vec<Finding>,
+}
+
+/// A finding before its byte offset is turned into a line and column.
+struct Pending {
+    file: String,
+    offset: Option<u64>,
+    message: String,
+}
+
+struct Checker<'c> {
+    catalogues: &'c [Catalogue],
+    pending: Vec<Pending>,
+}
+
+impl Checker<'_> {
+    fn add(&mut self, file: &str, offset: Option<u64>, message: impl Into<String>) {
+        self.pending.push(Pending {
+            file: file.to_string(),
+            offset,
+            message: message.into(),
+        });
+    }
+
+    /// A read problem becomes a finding, except bytes that cannot be read at all.
+    fn xml(&mut self, reader: &PackageReader, file: &str, p: XmlProblem) -> Result<()> {
+        if p.unreadable {
+            return Err(Error::Unreadable {
+                input: reader.location(file),
+                message: p.message,
+            });
+        }
+        self.add(file, Some(p.offset), p.message);
+        Ok(())
+    }
+
+    fn allowed_depths(&self, privilege: &str) -> Option<(crate::model::depth::DepthSet, &str)> {
+        self.catalogues
+            .iter()
+            .find_map(|c| c.get(privilege).map(|e| (e.allowed, c.name.as_str())))
+    }
+}
+
+/// Validates the input at `path` against the privileges the `catalogues` know: a zip, a
+/// folder holding the three root files, a SolutionPackager source folder, or a lone
+/// customizations.xml or role file.
+pub fn validate_path(path: &Path, catalogues: &[Catalogue], limits: Limits) -> Result<Report> {
+    let mut input = Input::open(path, limits)?;
+    match input.layout() {
+        Layout::Zip | Layout::PackageFolder => validate(input.reader(), catalogues),
+        Layout::SourceFolder => validate_source(&mut input, catalogues),
+        Layout::XmlFile => validate_xml(&mut input, catalogues),
+    }
+}
+
+/// Validates an open package.
+pub fn validate(reader: &mut PackageReader, catalogues: &[Catalogue]) -> Result<Report> {
+    let mut c = Checker {
+        catalogues,
+        pending: Vec::new(),
+    };
+    let present: HashSet<String> = reader.root_files().into_iter().collect();
+    for name in REQUIRED_FILES {
+        if present.contains(name) {
+            continue;
+        }
+        let near = present.iter().find(|p| p.eq_ignore_ascii_case(name));
+        let message = match near {
+            Some(n) => format!("is named '{n}'; Dataverse expects exactly '{name}' at the package root"),
+            None => "is missing; a solution package holds solution.xml, customizations.xml and [Content_Types].xml at its root".to_string(),
+        };
+        c.add(name, None, message);
+    }
+
+    if present.contains(content_types::PART_NAME) {
+        let file = content_types::PART_NAME;
+        let result = read::read_content_types(reader.open_entry(file)?);
+        match result {
+            Err(p) => c.xml(reader, file, p)?,
+            Ok(ct) if ct.root != "Types" => {
+                c.add(file, Some(0), format!("the root element is <{}>; expected <Types>", ct.root))
+            }
+            Ok(ct) if !ct.default_extensions.iter().any(|e| e.eq_ignore_ascii_case("xml")) => c.add(
+                file,
+                None,
+                "declares no content type for the xml extension (<Default Extension=\"xml\" .../>)",
+            ),
+            Ok(_) => {}
+        }
+    }
+
+    let declared = if present.contains(SOLUTION_PART) {
+        check_manifest(&mut c, reader, SOLUTION_PART)?
+    } else {
+        None
+    };
+    let mut roles = RolesSeen::default();
+    if present.contains(customizations::PART_NAME) {
+        check_roles_part(
+            &mut c,
+            reader,
+            customizations::PART_NAME,
+            Expect::Customizations,
+            &mut roles,
+        )?;
+    }
+    roles.cross_check(
+        &mut c,
+        declared.as_ref(),
+        SOLUTION_PART,
+        customizations::PART_NAME,
+    );
+    finish(reader, c, roles)
+}
+
+/// Validates a SolutionPackager source folder: `Other/Solution.xml` declares every role as
+/// a type-20 root component, `Other/Customizations.xml` is well-formed, and each
+/// `Roles/*.xml` is a well-formed `<Role>`. `<Managed>2</Managed>` (both package types) is
+/// legal here.
+fn validate_source(input: &mut Input, catalogues: &[Catalogue]) -> Result<Report> {
+    let mut c = Checker {
+        catalogues,
+        pending: Vec::new(),
+    };
+    let parts = input.role_parts().to_vec();
+    let reader = input.reader();
+    let declared = check_manifest(&mut c, reader, read::SOURCE_SOLUTION)?;
+    if !reader.has_file(read::SOURCE_CUSTOMIZATIONS) {
+        c.add(
+            read::SOURCE_CUSTOMIZATIONS,
+            None,
+            "is missing; a source folder holds Other/Solution.xml, Other/Customizations.xml and Roles/*.xml",
+        );
+    }
+    let mut roles = RolesSeen::default();
+    for part in &parts {
+        let expect = if part == read::SOURCE_CUSTOMIZATIONS {
+            Expect::Customizations
+        } else {
+            Expect::RoleFile
+        };
+        check_roles_part(&mut c, reader, part, expect, &mut roles)?;
+    }
+    roles.cross_check(&mut c, declared.as_ref(), read::SOURCE_SOLUTION, "");
+    finish(reader, c, roles)
+}
+
+/// Validates a lone customizations.xml or role file: well-formed, and every role sound.
+fn validate_xml(input: &mut Input, catalogues: &[Catalogue]) -> Result<Report> {
+    let mut c = Checker {
+        catalogues,
+        pending: Vec::new(),
+    };
+    let parts = input.role_parts().to_vec();
+    let reader = input.reader();
+    let mut roles = RolesSeen::default();
+    for part in &parts {
+        check_roles_part(&mut c, reader, part, Expect::Either, &mut roles)?;
+    }
+    roles.cross_check(&mut c, None, "", "");
+    finish(reader, c, roles)
+}
+
+/// Resolves the findings' positions and builds the report.
+fn finish(reader: &mut PackageReader, c: Checker<'_>, roles: RolesSeen) -> Result<Report> {
+    let findings = resolve(reader, &c.pending);
+    Ok(Report {
+        input: reader.label().to_string(),
+        valid: findings.is_empty(),
+        roles: roles.summaries,
+        findings,
+    })
+}
+
+/// Reads a manifest and checks it; returns the ids of its type-20 root components, or
+/// `None` when it could not be read.
+fn check_manifest(
+    c: &mut Checker<'_>,
+    reader: &mut PackageReader,
+    file: &str,
+) -> Result<Option<BTreeMap<Uuid, u64>>> {
+    let result = read::read_manifest(reader.open_entry(file)?);
+    let m = match result {
+        Err(p) => {
+            c.xml(reader, file, p)?;
+            return Ok(None);
+        }
+        Ok(m) => m,
+    };
+    if m.root != "ImportExportXml" || !m.has_manifest {
+        c.add(
+            file,
+            Some(0),
+            format!(
+                "holds no <ImportExportXml><SolutionManifest> (the root is <{}>)",
+                m.root
+            ),
+        );
+        return Ok(None);
+    }
+    if m.unique_name.as_deref().is_none_or(str::is_empty) {
+        c.add(file, None, "the manifest has no <UniqueName>");
+    }
+    let mut ids = BTreeMap::new();
+    for rc in &m.root_components {
+        if rc.component_type.as_deref() != Some("20") {
+            continue;
+        }
+        match rc.id.as_deref().and_then(guid::parse) {
+            Some(id) => {
+                ids.insert(id, rc.offset);
+            }
+            None => c.add(
+                file,
+                Some(rc.offset),
+                format!(
+                    "RootComponent type=\"{ROLE_COMPONENT_TYPE}\" has id {:?}, which is not a GUID",
+                    rc.id.as_deref().unwrap_or("")
+                ),
+            ),
+        }
+    }
+    Ok(Some(ids))
+}
+
+/// Which root element a file that holds roles should have.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Expect {
+    /// `<ImportExportXml>`: a customizations.xml.
+    Customizations,
+    /// `<Role>`: a source folder's role file.
+    RoleFile,
+    /// Either: a lone XML file.
+    Either,
+}
+
+/// The roles found so far, across the files of one input.
+#[derive(Default)]
+struct RolesSeen {
+    /// True when a roles file could not be read to its end: which roles exist is unknown.
+    incomplete: bool,
+    summaries: Vec<RoleSummary>,
+    /// Each role's id, name, file and offset.
+    ids: Vec<(Uuid, String, String, u64)>,
+}
+
+impl RolesSeen {
+    /// Checks that ids are unique and that every role is a type-20 root component; where
+    /// `roles_file` names the one file holding the roles, also that every type-20 root
+    /// component has its role there. A source folder ("" here) is not held to the second
+    /// rule: folders kept in source control often hold only some of the declared roles.
+    fn cross_check(
+        &self,
+        c: &mut Checker<'_>,
+        declared: Option<&BTreeMap<Uuid, u64>>,
+        manifest: &str,
+        roles_file: &str,
+    ) {
+        let mut seen: HashMap<Uuid, &str> = HashMap::new();
+        for (id, name, file, offset) in &self.ids {
+            if let Some(other) = seen.insert(*id, name) {
+                c.add(
+                    file,
+                    Some(*offset),
+                    format!("role '{name}' has the same id as role '{other}'"),
+                );
+            }
+            if let Some(declared) = declared {
+                if !declared.contains_key(id) {
+                    c.add(
+                        file,
+                        Some(*offset),
+                        format!(
+                            "role '{name}' is not declared in {manifest} as <RootComponent type=\"20\" id=\"{}\" />; the import would fail",
+                            guid::braced(*id)
+                        ),
+                    );
+                }
+            }
+        }
+        if let Some(declared) = declared.filter(|_| !roles_file.is_empty() && !self.incomplete) {
+            for (id, offset) in declared {
+                if !seen.contains_key(id) {
+                    c.add(
+                        manifest,
+                        Some(*offset),
+                        format!(
+                            "declares role {} as a root component, but {roles_file} holds no such role",
+                            guid::braced(*id)
+                        ),
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// Reads the roles of one file, checking each as it streams by.
+fn check_roles_part(
+    c: &mut Checker<'_>,
+    reader: &mut PackageReader,
+    file: &str,
+    expect: Expect,
+    roles: &mut RolesSeen,
+) -> Result<()> {
+    let mut records = Vec::new();
+    // Roles are checked as they stream by; only their summaries are kept.
+    let result = read::read_roles(reader.open_entry(file)?, |role| {
+        if expect == Expect::RoleFile && role.privileges.is_empty() {
+            c.add(
+                file,
+                Some(role.offset),
+                "the role holds no <RolePrivilege>; a role file lists the role's privileges",
+            );
+        }
+        records.push(check_role(c, file, role))
+    });
+    roles.incomplete |= result.is_err();
+    match result {
+        Err(p) => c.xml(reader, file, p)?,
+        Ok(read::RolesFile::RoleFile) if expect == Expect::Customizations => c.add(
+            file,
+            Some(0),
+            "holds a lone <Role>; customizations.xml has the root <ImportExportXml>",
+        ),
+        Ok(read::RolesFile::Customizations) if expect == Expect::RoleFile => c.add(
+            file,
+            Some(0),
+            "has the root <ImportExportXml>; a file in Roles/ holds one <Role>",
+        ),
+        Ok(_) => {}
+    }
+    for (summary, id, offset) in records {
+        if let Some(id) = id {
+            roles
+                .ids
+                .push((id, short(&summary.name), file.to_string(), offset));
+        }
+        roles.summaries.push(summary);
+    }
+    Ok(())
+}
+
+/// Checks one role as it streams by; returns its summary, parsed id and offset.
+fn check_role(
+    c: &mut Checker<'_>,
+    file: &str,
+    role: &read::RoleRecord,
+) -> (RoleSummary, Option<Uuid>, u64) {
+    let name = role.name.clone().unwrap_or_default();
+    let label = if name.is_empty() {
+        "(unnamed)".to_string()
+    } else {
+        short(&name)
+    };
+    let length = name.chars().count();
+    if length > crate::model::role::MAX_ROLE_NAME {
+        c.add(
+            file,
+            Some(role.offset),
+            format!(
+                "role '{label}' has a {length}-character name; Dataverse allows at most {}",
+                crate::model::role::MAX_ROLE_NAME
+            ),
+        );
+    }
+    if name.trim().is_empty() {
+        c.add(file, Some(role.offset), "a <Role> has no name attribute");
+    }
+    let raw_id = role.id.clone().unwrap_or_default();
+    let id = guid::parse(&raw_id);
+    if id.is_none() {
+        c.add(
+            file,
+            Some(role.offset),
+            format!("role '{label}' has id {raw_id:?}, which is not a GUID"),
+        );
+    }
+    let mut names = HashSet::new();
+    for p in &role.privileges {
+        let Some(pname) = p.name.as_deref().filter(|n| !n.is_empty()) else {
+            c.add(
+                file,
+                Some(p.offset),
+                format!("role '{label}': a <RolePrivilege> has no name"),
+            );
+            continue;
+        };
+        if !names.insert(pname.to_ascii_lowercase()) {
+            c.add(
+                file,
+                Some(p.offset),
+                format!("role '{label}': {pname} is listed twice"),
+            );
+        }
+        let level = p.level.as_deref().unwrap_or("");
+        let Some(depth) = Depth::from_xml(level) else {
+            c.add(
+                file,
+                Some(p.offset),
+                format!("role '{label}': {pname} has level {level:?}; a level is Basic, Local, Deep or Global (leave a privilege out instead of None)"),
+            );
+            continue;
+        };
+        if let Some((allowed, catalogue)) = c.allowed_depths(pname) {
+            if !allowed.contains(depth) {
+                c.add(
+                    file,
+                    Some(p.offset),
+                    format!("role '{label}': {pname} cannot have depth {depth}; it allows only {allowed} (catalogue {catalogue})"),
+                );
+            }
+        }
+    }
+    let summary = RoleSummary {
+        id: raw_id,
+        name,
+        privileges: role.privileges.len(),
+    };
+    (summary, id, role.offset)
+}
+
+/// Turns pending findings into located ones, reading each file once for its positions.
+fn resolve(reader: &mut PackageReader, pending: &[Pending]) -> Vec<Finding> {
+    let mut by_file: BTreeMap<&str, Vec<u64>> = BTreeMap::new();
+    for p in pending {
+        if let Some(o) = p.offset {
+            by_file.entry(&p.file).or_default().push(o);
+        }
+    }
+    let mut positions: HashMap<(&str, u64), (u64, u64)> = HashMap::new();
+    for (file, offsets) in by_file {
+        for (o, pos) in offsets.iter().zip(reader.positions(file, &offsets)) {
+            positions.insert((file, *o), pos);
+        }
+    }
+    pending
+        .iter()
+        .map(|p| {
+            let base = reader.location(&p.file);
+            let location = match p.offset.and_then(|o| positions.get(&(p.file.as_str(), o))) {
+                Some((line, col)) if *line > 0 => format!("{base}:{line}:{col}"),
+                _ => base,
+            };
+            Finding {
+                location,
+                message: p.message.clone(),
+            }
+        })
+        .collect()
+}

@@ -1,0 +1,5 @@
+//! Packages as files: reading zips, source folders and single XML files within limits, and
+//! writing outputs atomically.
+
+pub mod read;
+pub mod write;

@@ -1,0 +1,156 @@
+//! The `catalogue` setting: built-in names and catalogue files of the user's own, read
+//! from disk and merged into the one catalogue a role is built from.
+
+use std::collections::HashSet;
+use std::path::Path;
+
+use crate::error::{Error, Result};
+use crate::model::catalogue::{
+    entry_label_at, is_builtin_name, reads_as_path, Catalogue, MAX_CATALOGUE_BYTES,
+};
+use crate::model::options::Given;
+use crate::util::{line_of, privilege_key};
+
+/// Whether a `--catalogue` value names a file rather than a built-in catalogue: it
+/// reads as a path (holds a `/` or ends in `.toml`), or it is no built-in name but an existing file.
+pub fn is_path(value: &str) -> bool {
+    reads_as_path(value) || (!is_builtin_name(value) && Path::new(value).is_file())
+}
+
+/// Reads and checks a catalogue file of the user's own.
+///
+/// Every error names the file and, where it is about a place in the file, the line
+/// (`file:line`) and the entry.
+pub fn load(path: &Path) -> Result<Catalogue> {
+    let origin = path.display().to_string();
+    let fail = |message: String| Error::Catalogue {
+        origin: origin.clone(),
+        message,
+    };
+    let metadata = std::fs::metadata(path).map_err(|e| {
+        fail(format!(
+            "cannot read it ({e}); give the path of a TOML catalogue file or a built-in name ({})",
+            Catalogue::builtin_names().collect::<Vec<_>>().join(", ")
+        ))
+    })?;
+    if metadata.is_dir() {
+        return Err(fail(
+            "is a folder, not a file; give the path of a TOML catalogue file".to_string(),
+        ));
+    }
+    let bytes = crate::util::read_capped(path, MAX_CATALOGUE_BYTES)
+        .map_err(|e| fail(format!("cannot read it ({e})")))?
+        .ok_or_else(|| {
+            fail(format!(
+                "is larger than {} MiB; a catalogue is a short TOML file",
+                MAX_CATALOGUE_BYTES >> 20
+            ))
+        })?;
+    let text = match std::str::from_utf8(&bytes) {
+        Ok(text) => text,
+        Err(e) => {
+            let at = e.valid_up_to();
+            let valid = String::from_utf8_lossy(bytes.get(..at).unwrap_or_default());
+            return Err(Error::Catalogue {
+                origin: format!("{origin}:{}", line_of(&valid, at)),
+                message: format!(
+                    "{}the file is not UTF-8 text (byte {at}); save it as UTF-8",
+                    entry_label_at(&valid, at)
+                ),
+            });
+        }
+    };
+    Catalogue::parse(text, &origin)
+}
+
+/// The catalogue the settings select, with the depth overrides in `allow` applied.
+///
+/// `selection` empty means the default catalogue; otherwise each value is a built-in name or
+/// the path of a catalogue file (see [`is_path`]) and the result is their union (see
+/// [`Catalogue::union_except`]). Each `allow` value is `PRIVILEGE=DEPTH[,DEPTH...]` and
+/// replaces the depths that privilege allows (for an environment that refuses, or accepts,
+/// other depths); its default moves to the allowed depth nearest the catalogue's.
+pub fn select(selection: &[Given], allow: &[Given]) -> Result<Catalogue> {
+    let mut catalogue = if selection.is_empty() {
+        Catalogue::default_catalogue()
+    } else {
+        let parts = selection
+            .iter()
+            .map(open_given)
+            .collect::<Result<Vec<_>>>()?;
+        let replaced: HashSet<String> = allow
+            .iter()
+            .filter(|g| g.value.contains('='))
+            .map(|g| privilege_key(&g.value))
+            .collect();
+        Catalogue::union_except(parts, &replaced)?
+    };
+    for given in allow {
+        catalogue.apply_allow(given)?;
+    }
+    Ok(catalogue)
+}
+
+/// Opens the catalogue one `--catalogue` value names.
+fn open_given(given: &Given) -> Result<Catalogue> {
+    let value = given.value.trim();
+    if is_path(value) {
+        return load(Path::new(value));
+    }
+    Catalogue::builtin(value).map_err(|_| {
+        let known: Vec<&str> = Catalogue::builtin_names().collect();
+        Error::invalid(
+            &given.origin,
+            &given.value,
+            format!(
+                "no such built-in catalogue and no such file; built-ins: {}; write a file path with a '/' or a .toml ending",
+                known.join(", ")
+            ),
+        )
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::depth::Depth;
+
+    #[test]
+    fn paths_and_names_are_told_apart() {
+        assert!(!is_path("server-side-sync"));
+        assert!(!is_path("app-for-outlook"));
+        assert!(is_path("./server-side-sync"));
+        assert!(is_path("mine.toml"));
+        assert!(is_path("MINE.TOML"));
+        assert!(is_path("dir/mine"));
+        assert!(!is_path("no-such-catalogue-or-file"));
+    }
+
+    #[test]
+    fn allow_overrides_replace_allowed_depths() {
+        let over = |v: &str| select(&[], &[Given::flag("--allow", v)]);
+        let c = over("prvReadContact=Local,Global").unwrap();
+        let e = c.get("prvReadContact").unwrap();
+        assert_eq!(e.allowed.to_string(), "Local/Global");
+        assert_eq!(e.default, Depth::Local);
+        for (bad, expected) in [
+            ("prvReadContact", "PRIVILEGE=DEPTH"),
+            ("prvReadContact=Most", "not a depth"),
+            ("prvReadContcat=Global", "did you mean 'prvReadContact'"),
+        ] {
+            let err = over(bad).unwrap_err().to_string();
+            assert!(err.contains(expected), "{bad}: {err}");
+        }
+    }
+
+    #[test]
+    fn the_same_catalogue_twice_is_itself() {
+        let sel = [
+            Given::flag("--catalogue", "server-side-sync"),
+            Given::flag("--catalogue", "server-side-sync"),
+        ];
+        let c = select(&sel, &[]).unwrap();
+        assert_eq!(c.name, "server-side-sync");
+        assert_eq!(c.entries(), Catalogue::default_catalogue().entries());
+    }
+}

@@ -1,0 +1,181 @@
+//! Helpers shared by the integration tests.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+
+/// The `dvrole` binary under test, with every `DVROLE_*` setting variable cleared, so a test
+/// sees only what it sets.
+pub fn dvrole() -> Command {
+    let mut cmd = Command::cargo_bin("dvrole").expect("the dvrole binary is built by cargo test");
+    cmd.env_remove("NO_COLOR");
+    for key in dvrole::settings::config::KEYS {
+        cmd.env_remove(key.env_var());
+    }
+    cmd.env_remove("DVROLE_CONFIG");
+    cmd
+}
+
+/// [`dvrole`], run in `dir`.
+pub fn cmd(dir: &Path) -> Command {
+    let mut c = dvrole();
+    c.current_dir(dir);
+    c
+}
+
+/// Every file under `dir`, relative with `/` separators, sorted, with its bytes.
+pub fn tree(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).expect("a readable folder").flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                let rel = p
+                    .strip_prefix(dir)
+                    .expect("below dir")
+                    .to_string_lossy()
+                    .replace('\\', "/");
+                out.push((rel, std::fs::read(&p).expect("a readable file")));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// A zip holding `entries` in this order, deflated.
+pub fn zip_of(entries: &[(&str, &[u8])]) -> Vec<u8> {
+    use std::io::Write;
+    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for (name, data) in entries {
+        w.start_file(*name, zip::write::SimpleFileOptions::default())
+            .expect("a zip entry");
+        w.write_all(data).expect("entry bytes");
+    }
+    w.finish().expect("a finished zip").into_inner()
+}
+
+/// The shared reference material (real exports, Microsoft's schemas):
+/// `$DVROLE_REFERENCE_DIR`, or `../shared/reference` beside the checkout.
+///
+/// Returns `None`, after saying so, where it is absent, so the calling test can skip; under
+/// CI (`CI` set) an absent reference is a failure instead, so a skip never passes for green.
+pub fn reference_dir(test: &str) -> Option<PathBuf> {
+    let dir = match std::env::var_os("DVROLE_REFERENCE_DIR") {
+        Some(d) => PathBuf::from(d),
+        None => PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/reference"),
+    };
+    if dir.join("exports").is_dir() {
+        return Some(dir);
+    }
+    skip_or_fail(
+        test,
+        &format!(
+            "reference material not found at {} (set DVROLE_REFERENCE_DIR)",
+            dir.display()
+        ),
+    );
+    None
+}
+
+/// Microsoft's customizations schema: `$DVROLE_XSD_DIR/CustomizationsSolution.xsd`, or the
+/// libxml2-compatible set under the reference material (`xsd/9.0.0.2090-libxml2`). Returns
+/// `None`, after saying why, where it or `xmllint` is missing (a failure under CI).
+pub fn schema(test: &str) -> Option<PathBuf> {
+    let dir = match std::env::var_os("DVROLE_XSD_DIR") {
+        Some(d) => PathBuf::from(d),
+        None => reference_dir(test)?.join("xsd/9.0.0.2090-libxml2"),
+    };
+    let xsd = dir.join("CustomizationsSolution.xsd");
+    if !xsd.is_file() {
+        skip_or_fail(test, &format!("{} not found", xsd.display()));
+        return None;
+    }
+    if std::process::Command::new("xmllint")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        skip_or_fail(test, "xmllint not found (apt-get install libxml2-utils)");
+        return None;
+    }
+    Some(xsd)
+}
+
+/// Runs xmllint on `xml` against `xsd`; returns (passed, what xmllint said).
+pub fn xmllint(xsd: &Path, xml: &[u8]) -> (bool, String) {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let file = dir.path().join("customizations.xml");
+    std::fs::write(&file, xml).expect("the XML written");
+    let out = std::process::Command::new("xmllint")
+        .arg("--noout")
+        .arg("--schema")
+        .arg(xsd)
+        .arg(&file)
+        .output()
+        .expect("xmllint runs");
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// Whether golden files are being rewritten (`DVROLE_BLESS` set) rather than checked.
+/// Blessing under CI is refused: it would turn every golden test green without a check.
+pub fn blessing() -> bool {
+    let bless = std::env::var_os("DVROLE_BLESS").is_some();
+    assert!(
+        !(bless && std::env::var_os("CI").is_some()),
+        "DVROLE_BLESS is set under CI; golden files are rewritten only by hand"
+    );
+    bless
+}
+
+/// Checks `actual` against the golden text file at `path`, after rewriting the file with it
+/// when [`blessing`].
+pub fn assert_golden_text(path: &Path, actual: &str) {
+    if blessing() {
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).expect("the golden file's folder");
+        }
+        std::fs::write(path, actual).expect("the golden file written");
+    }
+    let expected = std::fs::read_to_string(path)
+        .unwrap_or_else(|e| panic!("{}: {e} (DVROLE_BLESS=1 writes it)", path.display()));
+    assert_eq!(
+        actual,
+        expected,
+        "{} differs from its golden file (DVROLE_BLESS=1 rewrites it)",
+        path.display()
+    );
+}
+
+/// Says a test is skipped for `reason`; panics instead when `CI` is set.
+pub fn skip_or_fail(test: &str, reason: &str) {
+    if std::env::var_os("CI").is_some() {
+        panic!("{test}: {reason}, and CI is set, so this is a failure, not a skip");
+    }
+    eprintln!("SKIPPED {test}: {reason}; under CI this fails");
+}
+
+/// Reads every entry of a zip into (name, bytes) pairs, in archive order.
+pub fn unzip(bytes: &[u8]) -> Vec<(String, Vec<u8>)> {
+    use std::io::Read;
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("a readable zip");
+    (0..archive.len())
+        .map(|i| {
+            let mut entry = archive.by_index(i).expect("an entry");
+            let mut data = Vec::new();
+            entry.read_to_end(&mut data).expect("entry bytes");
+            let name = entry
+                .name()
+                .map(|n| n.into_owned())
+                .expect("a UTF-8 entry name");
+            (name, data)
+        })
+        .collect()
+}

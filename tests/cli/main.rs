@@ -1,0 +1,23 @@
+//! The integration tests, in one test binary: one module per area of dvrole.
+
+mod common;
+
+mod alm_check;
+mod alm_config;
+mod alm_layout;
+mod alm_pipelines;
+mod alm_shell;
+mod atomic;
+mod audit;
+mod bad_input;
+mod catalogues;
+mod cli_generate;
+mod cli_validate;
+mod explain;
+mod layering;
+mod parts;
+mod real_shape;
+mod roundtrip;
+mod roundtrip_config;
+mod schema;
+mod source_folder;
