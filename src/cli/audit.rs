@@ -13,8 +13,10 @@ use crate::model::catalogue::Catalogue;
 use crate::model::options::OutputOptions;
 use crate::model::role;
 use crate::ops::audit::{role_matches, Desired, Kind, RoleAudit};
-use crate::package::read::{Input, RoleSink, RolesFile, XmlProblem};
+use crate::package::input::Input;
+use crate::part::roles::{RoleSink, RolesFile};
 use crate::settings::catalogues;
+use crate::xml::walk::XmlProblem;
 
 /// Arguments of `dvrole audit`.
 #[derive(Debug, Clone, Args)]

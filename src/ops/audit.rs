@@ -11,7 +11,8 @@ use serde::Serialize;
 use crate::model::catalogue::{Catalogue, Entry};
 use crate::model::depth::Depth;
 use crate::model::role::Role;
-use crate::package::read::{RolesFile, XmlProblem};
+use crate::part::roles::RolesFile;
+use crate::xml::walk::XmlProblem;
 
 /// How a privilege of a role compares with the desired role.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -202,7 +203,7 @@ impl<'a> Desired<'a> {
     fn audit(
         &mut self,
         file: &str,
-        record: &crate::package::read::RoleRecord,
+        record: &crate::part::roles::RoleRecord,
         list_extras: bool,
     ) -> Result<RoleAudit, XmlProblem> {
         self.begin(
@@ -380,7 +381,7 @@ pub fn role_matches(selector: &str, id: Option<&str>, name: &str) -> bool {
 mod tests {
     use super::*;
     use crate::model::options::RoleOptions;
-    use crate::package::read::{PrivilegeRecord, RoleRecord};
+    use crate::part::roles::{PrivilegeRecord, RoleRecord};
 
     fn record(privileges: &[(&str, &str)]) -> RoleRecord {
         RoleRecord {

@@ -13,9 +13,10 @@ use quick_xml::XmlVersion;
 use serde_json::{json, Value};
 
 use crate::ops::plan::{Content, Target};
-use crate::package::read::{self, walk, RoleRecord, Visitor, XmlProblem};
 use crate::package::write::Part;
+use crate::part::roles::{read_roles, RoleRecord};
 use crate::util::read_capped;
+use crate::xml::walk::{walk, Visitor, XmlProblem};
 
 /// The most bytes read from one file or zip entry at the output path.
 const MAX_READ: u64 = 256 << 20;
@@ -405,7 +406,7 @@ fn is_role_key(key: &str) -> bool {
 
 fn roles_of(bytes: &[u8]) -> Result<Vec<RoleRecord>, XmlProblem> {
     let mut roles = Vec::new();
-    read::read_roles(bytes, |r| roles.push(r.clone()))?;
+    read_roles(bytes, |r| roles.push(r.clone()))?;
     Ok(roles)
 }
 

@@ -13,12 +13,13 @@ use crate::model::options::{GenerateOptions, Given};
 use crate::model::role::{Note, Role};
 use crate::model::solution::SolutionManifest;
 use crate::ops::build::{self, Built};
-use crate::package::read::{
-    read_manifest, read_roles, RolesFile, SOURCE_CUSTOMIZATIONS, SOURCE_ROLES, SOURCE_SOLUTION,
-};
 use crate::package::write::{
     remove_stale, scratch_error, target_folder, Part, OLD_SUFFIX, TEMP_SUFFIX,
 };
+use crate::part::customizations::SOURCE_CUSTOMIZATIONS;
+use crate::part::role_file::SOURCE_ROLES;
+use crate::part::roles::{read_roles, RolesFile};
+use crate::part::solution::{read_manifest, SOURCE_SOLUTION};
 use crate::part::{customizations, role_file};
 
 /// What a folder dvrole writes holds; a folder holding anything else at its top is never

@@ -16,11 +16,17 @@ use crate::model::catalogue::Catalogue;
 use crate::model::depth::Depth;
 use crate::model::guid;
 use crate::model::solution::ROLE_COMPONENT_TYPE;
-use crate::package::read::{self, Input, Layout, Limits, PackageReader, XmlProblem};
+use crate::package::input::{Input, Layout};
+use crate::package::read::{Limits, PackageReader};
 use crate::part::content_types;
+use crate::part::content_types::read_content_types;
 use crate::part::customizations;
+use crate::part::customizations::SOURCE_CUSTOMIZATIONS;
+use crate::part::roles::{read_roles, RoleRecord, RolesFile};
 use crate::part::solution::PART_NAME as SOLUTION_PART;
+use crate::part::solution::{read_manifest, SOURCE_SOLUTION};
 use crate::util::short;
+use crate::xml::walk::XmlProblem;
 
 /// The root files a packed solution must hold, as Dataverse names them.
 pub const REQUIRED_FILES: [&str; 3] = [
@@ -135,7 +141,7 @@ pub fn validate(reader: &mut PackageReader, catalogues: &[Catalogue]) -> Result<
 
     if present.contains(content_types::PART_NAME) {
         let file = content_types::PART_NAME;
-        let result = read::read_content_types(reader.open_entry(file)?);
+        let result = read_content_types(reader.open_entry(file)?);
         match result {
             Err(p) => c.xml(reader, file, p)?,
             Ok(ct) if ct.root != "Types" => {
@@ -185,24 +191,24 @@ fn validate_source(input: &mut Input, catalogues: &[Catalogue]) -> Result<Report
     };
     let parts = input.role_parts().to_vec();
     let reader = input.reader();
-    let declared = check_manifest(&mut c, reader, read::SOURCE_SOLUTION)?;
-    if !reader.has_file(read::SOURCE_CUSTOMIZATIONS) {
+    let declared = check_manifest(&mut c, reader, SOURCE_SOLUTION)?;
+    if !reader.has_file(SOURCE_CUSTOMIZATIONS) {
         c.add(
-            read::SOURCE_CUSTOMIZATIONS,
+            SOURCE_CUSTOMIZATIONS,
             None,
             "is missing; a source folder holds Other/Solution.xml, Other/Customizations.xml and Roles/*.xml",
         );
     }
     let mut roles = RolesSeen::default();
     for part in &parts {
-        let expect = if part == read::SOURCE_CUSTOMIZATIONS {
+        let expect = if part == SOURCE_CUSTOMIZATIONS {
             Expect::Customizations
         } else {
             Expect::RoleFile
         };
         check_roles_part(&mut c, reader, part, expect, &mut roles)?;
     }
-    roles.cross_check(&mut c, declared.as_ref(), read::SOURCE_SOLUTION, "");
+    roles.cross_check(&mut c, declared.as_ref(), SOURCE_SOLUTION, "");
     finish(reader, c, roles)
 }
 
@@ -240,7 +246,7 @@ fn check_manifest(
     reader: &mut PackageReader,
     file: &str,
 ) -> Result<Option<BTreeMap<Uuid, u64>>> {
-    let result = read::read_manifest(reader.open_entry(file)?);
+    let result = read_manifest(reader.open_entry(file)?);
     let m = match result {
         Err(p) => {
             c.xml(reader, file, p)?;
@@ -366,7 +372,7 @@ fn check_roles_part(
 ) -> Result<()> {
     let mut records = Vec::new();
     // Roles are checked as they stream by; only their summaries are kept.
-    let result = read::read_roles(reader.open_entry(file)?, |role| {
+    let result = read_roles(reader.open_entry(file)?, |role| {
         if expect == Expect::RoleFile && role.privileges.is_empty() {
             c.add(
                 file,
@@ -379,12 +385,12 @@ fn check_roles_part(
     roles.incomplete |= result.is_err();
     match result {
         Err(p) => c.xml(reader, file, p)?,
-        Ok(read::RolesFile::RoleFile) if expect == Expect::Customizations => c.add(
+        Ok(RolesFile::RoleFile) if expect == Expect::Customizations => c.add(
             file,
             Some(0),
             "holds a lone <Role>; customizations.xml has the root <ImportExportXml>",
         ),
-        Ok(read::RolesFile::Customizations) if expect == Expect::RoleFile => c.add(
+        Ok(RolesFile::Customizations) if expect == Expect::RoleFile => c.add(
             file,
             Some(0),
             "has the root <ImportExportXml>; a file in Roles/ holds one <Role>",
@@ -406,7 +412,7 @@ fn check_roles_part(
 fn check_role(
     c: &mut Checker<'_>,
     file: &str,
-    role: &read::RoleRecord,
+    role: &RoleRecord,
 ) -> (RoleSummary, Option<Uuid>, u64) {
     let name = role.name.clone().unwrap_or_default();
     let label = if name.is_empty() {

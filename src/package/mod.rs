@@ -1,5 +1,6 @@
 //! Packages as files: reading zips, source folders and single XML files within limits, and
 //! writing outputs atomically.
 
+pub mod input;
 pub mod read;
 pub mod write;

@@ -45,3 +45,7 @@ fn render_with(role: &Role, language: u32, split: bool) -> Result<Vec<u8>> {
         .render(),
     )
 }
+
+/// The customizations of a SolutionPackager source folder (its `<Roles />` is empty; the
+/// roles are in [`SOURCE_ROLES`](crate::part::role_file::SOURCE_ROLES)).
+pub const SOURCE_CUSTOMIZATIONS: &str = "Other/Customizations.xml";

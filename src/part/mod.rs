@@ -3,4 +3,5 @@
 pub mod content_types;
 pub mod customizations;
 pub mod role_file;
+pub mod roles;
 pub mod solution;

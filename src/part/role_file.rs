@@ -69,6 +69,9 @@ pub fn file_name(name: &str) -> String {
     format!("{safe}.xml")
 }
 
+/// The folder of a SolutionPackager source folder that holds one XML file per role.
+pub const SOURCE_ROLES: &str = "Roles";
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -8,6 +8,11 @@ use crate::error::Result;
 use crate::model::guid;
 use crate::model::solution::{SolutionManifest, ROLE_COMPONENT_TYPE};
 use crate::xml;
+use std::io::Read;
+
+use quick_xml::events::BytesStart;
+
+use crate::xml::walk::{attribute, path_is, walk, Visitor, XmlProblem};
 
 /// The manifest's name in a solution zip.
 pub const PART_NAME: &str = "solution.xml";
@@ -48,4 +53,95 @@ struct SolutionXml<'a> {
     managed: u8,
     role_ids: Vec<String>,
     component_type: u32,
+}
+
+/// The manifest of a SolutionPackager source folder.
+pub const SOURCE_SOLUTION: &str = "Other/Solution.xml";
+
+/// One `<RootComponent>` of a solution manifest.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RootComponentRecord {
+    /// The `type` attribute, unparsed.
+    pub component_type: Option<String>,
+    /// The `id` attribute, unparsed.
+    pub id: Option<String>,
+    /// Byte offset of the element.
+    pub offset: u64,
+}
+
+/// What a `solution.xml` says, as read.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ManifestRecord {
+    /// The root element's name.
+    pub root: String,
+    /// Whether `<SolutionManifest>` is there.
+    pub has_manifest: bool,
+    /// `<UniqueName>` of the solution.
+    pub unique_name: Option<String>,
+    /// `<Version>`.
+    pub version: Option<String>,
+    /// `<Managed>`.
+    pub managed: Option<String>,
+    /// The root components.
+    pub root_components: Vec<RootComponentRecord>,
+}
+
+#[derive(Default)]
+struct ManifestVisitor {
+    record: ManifestRecord,
+}
+
+const MANIFEST: [&str; 2] = ["ImportExportXml", "SolutionManifest"];
+
+impl Visitor for ManifestVisitor {
+    fn open(
+        &mut self,
+        path: &[String],
+        depth: usize,
+        e: &BytesStart<'_>,
+        offset: u64,
+    ) -> Result<(), XmlProblem> {
+        if depth == 0 {
+            self.record.root = e.name().as_ref().to_string();
+        }
+        if path_is(path, &MANIFEST) {
+            self.record.has_manifest = true;
+        }
+        if path_is(
+            path,
+            &[
+                "ImportExportXml",
+                "SolutionManifest",
+                "RootComponents",
+                "RootComponent",
+            ],
+        ) {
+            self.record.root_components.push(RootComponentRecord {
+                component_type: attribute(e, "type", offset)?,
+                id: attribute(e, "id", offset)?,
+                offset,
+            });
+        }
+        Ok(())
+    }
+
+    fn text(&mut self, path: &[String], _depth: usize, text: &str) {
+        let slot = if path_is(path, &["ImportExportXml", "SolutionManifest", "UniqueName"]) {
+            &mut self.record.unique_name
+        } else if path_is(path, &["ImportExportXml", "SolutionManifest", "Version"]) {
+            &mut self.record.version
+        } else if path_is(path, &["ImportExportXml", "SolutionManifest", "Managed"]) {
+            &mut self.record.managed
+        } else {
+            return;
+        };
+        slot.get_or_insert_with(String::new).push_str(text.trim());
+    }
+}
+
+/// Reads a `solution.xml`.
+pub fn read_manifest(source: impl Read) -> Result<ManifestRecord, XmlProblem> {
+    let mut visitor = ManifestVisitor::default();
+    walk(source, &mut visitor)?;
+    Ok(visitor.record)
 }

@@ -7,6 +7,8 @@
 
 use crate::error::{Error, Result};
 
+pub mod walk;
+
 /// The UTF-8 byte order mark.
 pub const BOM: &[u8] = b"\xEF\xBB\xBF";
 

@@ -76,9 +76,8 @@ fn folder_layout_holds_the_three_files_and_matches_the_golden_copy() {
     assert!(role_text.starts_with("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<Role id=\"{"));
     assert!(role_text.contains("name=\"Server-Side Sync User\" xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\">\n  <IsCustomizable>1</IsCustomizable>\n  <RolePrivileges>\n    <RolePrivilege name="));
     let mut roles = Vec::new();
-    let kind =
-        dvrole::package::read::read_roles(role.as_slice(), |r| roles.push(r.clone())).unwrap();
-    assert_eq!(kind, dvrole::package::read::RolesFile::RoleFile);
+    let kind = dvrole::part::roles::read_roles(role.as_slice(), |r| roles.push(r.clone())).unwrap();
+    assert_eq!(kind, dvrole::part::roles::RolesFile::RoleFile);
     assert_eq!(roles.len(), 1);
     assert_eq!(roles[0].privileges.len(), 24);
 }
@@ -118,10 +117,9 @@ fn folder_layout_has_the_shape_of_real_source_folders() {
         );
         for (name, bytes) in theirs.iter().filter(|(n, _)| n.starts_with("Roles/")) {
             let mut roles = Vec::new();
-            let kind =
-                dvrole::package::read::read_roles(bytes.as_slice(), |r| roles.push(r.clone()))
-                    .unwrap();
-            assert_eq!(kind, dvrole::package::read::RolesFile::RoleFile, "{name}");
+            let kind = dvrole::part::roles::read_roles(bytes.as_slice(), |r| roles.push(r.clone()))
+                .unwrap();
+            assert_eq!(kind, dvrole::part::roles::RolesFile::RoleFile, "{name}");
             assert_eq!(
                 name.strip_prefix("Roles/").unwrap(),
                 format!("{}.xml", roles[0].name.as_deref().unwrap()),

@@ -470,7 +470,10 @@ fn bad_input_is_exit_2_with_one_line() {
 
 mod no_panic {
     use super::*;
-    use dvrole::package::read::{Input, Limits, RoleSink, RolesFile, XmlProblem};
+    use dvrole::package::input::Input;
+    use dvrole::package::read::Limits;
+    use dvrole::part::roles::{RoleSink, RolesFile};
+    use dvrole::xml::walk::XmlProblem;
     use proptest::prelude::*;
 
     /// Takes every role and privilege and keeps nothing.

@@ -8,7 +8,8 @@ use std::path::Path;
 use common::{dvrole, unzip};
 use dvrole::model::catalogue::Catalogue;
 use dvrole::model::depth::Depth;
-use dvrole::package::read::{self, RoleRecord};
+use dvrole::part::roles::{read_roles, RoleRecord};
+use dvrole::part::solution::read_manifest;
 
 const DEFAULT_ZIP: &str = "ServerSideSyncRole_1_0_0_0.zip";
 
@@ -35,7 +36,7 @@ fn entry(zip: &[u8], name: &str) -> Vec<u8> {
 
 fn role_of(zip: &[u8]) -> RoleRecord {
     let mut roles = Vec::new();
-    read::read_roles(&entry(zip, "customizations.xml")[..], |r| {
+    read_roles(&entry(zip, "customizations.xml")[..], |r| {
         roles.push(r.clone())
     })
     .expect("well-formed");
@@ -92,7 +93,7 @@ fn default_run_writes_all_24_privileges_at_allowed_depths() {
         );
         assert_eq!(depth, e.default, "{} at least privilege", e.privilege);
     }
-    let manifest = read::read_manifest(&entry(&zip, "solution.xml")[..]).unwrap();
+    let manifest = read_manifest(&entry(&zip, "solution.xml")[..]).unwrap();
     let rc = &manifest.root_components[0];
     assert_eq!(rc.component_type.as_deref(), Some("20"));
     assert_eq!(
@@ -264,7 +265,7 @@ fn managed_names_the_file_like_pac() {
         ["ServerSideSyncRole_1_0_0_0_managed.zip"]
     );
     let zip = fs::read(dir.path().join("ServerSideSyncRole_1_0_0_0_managed.zip")).unwrap();
-    let manifest = read::read_manifest(&entry(&zip, "solution.xml")[..]).unwrap();
+    let manifest = read_manifest(&entry(&zip, "solution.xml")[..]).unwrap();
     assert_eq!(manifest.managed.as_deref(), Some("1"));
 }
 

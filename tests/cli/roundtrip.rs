@@ -8,7 +8,8 @@ use dvrole::model::depth::Depth;
 use dvrole::model::options::{GenerateOptions, Given};
 use dvrole::ops::build;
 use dvrole::ops::validate;
-use dvrole::package::read::{self, Limits, PackageReader};
+use dvrole::package::read::{Limits, PackageReader};
+use dvrole::part::roles::read_roles;
 use proptest::prelude::*;
 
 /// For each catalogue privilege: None (leave out), or an index into its allowed depths.
@@ -56,7 +57,7 @@ proptest! {
         prop_assert!(report.valid, "findings: {:?}", report.findings);
         let xml = &built.package.part("customizations.xml").unwrap().bytes;
         let mut roles = Vec::new();
-        read::read_roles(&xml[..], |r| roles.push(r.clone())).unwrap();
+        read_roles(&xml[..], |r| roles.push(r.clone())).unwrap();
         prop_assert_eq!(roles.len(), 1);
         prop_assert_eq!(roles[0].name.as_deref(), Some(name.as_str()));
         let got: BTreeMap<String, String> = roles[0]

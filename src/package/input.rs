@@ -1,0 +1,166 @@
+//! What an input named on the command line is: a solution zip, a package folder, a
+//! SolutionPackager source folder or a lone XML file, and the parts of it that hold roles.
+
+use std::fs::File;
+use std::io;
+use std::path::Path;
+
+use crate::error::{Error, Result};
+use crate::package::read::{read_up_to, Limits, PackageReader};
+use crate::part::customizations::{PART_NAME as CUSTOMIZATIONS, SOURCE_CUSTOMIZATIONS};
+use crate::part::role_file::SOURCE_ROLES;
+use crate::part::roles::{stream_roles, RoleSink};
+use crate::part::solution::SOURCE_SOLUTION;
+
+/// The shapes of input dvrole reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Layout {
+    /// A solution zip.
+    Zip,
+    /// A folder holding a packed solution's root files.
+    PackageFolder,
+    /// A SolutionPackager or `pac solution unpack` source folder: `Other/Solution.xml`,
+    /// `Other/Customizations.xml` and `Roles/*.xml`.
+    SourceFolder,
+    /// A lone XML file: a customizations.xml or a role file.
+    XmlFile,
+}
+
+/// An input named on the command line, with its layout recognised.
+pub struct Input {
+    layout: Layout,
+    reader: PackageReader,
+    role_parts: Vec<String>,
+}
+
+impl Input {
+    /// Opens `path` and recognises its layout: a folder with `Other/Solution.xml` is a
+    /// source folder, any other folder a package folder; a file named `.zip` or that starts
+    /// like a zip is a zip, any other file is read as XML.
+    pub fn open(path: &Path, limits: Limits) -> Result<Input> {
+        let label = path.display().to_string();
+        let meta = std::fs::metadata(path).map_err(|e| Error::Unreadable {
+            input: label.clone(),
+            message: match e.kind() {
+                io::ErrorKind::NotFound => {
+                    "does not exist; give a solution zip, a folder or an XML file".to_string()
+                }
+                _ => e.to_string(),
+            },
+        })?;
+        if meta.is_dir() {
+            let reader = PackageReader::open_folder(label, path.to_path_buf(), limits);
+            if reader.has_file(SOURCE_SOLUTION) {
+                let mut role_parts = Vec::new();
+                if reader.has_file(SOURCE_CUSTOMIZATIONS) {
+                    role_parts.push(SOURCE_CUSTOMIZATIONS.to_string());
+                }
+                role_parts.extend(role_files(&path.join(SOURCE_ROLES)));
+                return Ok(Input {
+                    layout: Layout::SourceFolder,
+                    reader,
+                    role_parts,
+                });
+            }
+            return Ok(Input {
+                layout: Layout::PackageFolder,
+                reader,
+                role_parts: vec![CUSTOMIZATIONS.to_string()],
+            });
+        }
+        let mut magic = [0u8; 4];
+        let n = File::open(path)
+            .and_then(|mut f| read_up_to(&mut f, &mut magic))
+            .map_err(|e| Error::io(path, e))?;
+        let named_zip = path
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("zip"));
+        if named_zip || magic.get(..n).is_some_and(|m| m.starts_with(b"PK")) {
+            return Ok(Input {
+                layout: Layout::Zip,
+                reader: PackageReader::open_zip(path, limits)?,
+                role_parts: vec![CUSTOMIZATIONS.to_string()],
+            });
+        }
+        let name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .ok_or_else(|| Error::Unreadable {
+                input: label.clone(),
+                message: "has no file name dvrole can use; rename it or give its folder"
+                    .to_string(),
+            })?
+            .to_string();
+        let parent = path.parent().unwrap_or(Path::new("")).to_path_buf();
+        Ok(Input {
+            layout: Layout::XmlFile,
+            reader: PackageReader::open_folder(label, parent, limits),
+            role_parts: vec![name],
+        })
+    }
+
+    /// The layout recognised.
+    pub fn layout(&self) -> Layout {
+        self.layout
+    }
+
+    /// The reader over the input's files; their names are relative to the input.
+    pub fn reader(&mut self) -> &mut PackageReader {
+        &mut self.reader
+    }
+
+    /// The files that hold roles, in the order they are read: `customizations.xml` for a
+    /// package; `Other/Customizations.xml` and then `Roles/*.xml` by name for a source folder;
+    /// the file itself for a lone XML file.
+    pub fn role_parts(&self) -> &[String] {
+        &self.role_parts
+    }
+
+    /// Streams every role of the input into `sink`, telling it each file's location first.
+    /// A file that cannot be read, or is not well-formed, is an error naming it (with the
+    /// line and column for XML); so is a problem the sink returns.
+    pub fn stream_roles(&mut self, sink: &mut impl RoleSink) -> Result<()> {
+        let parts = self.role_parts.clone();
+        for part in &parts {
+            sink.file(&self.reader.location(part));
+            self.stream_part(part, sink)?;
+        }
+        Ok(())
+    }
+
+    fn stream_part(&mut self, part: &str, sink: &mut impl RoleSink) -> Result<()> {
+        if matches!(self.layout, Layout::Zip | Layout::PackageFolder)
+            && !self.reader.has_file(CUSTOMIZATIONS)
+        {
+            return Err(Error::Unreadable {
+                input: self.reader.label().to_string(),
+                message: "holds no customizations.xml at its root; give a solution zip, a folder holding its root files, a source folder with Other/Solution.xml, or an XML file".to_string(),
+            });
+        }
+        let result = {
+            let source = self.reader.open_entry(part)?;
+            stream_roles(source, sink)
+        };
+        match result {
+            Ok(_) => Ok(()),
+            Err(problem) => Err(self.reader.problem_error(part, problem)),
+        }
+    }
+}
+
+/// The `*.xml` files in a source folder's `Roles` folder, as `Roles/NAME`, sorted by name.
+fn role_files(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .map(|entries| {
+            entries
+                .flatten()
+                .filter(|e| e.path().is_file())
+                .filter_map(|e| e.file_name().to_str().map(str::to_string))
+                .filter(|n| n.to_ascii_lowercase().ends_with(".xml"))
+                .map(|n| format!("{SOURCE_ROLES}/{n}"))
+                .collect()
+        })
+        .unwrap_or_default();
+    names.sort();
+    names
+}

@@ -1,0 +1,526 @@
+//! The streaming XML walk every reader shares: quick-xml events turned into calls on a
+//! [`Visitor`], with element paths, byte offsets for messages, a refused DOCTYPE (entities
+//! are never expanded) and fast paths for the attributes roles hold by the thousand.
+
+use std::io::{BufReader, Read};
+
+use quick_xml::events::{BytesStart, Event};
+use quick_xml::{Reader, XmlVersion};
+
+/// How many levels of the element path are remembered; deeper elements are only counted.
+const TRACKED_DEPTH: usize = 8;
+
+/// Turns byte offsets in a stream into (line, column) pairs, both counted from 1.
+pub fn positions_in(mut reader: impl Read, offsets: &[u64]) -> Vec<(u64, u64)> {
+    let mut order: Vec<usize> = (0..offsets.len()).collect();
+    order.sort_by_key(|&i| offsets[i]);
+    let mut result = vec![(0, 0); offsets.len()];
+    let (mut line, mut line_start, mut pos) = (1u64, 0u64, 0u64);
+    let mut buf = [0u8; 64 * 1024];
+    let mut next = order.into_iter().peekable();
+    loop {
+        let n = match reader.read(&mut buf) {
+            Ok(0) | Err(_) => 0,
+            Ok(n) => n,
+        };
+        for &b in &buf[..n] {
+            while let Some(&i) = next.peek() {
+                if offsets[i] > pos {
+                    break;
+                }
+                result[i] = (line, pos - line_start + 1);
+                next.next();
+            }
+            if b == b'\n' {
+                line += 1;
+                line_start = pos + 1;
+            }
+            pos += 1;
+        }
+        if n == 0 {
+            break;
+        }
+    }
+    for i in next {
+        result[i] = (line, pos - line_start + 1);
+    }
+    result
+}
+
+/// A problem found while reading XML, at a byte offset.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct XmlProblem {
+    /// Byte offset in the file.
+    pub offset: u64,
+    /// What is wrong.
+    pub message: String,
+    /// True when the bytes could not be read at all (I/O, decompression, cap), as opposed
+    /// to bytes that are not well-formed XML.
+    pub unreadable: bool,
+}
+
+impl XmlProblem {
+    /// A problem with the document at `offset`.
+    pub fn at(offset: u64, message: impl Into<String>) -> XmlProblem {
+        XmlProblem {
+            offset,
+            message: message.into(),
+            unreadable: false,
+        }
+    }
+}
+
+/// What a streaming XML walk reports to whoever is interested in it.
+pub trait Visitor {
+    /// An element opens. `path` holds the names from the root down to this element (only the
+    /// first levels are kept), `depth` is its real depth (0 for the root).
+    fn open(
+        &mut self,
+        path: &[String],
+        depth: usize,
+        element: &BytesStart<'_>,
+        offset: u64,
+    ) -> Result<(), XmlProblem>;
+
+    /// The element at `depth` closes (also called right after `open` for `<empty/>` ones).
+    fn close(&mut self, _depth: usize) -> Result<(), XmlProblem> {
+        Ok(())
+    }
+
+    /// Character data inside the element at `path`.
+    fn text(&mut self, _path: &[String], _depth: usize, _text: &str) {}
+
+    /// How many levels of the element path the visitor needs; deeper names are not kept,
+    /// which saves copying them (at most 8).
+    fn tracked_depth(&self) -> usize {
+        TRACKED_DEPTH
+    }
+
+    /// The deepest level the visitor wants to hear about at this point of the walk: elements
+    /// deeper than this (and their text) are checked and counted but not reported, so a
+    /// visitor that only needs a few levels pays nothing for the bulk of a large document.
+    /// Asked before every event, so the horizon may move as the walk goes (deeper inside an
+    /// element the visitor cares about).
+    fn horizon(&self) -> usize {
+        usize::MAX
+    }
+}
+
+/// The names of the open elements, root first. Popped names keep their allocation, so a
+/// walk allocates only while it meets deeper paths or longer names than before.
+#[derive(Default)]
+struct PathStack {
+    slots: Vec<String>,
+    len: usize,
+}
+
+impl PathStack {
+    fn push(&mut self, name: &str) {
+        match self.slots.get_mut(self.len) {
+            Some(slot) => {
+                slot.clear();
+                slot.push_str(name);
+            }
+            None => self.slots.push(name.to_string()),
+        }
+        self.len += 1;
+    }
+
+    fn pop(&mut self) {
+        self.len = self.len.saturating_sub(1);
+    }
+
+    fn names(&self) -> &[String] {
+        self.slots.get(..self.len).unwrap_or(&self.slots)
+    }
+}
+
+/// Walks a whole XML document, checking that it is well-formed, and reports to `visitor`.
+pub fn walk(source: impl Read, visitor: &mut impl Visitor) -> Result<(), XmlProblem> {
+    let mut reader = Reader::from_reader(BufReader::with_capacity(64 * 1024, source));
+    let mut buf = Vec::with_capacity(4096);
+    let mut path = PathStack::default();
+    let mut depth = 0usize;
+    let mut seen_root = false;
+    let tracked = visitor.tracked_depth().min(TRACKED_DEPTH);
+    loop {
+        let offset = reader.buffer_position();
+        let event = reader.read_event_into(&mut buf);
+        match event {
+            Ok(Event::Start(e)) => open_element(
+                &mut path,
+                (&mut depth, tracked),
+                &mut seen_root,
+                visitor,
+                &e,
+                false,
+                offset,
+            )?,
+            Ok(Event::Empty(e)) => open_element(
+                &mut path,
+                (&mut depth, tracked),
+                &mut seen_root,
+                visitor,
+                &e,
+                true,
+                offset,
+            )?,
+            Ok(Event::End(_)) => {
+                depth = depth.saturating_sub(1);
+                if depth <= visitor.horizon() {
+                    visitor.close(depth)?;
+                }
+                if depth < tracked {
+                    path.pop();
+                }
+            }
+            Ok(Event::Text(t)) => {
+                if depth == 0 {
+                    if !t.trim().is_empty() {
+                        return Err(XmlProblem::at(offset, "text outside the root element"));
+                    }
+                } else if depth - 1 <= visitor.horizon() {
+                    visitor.text(path.names(), depth - 1, &t);
+                }
+            }
+            Ok(Event::CData(_)) | Ok(Event::GeneralRef(_)) if depth == 0 => {
+                return Err(XmlProblem::at(offset, "content outside the root element"));
+            }
+            Ok(Event::DocType(_)) => {
+                return Err(XmlProblem::at(
+                    offset,
+                    "has a DOCTYPE declaration; solution files have none, and dvrole never expands the entities one may declare",
+                ));
+            }
+            Ok(Event::Eof) => {
+                if depth > 0 {
+                    let open = path
+                        .names()
+                        .get(depth.min(path.len).saturating_sub(1))
+                        .cloned()
+                        .unwrap_or_default();
+                    return Err(XmlProblem::at(
+                        offset,
+                        format!("ends before <{open}> is closed; the file is truncated"),
+                    ));
+                }
+                if !seen_root {
+                    return Err(XmlProblem::at(
+                        offset,
+                        "holds no XML element (the file is empty or not XML)",
+                    ));
+                }
+                return Ok(());
+            }
+            Ok(_) => {}
+            Err(e) => {
+                let unreadable = matches!(e, quick_xml::Error::Io(_));
+                return Err(XmlProblem {
+                    offset: reader.error_position(),
+                    message: describe(&e),
+                    unreadable,
+                });
+            }
+        }
+        buf.clear();
+    }
+}
+
+/// Reports an opening element to the visitor and keeps the path and depth.
+fn open_element(
+    path: &mut PathStack,
+    (depth, tracked): (&mut usize, usize),
+    seen_root: &mut bool,
+    visitor: &mut impl Visitor,
+    e: &BytesStart<'_>,
+    empty: bool,
+    offset: u64,
+) -> Result<(), XmlProblem> {
+    if *depth == 0 {
+        if *seen_root {
+            return Err(XmlProblem::at(
+                offset,
+                "a second root element; an XML file has exactly one",
+            ));
+        }
+        *seen_root = true;
+    }
+    if *depth < tracked {
+        path.push(e.name().as_ref());
+    }
+    if *depth <= visitor.horizon() {
+        visitor.open(path.names(), *depth, e, offset)?;
+        if empty {
+            visitor.close(*depth)?;
+        }
+    }
+    if empty {
+        if *depth < tracked {
+            path.pop();
+        }
+    } else {
+        *depth += 1;
+    }
+    Ok(())
+}
+
+fn describe(e: &quick_xml::Error) -> String {
+    match e {
+        quick_xml::Error::Io(io) => io.to_string(),
+        other => format!("not well-formed XML: {other}"),
+    }
+}
+
+/// The value of attribute `name` on `element`, with entities and character references resolved.
+pub fn attribute(
+    element: &BytesStart<'_>,
+    name: &str,
+    offset: u64,
+) -> Result<Option<String>, XmlProblem> {
+    for attr in element.attributes() {
+        let attr = attr.map_err(|e| XmlProblem::at(offset, format!("malformed attribute: {e}")))?;
+        if attr.key.as_ref() == name {
+            let value = attr
+                .normalized_value(XmlVersion::Implicit1_0)
+                .map_err(|e| XmlProblem::at(offset, format!("attribute {}: {e}", name)))?;
+            return Ok(Some(value.into_owned()));
+        }
+    }
+    Ok(None)
+}
+
+/// Reads two attributes of `element` in one pass into `first.1` and `second.1`, reusing
+/// the strings already there, with references resolved and whitespace normalised; an
+/// attribute that is absent leaves `None`.
+pub(crate) fn attribute_pair(
+    element: &BytesStart<'_>,
+    first: (&str, &mut Option<String>),
+    second: (&str, &mut Option<String>),
+    offset: u64,
+) -> Result<(), XmlProblem> {
+    let (mut got_first, mut got_second) = (false, false);
+    for attr in element.attributes() {
+        let attr = attr.map_err(|e| XmlProblem::at(offset, format!("malformed attribute: {e}")))?;
+        let key = attr.key.as_ref();
+        let (slot, got) = if key == first.0 && !got_first {
+            (&mut *first.1, &mut got_first)
+        } else if key == second.0 && !got_second {
+            (&mut *second.1, &mut got_second)
+        } else {
+            continue;
+        };
+        let value = attr
+            .normalized_value(XmlVersion::Implicit1_0)
+            .map_err(|e| XmlProblem::at(offset, format!("attribute {key}: {e}")))?;
+        match slot {
+            Some(s) => {
+                s.clear();
+                s.push_str(&value);
+            }
+            None => *slot = Some(value.into_owned()),
+        }
+        *got = true;
+    }
+    if !got_first {
+        *first.1 = None;
+    }
+    if !got_second {
+        *second.1 = None;
+    }
+    Ok(())
+}
+
+/// Where the attribute value that `bytes` starts with ends (its closing double quote), if
+/// the value is plain: no reference (`&`), no `<` and no control character (which XML would
+/// normalise) before the quote. Eight bytes at a time, as privilege names run to 20-40.
+pub(crate) fn value_end(bytes: &[u8]) -> Option<usize> {
+    const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
+    const HIGH: u64 = u64::from_ne_bytes([0x80; 8]);
+    /// High bit set in each byte of `x` that is zero; exact for the lowest such byte.
+    fn zero_bytes(x: u64) -> u64 {
+        x.wrapping_sub(ONES) & !x & HIGH
+    }
+    let mut chunks = bytes.chunks_exact(8);
+    let mut start = 0;
+    for chunk in chunks.by_ref() {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        let x = u64::from_le_bytes(word);
+        // Bytes below 0x20, and bytes equal to '"', '&' or '<'. Each term flags its lowest
+        // match exactly, so the lowest flag of the union is the first byte that ends the run.
+        let special = (x.wrapping_sub(ONES * 0x20) & !x & HIGH)
+            | zero_bytes(x ^ (ONES * u64::from(b'"')))
+            | zero_bytes(x ^ (ONES * u64::from(b'&')))
+            | zero_bytes(x ^ (ONES * u64::from(b'<')));
+        if special != 0 {
+            let i = start + (special.trailing_zeros() / 8) as usize;
+            return (bytes.get(i) == Some(&b'"')).then_some(i);
+        }
+        start += 8;
+    }
+    for (i, &c) in chunks.remainder().iter().enumerate() {
+        if unusual(c, NOT_IN_VALUE | QUOTE) {
+            return (c == b'"').then_some(start + i);
+        }
+    }
+    None
+}
+
+/// Byte classes for the fast path: in a key, anything that is not part of a name ends it;
+/// anywhere, a reference (`&`), a `<` or whitespace that XML would normalise ends it; and the
+/// double quote delimits values (single quotes are refused in keys, so only double quotes
+/// delimit).
+const NOT_IN_KEY: u8 = 1;
+pub(crate) const NOT_IN_VALUE: u8 = 2;
+pub(crate) const QUOTE: u8 = 4;
+static UNUSUAL: [u8; 256] = {
+    let mut table = [0u8; 256];
+    let mut c = 0;
+    while c < 256 {
+        let b = c as u8;
+        if b <= b' ' || matches!(b, b'"' | b'\'' | b'/' | b'<' | b'>' | b'=' | b'&') {
+            table[c] |= NOT_IN_KEY;
+        }
+        if b < b' ' || b == b'&' || b == b'<' {
+            table[c] |= NOT_IN_VALUE;
+        }
+        if b == b'"' {
+            table[c] |= QUOTE;
+        }
+        c += 1;
+    }
+    table
+};
+
+/// Whether byte `c` is of the `kind` the fast path refuses.
+pub(crate) fn unusual(c: u8, kind: u8) -> bool {
+    UNUSUAL[usize::from(c)] & kind != 0
+}
+
+/// The fast path of [`attribute_pair`] for the common case: `key="value"` pairs separated by
+/// whitespace, each value free of references and of whitespace that XML would normalise,
+/// and neither wanted key given twice. Returns `None` for anything else, so the caller
+/// takes quick-xml's full path, which resolves what needs resolving and reports what is
+/// malformed.
+pub(crate) fn plain_attribute_pair<'a>(
+    raw: &'a str,
+    first: &str,
+    second: &str,
+) -> Option<(Option<&'a str>, Option<&'a str>)> {
+    let bytes = raw.as_bytes();
+    let mut quotes = [0usize; 8];
+    let mut count = 0;
+    // One plain pass (these strings are too short to repay memchr's setup): find the
+    // quotes, and give up at a reference or whitespace XML would normalise.
+    for (i, &c) in bytes.iter().enumerate() {
+        if unusual(c, NOT_IN_VALUE | QUOTE) {
+            if c != b'"' {
+                return None;
+            }
+            *quotes.get_mut(count)? = i;
+            count += 1;
+        }
+    }
+    if count % 2 != 0 {
+        return None;
+    }
+    let (mut a, mut b) = (None, None);
+    let mut start = 0;
+    for pair in quotes.get(..count)?.chunks_exact(2) {
+        let (open, close) = (*pair.first()?, *pair.get(1)?);
+        // ` key=` before the opening quote: whitespace first (except at the very start of
+        // the attributes, right after the name), then a bare key, then '='.
+        let head = bytes.get(start..open)?;
+        let spaces = head.iter().take_while(|c| **c == b' ').count();
+        if (start > 0 && spaces == 0) || head.last() != Some(&b'=') {
+            return None;
+        }
+        let key = raw.get(start + spaces..open - 1)?;
+        if key.is_empty() || key.bytes().any(|c| unusual(c, NOT_IN_KEY)) {
+            return None;
+        }
+        let value = raw.get(open + 1..close)?;
+        start = close + 1;
+        let slot = if key == first {
+            &mut a
+        } else if key == second {
+            &mut b
+        } else {
+            continue;
+        };
+        if slot.replace(value).is_some() {
+            return None;
+        }
+    }
+    if bytes.get(start..)?.iter().any(|c| *c != b' ') {
+        return None;
+    }
+    Some((a, b))
+}
+
+/// Whether `path` is exactly these element names.
+pub(crate) fn path_is(path: &[String], names: &[&str]) -> bool {
+    path.len() == names.len() && path.iter().zip(names).all(|(a, b)| a == b)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    proptest::proptest! {
+        /// The word-at-a-time scan finds what a byte-at-a-time scan finds, wherever the
+        /// quote or the unusual byte falls against the 8-byte chunks.
+        #[test]
+        fn value_end_agrees_with_a_plain_scan(
+            bytes in proptest::collection::vec(
+                proptest::prop_oneof![
+                    proptest::sample::select(b"prvRead\"&<\t\n\x00\x1f\x20\x7f\x80\xff=' ".to_vec()),
+                    proptest::num::u8::ANY,
+                ],
+                0..40,
+            )
+        ) {
+            let plain = bytes
+                .iter()
+                .position(|&c| unusual(c, NOT_IN_VALUE | QUOTE))
+                .filter(|&i| bytes[i] == b'"');
+            proptest::prop_assert_eq!(value_end(&bytes), plain);
+        }
+    }
+
+    #[test]
+    fn plain_attributes_take_the_fast_path_and_the_rest_falls_back() {
+        let pair = |raw| plain_attribute_pair(raw, "name", "level");
+        assert_eq!(
+            pair(" name=\"prvA\" level=\"Basic\""),
+            Some((Some("prvA"), Some("Basic")))
+        );
+        assert_eq!(
+            pair(" other=\"x\"  name=\"prvA\" "),
+            Some((Some("prvA"), None))
+        );
+        for unusual in [
+            " name=\"a&amp;b\"",
+            " name=\"a\tb\"",
+            " name = \"a\"",
+            " name=a",
+            " name=\"a\"level=\"b\"",
+            " name=\"a\" name=\"b\"",
+            " name=\"a",
+            " /",
+            " name='a'",
+            " name=\"a\" x",
+        ] {
+            assert_eq!(pair(unusual), None, "{unusual:?}");
+        }
+    }
+
+    #[test]
+    fn positions_count_lines_and_columns() {
+        let text = b"ab\ncd\n\nefg";
+        assert_eq!(
+            positions_in(&text[..], &[0, 4, 7, 9, 100]),
+            vec![(1, 1), (2, 2), (4, 1), (4, 3), (4, 4)]
+        );
+    }
+}
