@@ -8,7 +8,7 @@ use crate::model::solution::SolutionManifest;
 use crate::ops::validate;
 use crate::package::read::{Limits, PackageReader};
 use crate::package::write::{Package, Part};
-use crate::part::{content_types, customizations, solution};
+use crate::part::{self, Shape};
 
 /// A package built in memory, checked, and ready to be written.
 #[derive(Debug, Clone)]
@@ -31,22 +31,16 @@ pub fn build(catalogue: &Catalogue, options: &GenerateOptions) -> Result<Built> 
     let publisher = SolutionManifest::publisher_unique_name(&options.solution)?;
     let (role, notes) = role::resolve(catalogue, &options.role, &publisher)?;
     let manifest = SolutionManifest::from_options(&options.solution, vec![role.id])?;
-    let package = Package {
-        parts: vec![
-            Part {
-                name: customizations::PART_NAME.to_string(),
-                bytes: customizations::render(&role, manifest.language)?,
-            },
-            Part {
-                name: solution::PART_NAME.to_string(),
-                bytes: manifest.render()?,
-            },
-            Part {
-                name: content_types::PART_NAME.to_string(),
-                bytes: content_types::render()?,
-            },
-        ],
-    };
+    let parts = part::ZIP
+        .iter()
+        .map(|kind| {
+            Ok(Part {
+                name: kind.path(Shape::Zip, &role),
+                bytes: kind.render(Shape::Zip, &role, &manifest)?,
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let package = Package { parts };
     let zip = package.to_zip()?;
     let mut reader =
         PackageReader::from_zip_bytes(&manifest.file_name(), zip.clone(), Limits::default())?;

@@ -20,7 +20,7 @@ use crate::part::customizations::SOURCE_CUSTOMIZATIONS;
 use crate::part::role_file::SOURCE_ROLES;
 use crate::part::roles::{read_roles, RolesFile};
 use crate::part::solution::{read_manifest, SOURCE_SOLUTION};
-use crate::part::{customizations, role_file};
+use crate::part::{self, Shape};
 
 /// What a folder dvrole writes holds; a folder holding anything else at its top is never
 /// replaced.
@@ -236,26 +236,20 @@ fn folder_files(
     manifest: &SolutionManifest,
     package_type: PackageType,
 ) -> Result<Vec<Part>> {
-    let solution = if package_type == PackageType::Both {
-        manifest.render_both()?
+    let shape = if package_type == PackageType::Both {
+        Shape::FolderOfBoth
     } else {
-        manifest.render()?
+        Shape::Folder
     };
-    let role_path = format!("{}/{}", SOURCE_ROLES, role_file::file_name(&role.name));
-    let parts = vec![
-        Part {
-            name: SOURCE_CUSTOMIZATIONS.to_string(),
-            bytes: customizations::render_split(role, manifest.language)?,
-        },
-        Part {
-            name: SOURCE_SOLUTION.to_string(),
-            bytes: solution,
-        },
-        Part {
-            name: role_path,
-            bytes: role_file::render(role)?,
-        },
-    ];
+    let parts = part::FOLDER
+        .iter()
+        .map(|kind| {
+            Ok(Part {
+                name: kind.path(shape, role),
+                bytes: kind.render(shape, role, manifest)?,
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
     check_folder(role, manifest, &parts)?;
     Ok(parts)
 }
