@@ -7,10 +7,9 @@ use clap::Args;
 use serde_json::json;
 
 use super::generate::load_settings;
-use super::{print_notes, read_limits, Outcome, PrivilegeArgs, RoleArgs, SolutionArgs};
+use super::{print_notes, read_limits, AuditSettings, Outcome};
 use crate::error::{Error, Result};
 use crate::model::catalogue::Catalogue;
-use crate::model::options::OutputOptions;
 use crate::model::role;
 use crate::ops::audit::{role_matches, Desired, Kind, RoleAudit};
 use crate::package::input::Input;
@@ -30,17 +29,10 @@ pub struct AuditArgs {
     pub role: Vec<String>,
     #[command(flatten)]
     #[allow(missing_docs)]
-    pub privileges: PrivilegeArgs,
-    /// The most bytes to read from one file or zip entry, e.g. 512M or 2G [default: 1G]
-    #[arg(long, value_name = "SIZE")]
-    pub max_entry_size: Option<String>,
+    pub settings: AuditSettings,
     /// Also list, in text output, the privileges a role holds beyond the desired role
     #[arg(long)]
     pub show_extra: bool,
-    /// Settings file: the desired role follows its catalogue and role settings, as
-    /// `generate` would [default: dvrole.toml in the current folder, when there]
-    #[arg(long, value_name = "PATH", env = "DVROLE_CONFIG")]
-    pub config: Option<PathBuf>,
     /// Print the result as JSON on stdout
     #[arg(long)]
     pub json: bool,
@@ -74,18 +66,9 @@ impl Totals {
 
 /// Runs `dvrole audit`.
 pub fn run(args: &AuditArgs) -> Result<Outcome> {
-    let limits = read_limits(args.max_entry_size.as_deref())?;
+    let limits = read_limits(&args.settings)?;
     // The desired role is the one generate would build: flags, environment and config alike.
-    let role_args = RoleArgs {
-        privileges: args.privileges.clone(),
-        ..RoleArgs::default()
-    };
-    let resolved = load_settings(
-        &role_args,
-        &SolutionArgs::default(),
-        args.config.as_deref(),
-        OutputOptions::default(),
-    )?;
+    let resolved = load_settings(&args.settings)?;
     let options = resolved.options.role;
     let selected = catalogues::select(&options.catalogue, &options.allow)?;
     let (desired_role, notes) = role::resolve(&selected, &options, "dvrole")?;
