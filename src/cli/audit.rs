@@ -24,16 +24,18 @@ pub struct AuditArgs {
     /// customizations.xml files or role files
     #[arg(required = true, value_name = "INPUT")]
     pub inputs: Vec<PathBuf>,
-    /// Audit only this role, by name (any case) or id (repeatable) [default: every role]
+    /// Audit only this role, by name (any case) or id, braces and case aside (repeatable); a
+    /// --role that matches no role is an error [default: every role]
     #[arg(long, value_name = "NAME|GUID")]
     pub role: Vec<String>,
     #[command(flatten)]
     #[allow(missing_docs)]
     pub settings: AuditSettings,
-    /// Also list, in text output, the privileges a role holds beyond the desired role
+    /// Also list, in text output, the privileges a role holds beyond the desired role (they
+    /// are always counted)
     #[arg(long)]
     pub show_extra: bool,
-    /// Print the result as JSON on stdout
+    /// Print the result as JSON on stdout (its shape is in README.md, under dvrole audit)
     #[arg(long)]
     pub json: bool,
 }

@@ -50,6 +50,15 @@ pub const OUTPUT: &[Setting] = &[Setting::Output, Setting::Format, Setting::Pack
 /// The config file (`generate`, `report`, `audit`).
 pub const CONFIG: &[Setting] = &[Setting::Config];
 
+/// The catalogue `explain` refers to.
+pub const EXPLAIN: &[Setting] = &[Setting::ExplainCatalogue];
+
+/// Where `init` writes.
+pub const INIT: &[Setting] = &[Setting::InitOutput];
+
+/// The depth rules `catalogue show` applies, as `generate` does.
+pub const CATALOGUE_SHOW: &[Setting] = &[Setting::Allow];
+
 /// How much a reader reads (`validate`, `audit`).
 pub const READ: &[Setting] = &[Setting::MaxEntrySize];
 
@@ -57,8 +66,7 @@ pub const READ: &[Setting] = &[Setting::MaxEntrySize];
 /// values completions offer.
 pub fn arg(setting: Setting) -> Arg {
     let spec = setting.spec();
-    // The id is the flag with its dashes, which no derived argument's id can be.
-    let mut arg = Arg::new(setting.flag())
+    let mut arg = Arg::new(setting.arg_id())
         .long(spec.flag)
         .help(setting.help_text());
     if !spec.more.is_empty() {
@@ -86,6 +94,11 @@ pub fn arg(setting: Setting) -> Arg {
         }
         values => arg.value_parser(Offer(values)).hide_possible_values(true),
     }
+}
+
+/// A parser for a derived argument that offers completions `values` and takes any text.
+pub fn offer(values: Values) -> impl TypedValueParser<Value = String> {
+    Offer(values)
 }
 
 /// A parser that takes any UTF-8 text and offers completions the values a setting lists,
@@ -184,7 +197,7 @@ impl Flags {
     pub fn from_matches(matches: &ArgMatches, lists: &[&[Setting]]) -> Flags {
         let mut given = Vec::new();
         for setting in lists.iter().flat_map(|l| l.iter()).copied() {
-            let id = setting.flag();
+            let id = setting.arg_id();
             let id = id.as_str();
             if matches.value_source(id) != Some(ValueSource::CommandLine) {
                 continue;
@@ -235,6 +248,16 @@ impl Flags {
                 (f.setting, values)
             })
             .collect()
+    }
+
+    /// Every value of a setting, each labelled by its flag.
+    pub fn all(&self, setting: Setting) -> Vec<Given> {
+        self.get(setting).map_or_else(Vec::new, |f| {
+            f.values
+                .iter()
+                .map(|v| Given::flag(&f.origin, v.to_string_lossy()))
+                .collect()
+        })
     }
 
     /// The last value of a setting, labelled by its flag.

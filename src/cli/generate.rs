@@ -32,6 +32,10 @@ pub struct GenerateArgs {
     #[arg(long)]
     pub check: bool,
     /// Print the result as JSON on stdout
+    ///
+    /// `{"output", "outputs": [{"path", "format", "managed"}], "solution": {"unique_name",
+    /// "version", "managed", "package_type", "publisher"}, "role": {"id", "name", "privileges":
+    /// [{"name", "depth", "in_catalogue"}]}, "notes"}`; with --check or --print-config, their JSON.
     #[arg(long)]
     pub json: bool,
 }

@@ -22,12 +22,13 @@ mod explain;
 pub mod flags;
 mod generate;
 mod init;
+pub mod readme;
 mod report;
 mod validate;
 
 pub use audit::AuditArgs;
 pub use catalogue::CatalogueArgs;
-pub use completions::{CompletionsArgs, Shell};
+pub use completions::{CompletionsArgs, ManArgs, Shell};
 pub use explain::ExplainArgs;
 pub use generate::GenerateArgs;
 pub use init::InitArgs;
@@ -65,8 +66,8 @@ pub enum Command {
     Init(InitArgs),
     /// Print a shell completion script.
     Completions(CompletionsArgs),
-    /// Print the man page (roff).
-    Man,
+    /// Print the man page of dvrole or of one command (roff), or write every page into a folder.
+    Man(ManArgs),
     /// List the built-in catalogues of privileges, or show what one (or a union) holds.
     Catalogue(CatalogueArgs),
     /// Find what existing roles lack of the role `generate` would build.
@@ -88,6 +89,18 @@ crate::setting_args!(
     AuditSettings: flags::PRIVILEGES, flags::READ, flags::CONFIG
 );
 crate::setting_args!(
+    /// The settings `explain` takes.
+    ExplainSettings: flags::EXPLAIN
+);
+crate::setting_args!(
+    /// The settings `init` takes.
+    InitSettings: flags::INIT
+);
+crate::setting_args!(
+    /// The settings `catalogue show` takes.
+    CatalogueShowSettings: flags::CATALOGUE_SHOW
+);
+crate::setting_args!(
     /// The settings `validate` takes.
     ValidateSettings: flags::READ
 );
@@ -100,7 +113,7 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         Command::Report(args) => report::run(&args),
         Command::Init(args) => init::run(&args),
         Command::Completions(args) => completions::run(&args),
-        Command::Man => completions::run_man(),
+        Command::Man(args) => completions::run_man(&args),
         Command::Catalogue(args) => catalogue::run(&args),
         Command::Audit(args) => audit::run(&args),
         Command::Explain(args) => explain::run(&args),

@@ -29,9 +29,13 @@ pub struct ReportArgs {
     #[allow(missing_docs)]
     pub settings: ReportSettings,
     /// Output format
+    ///
+    /// md: a heading naming the role, then a table. csv: a header row and CRLF rows. json:
+    /// `{"role": {"id", "name"}, "solution": {"unique_name", "version"}, "privileges":
+    /// [{"privilege", "entity", "tab", "depth", "allowed", "source"}]}`
     #[arg(long, value_enum, default_value_t = ReportFormat::Md)]
     pub format: ReportFormat,
-    /// Write the matrix to this file instead of stdout
+    /// Write the matrix to this file instead of stdout, atomically [default: stdout]
     #[arg(short, long, value_name = "PATH")]
     pub output: Option<PathBuf>,
 }

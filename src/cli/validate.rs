@@ -22,6 +22,9 @@ pub struct ValidateArgs {
     #[allow(missing_docs)]
     pub settings: ValidateSettings,
     /// Print the reports as JSON on stdout
+    ///
+    /// `{"valid": bool, "reports": [{"input", "valid", "roles": [{"id", "name", "privileges"}],
+    /// "findings": [{"location", "message"}]}]}`
     #[arg(long)]
     pub json: bool,
 }

@@ -372,6 +372,7 @@ settings! {
         value_name: "DEPTH",
         default: DefaultValue::Computed("each privilege's depth in the catalogue"),
         help: "Depth for every privilege that allows it; the others get the allowed depth nearest to it (the lesser on a tie)",
+        more: "Each privilege so adjusted is noted on stderr.",
         values: Values::Depths,
         example: Some("\"Global\""),
         ..Spec::NONE
@@ -394,6 +395,7 @@ settings! {
         value_name: "PRIVILEGE=DEPTH",
         default: DefaultValue::Computed("each privilege's depth in the catalogue"),
         help: "Depth of one catalogue privilege, e.g. prvReadContact=Global; None leaves it out",
+        more: "A depth the privilege does not allow is an error that lists the allowed ones.",
         values: Values::PrivilegeDepths { with_none: true },
         example: Some("prvReadContact = \"Global\""),
         ..Spec::NONE
@@ -404,7 +406,7 @@ settings! {
         flag: "add",
         kind: Kind::DepthTable,
         value_name: "PRIVILEGE=DEPTH",
-        help: "Add a privilege outside the catalogue, e.g. prvReadAccount=Local; its depth cannot be checked",
+        help: "Add a privilege outside the catalogue, e.g. prvReadAccount=Local; its depth cannot be checked, so a warning says so",
         example: Some("prvReadAccount = \"Local\""),
         ..Spec::NONE
     },
@@ -462,12 +464,34 @@ settings! {
         values: Values::File,
         ..Spec::NONE
     },
+    /// `explain --catalogue`.
+    ExplainCatalogue => Spec {
+        flag: "catalogue",
+        kind: Kind::List,
+        value_name: "NAME",
+        default: DefaultValue::List(&[DEFAULT_CATALOGUE]),
+        help: "Catalogue that \"in catalogue\" and the fix refer to; the fix then names it too",
+        values: Values::Catalogues,
+        ..Spec::NONE
+    },
+    /// `init -o/--output`.
+    InitOutput => Spec {
+        flag: "output",
+        short: Some('o'),
+        kind: Kind::Path,
+        value_name: "PATH",
+        default: DefaultValue::Text(DEFAULT_CONFIG_FILE),
+        help: "Where to write the config",
+        values: Values::AnyPath,
+        ..Spec::NONE
+    },
     /// `--max-entry-size`.
     MaxEntrySize => Spec {
         flag: "max-entry-size",
         value_name: "SIZE",
         default: DefaultValue::Text(DEFAULT_MAX_ENTRY_SIZE),
-        help: "The most bytes to read from one file or zip entry, e.g. 512M or 2G",
+        help: "The most bytes to read from one file or zip entry, e.g. 64K, 512M or 2G",
+        more: "A zip entry is also never read past its declared size.",
         ..Spec::NONE
     },
 }
@@ -494,6 +518,17 @@ impl Setting {
             )),
             (None, env) => env.map(str::to_string),
         }
+    }
+
+    /// The id of its clap argument: unique among settings (two settings may share a flag in
+    /// different commands) and unlike any derived argument's id.
+    pub fn arg_id(self) -> String {
+        format!("setting:{self:?}")
+    }
+
+    /// The setting whose clap argument has id `id`.
+    pub fn from_arg_id(id: &str) -> Option<Setting> {
+        Setting::ALL.iter().copied().find(|s| s.arg_id() == id)
     }
 
     /// The setting with config key `key`.

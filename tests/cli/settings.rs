@@ -45,7 +45,7 @@ fn every_flag_help_shows_the_table_default() {
         let help = String::from_utf8(help).unwrap();
         for arg in sub.get_arguments() {
             let id = arg.get_id().as_str();
-            let Some(setting) = Setting::ALL.iter().find(|s| s.flag() == id) else {
+            let Some(setting) = Setting::from_arg_id(id) else {
                 continue;
             };
             let flag = setting.flag();
@@ -133,5 +133,184 @@ fn dvrole_config_names_itself_and_empty_is_unset() {
         .success()
         .stdout(predicates::str::contains(
             "role.name = \"Here\"  # dvrole.toml:2: role.name",
+        ));
+}
+
+#[test]
+fn readme_flag_tables_are_what_the_setting_table_renders() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md");
+    let readme = std::fs::read_to_string(&path).unwrap();
+    let mut rendered = String::new();
+    let mut rest = readme.as_str();
+    let mut seen = Vec::new();
+    while let Some(at) = rest.find("<!-- flags of dvrole ") {
+        let (before, from) = rest.split_at(at);
+        rendered.push_str(before);
+        let head_end = from.find("-->\n").expect("the marker closes") + 4;
+        let head = &from[..head_end];
+        let command = head["<!-- flags of dvrole ".len()..]
+            .split(':')
+            .next()
+            .unwrap()
+            .to_string();
+        let end = from.find("<!-- end of flags -->").expect("an end marker");
+        let table = dvrole::cli::readme::flag_table(&command)
+            .unwrap_or_else(|| panic!("README.md names no command '{command}'"));
+        rendered.push_str(head);
+        rendered.push_str(&table);
+        seen.push(command);
+        rest = &from[end..];
+    }
+    rendered.push_str(rest);
+    assert_eq!(
+        seen,
+        dvrole::cli::readme::TABLES,
+        "README.md has a flag table for each command, in order"
+    );
+    if std::env::var_os("DVROLE_BLESS").is_some() {
+        std::fs::write(&path, &rendered).unwrap();
+        return;
+    }
+    if readme != rendered {
+        let diff: Vec<String> = readme
+            .lines()
+            .zip(rendered.lines())
+            .filter(|(a, b)| a != b)
+            .take(3)
+            .map(|(a, b)| format!("README: {a}\ntable:  {b}"))
+            .collect();
+        panic!(
+            "README.md's flag tables differ from the setting table; run DVROLE_BLESS=1 cargo test \
+             and review the diff\n{}",
+            diff.join("\n")
+        );
+    }
+}
+
+#[test]
+fn man_prints_each_commands_page_and_writes_them_all() {
+    let dir = tempfile::tempdir().unwrap();
+    let page = |words: &[&str]| {
+        let out = common::cmd(dir.path())
+            .arg("man")
+            .args(words)
+            .assert()
+            .success()
+            .get_output()
+            .stdout
+            .clone();
+        String::from_utf8(out).unwrap()
+    };
+    let top = page(&[]);
+    assert!(top.contains(".TH dvrole 1"), "{top}");
+    assert!(
+        top.contains("dvrole\\-generate(1)"),
+        "names the generate page"
+    );
+    let generate = page(&["generate"]);
+    assert!(generate.contains(".TH dvrole-generate 1"), "{generate}");
+    // Every flag of generate is on its page, with the default the table holds.
+    for setting in Setting::ALL {
+        let on_generate = Cli::command()
+            .find_subcommand("generate")
+            .unwrap()
+            .get_arguments()
+            .any(|a| a.get_id() == setting.arg_id().as_str());
+        if on_generate {
+            let flag = setting.flag().replace('-', "\\-");
+            assert!(generate.contains(&format!("\\fB{flag}\\fR")), "{flag}");
+        }
+    }
+    assert!(generate.contains("[default: 27182]"));
+    assert!(page(&["catalogue", "show"]).contains(".TH dvrole-catalogue-show 1"));
+    common::cmd(dir.path())
+        .args(["man", "generat"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains(
+            "no such command; pages: generate,",
+        ));
+
+    common::cmd(dir.path())
+        .args(["man", "--dir", "share/man1"])
+        .assert()
+        .success()
+        .stdout("");
+    let mut files: Vec<String> = std::fs::read_dir(dir.path().join("share/man1"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    files.sort();
+    assert_eq!(
+        files,
+        [
+            "dvrole-audit.1",
+            "dvrole-catalogue-list.1",
+            "dvrole-catalogue-show.1",
+            "dvrole-catalogue.1",
+            "dvrole-completions.1",
+            "dvrole-explain.1",
+            "dvrole-generate.1",
+            "dvrole-init.1",
+            "dvrole-man.1",
+            "dvrole-report.1",
+            "dvrole-validate.1",
+            "dvrole.1",
+        ]
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("share/man1/dvrole-generate.1")).unwrap(),
+        generate
+    );
+    std::fs::write(dir.path().join("file"), "x").unwrap();
+    common::cmd(dir.path())
+        .args(["man", "--dir", "file"])
+        .assert()
+        .code(2)
+        .stderr("dvrole: error: file: is a file; name a folder for the man pages\n");
+}
+
+#[test]
+fn completions_offer_the_values_settings_take() {
+    // clap_complete's PowerShell script completes flags only, never values.
+    for shell in ["bash", "zsh", "fish"] {
+        let out = common::dvrole()
+            .args(["completions", shell])
+            .assert()
+            .success()
+            .get_output()
+            .stdout
+            .clone();
+        let text = String::from_utf8(out).unwrap();
+        for word in [
+            "Organization",
+            "BusinessUnit",
+            "prvReadContact=Global",
+            "prvReadContact=None",
+            "prvReadIncident",
+            "app-for-outlook-views",
+            "folder",
+            "unmanaged",
+            "both",
+        ] {
+            assert!(text.contains(word), "{shell} offers {word}");
+        }
+    }
+    // Offering is not refusing: a depth in another case or spelling still works.
+    let dir = tempfile::tempdir().unwrap();
+    common::cmd(dir.path())
+        .args([
+            "report",
+            "--format",
+            "csv",
+            "--default-depth",
+            "parent: child business units",
+            "--depth",
+            "prvReadContact=organisation",
+        ])
+        .assert()
+        .success()
+        .stdout(predicates::str::contains(
+            "prvReadContact,contact,Core Records,Global,",
         ));
 }
