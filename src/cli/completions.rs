@@ -39,7 +39,7 @@ pub fn run(args: &CompletionsArgs) -> Result<Outcome> {
         Shell::Fish => clap_complete::Shell::Fish,
         Shell::Powershell => clap_complete::Shell::PowerShell,
     };
-    let mut command = Cli::command();
+    let mut command = super::flags::offering_all(Cli::command());
     let mut buf = Vec::new();
     clap_complete::generate(shell, &mut command, "dvrole", &mut buf);
     let _ = std::io::stdout().lock().write_all(&buf);

@@ -92,20 +92,44 @@ pub fn arg(setting: Setting) -> Arg {
             debug_assert!(values == Values::Any, "{setting:?}");
             arg.value_parser(clap::value_parser!(PathBuf))
         }
-        values => arg.value_parser(Offer(values)).hide_possible_values(true),
+        values => arg
+            .value_parser(Offer { values, all: false })
+            .hide_possible_values(true),
     }
+}
+
+/// `cmd` with every setting offering all its values to completions, the long lists too
+/// (`PRIVILEGE=DEPTH` for every built-in privilege), which the command otherwise leaves out
+/// so that clap's "a value is required" error stays one line.
+pub fn offering_all(cmd: Command) -> Command {
+    cmd.mut_args(
+        |arg| match Setting::from_arg_id(arg.get_id().as_str()).map(|s| s.spec()) {
+            Some(spec) if spec.kind != Kind::Switch && spec.kind != Kind::Path => {
+                arg.value_parser(Offer {
+                    values: spec.values,
+                    all: true,
+                })
+            }
+            _ => arg,
+        },
+    )
+    .mut_subcommands(offering_all)
 }
 
 /// A parser for a derived argument that offers completions `values` and takes any text.
 pub fn offer(values: Values) -> impl TypedValueParser<Value = String> {
-    Offer(values)
+    Offer { values, all: true }
 }
 
 /// A parser that takes any UTF-8 text and offers completions the values a setting lists,
 /// leaving the checks to the code that reads the value (depth words are case-insensitive
 /// and have synonyms a list of possible values would refuse).
 #[derive(Debug, Clone, Copy)]
-struct Offer(Values);
+struct Offer {
+    values: Values,
+    /// Whether long lists are offered too (see [`offering_all`]).
+    all: bool,
+}
 
 impl TypedValueParser for Offer {
     type Value = String;
@@ -120,7 +144,14 @@ impl TypedValueParser for Offer {
     }
 
     fn possible_values(&self) -> Option<Box<dyn Iterator<Item = PossibleValue> + '_>> {
-        let words = offered(self.0);
+        let long = matches!(
+            self.values,
+            Values::Privileges | Values::PrivilegeDepths { .. }
+        );
+        if long && !self.all {
+            return None;
+        }
+        let words = offered(self.values);
         if words.is_empty() {
             None
         } else {

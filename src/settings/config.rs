@@ -185,7 +185,13 @@ struct File<'a> {
 }
 
 /// The sections a config file may hold.
-const SECTIONS: &[&str] = &["solution", "publisher", "role", "output"];
+/// Whether `name` is a section of the config file: the part before the `.` of some key.
+fn is_section(name: &str) -> bool {
+    Setting::keyed().filter_map(Setting::key).any(|k| {
+        k.split_once('.')
+            .is_some_and(|(section, _)| section == name)
+    })
+}
 
 impl File<'_> {
     fn origin(&self, at: usize, key: &str) -> String {
@@ -211,7 +217,7 @@ impl File<'_> {
                 format!("{prefix}.{}", k.get_ref())
             };
             let at = k.span().start;
-            if prefix.is_empty() && SECTIONS.contains(&name.as_str()) {
+            if prefix.is_empty() && is_section(&name) {
                 let DeValue::Table(inner) = v.get_ref() else {
                     return Err(self.error(
                         at,

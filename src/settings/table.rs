@@ -10,18 +10,34 @@
 //!
 //! # Adding a setting
 //!
-//! 1. Add one row to the `settings!` table: `Name => Spec { key: Some("section.key"), flag: "flag-name",
-//!    kind: ..., value_name: "...", default: ..., help: "...", ..Spec::NONE }`. Leave `key` as
-//!    `None` for a flag that no config file or environment variable sets (`--json`); set `env`
-//!    only for such a flag that still has a variable (`DVROLE_CONFIG`). The default comes
-//!    from the model's constant, never a literal copied from it.
-//! 2. Add the variant to the setting list of each command that takes it (`cli::flags`).
-//! 3. Read the value where it is used: `Resolved::one(Setting::Name)` /
-//!    `Resolved::many(..)` for config-backed settings, `Flags::text(..)` / `Flags::path(..)`
-//!    / `Flags::switch(..)` for command-line-only ones.
-//! 4. Run the tests with `DVROLE_BLESS=1` once to regenerate README.md's flag tables, and
-//!    review the diff. Nothing else needs to change: `--help`, completions, man pages, the
-//!    starter config and the environment layer pick the row up.
+//! 1. Add one row to the `settings!` table below:
+//!    `Name => Spec { key: Some("section.key"), flag: "flag-name", kind: Kind::..., value_name:
+//!    "...", default: DefaultValue::..., help: "...", ..Spec::NONE }`.
+//!    - `key` is the config key; its `DVROLE_` variable is derived from it, and a new
+//!      section (`environment.privileges` makes `[environment]`) needs nothing else. Leave
+//!      `key` as `None` for a flag only the command line sets (`-q`); give such a flag `env`
+//!      only if it has a variable all the same (`DVROLE_CONFIG`).
+//!    - `kind` decides the clap action (a switch, one value, or repeatable for lists and
+//!      tables), the config type and how layers merge.
+//!    - `default` names the model's constant (`DefaultValue::Text(DEFAULT_X)`), never a copy
+//!      of its value; `Computed("...")` says how a worked-out default is found.
+//!    - `help` is one sentence with the value's rules; `--help`, man pages, the starter and
+//!      README.md all show it, with the default appended. `more` adds detail for `--help`
+//!      and README.md only; `values` is what completions offer (`Values::Words(&["direct",
+//!      "team"])`), never a restriction; `example` is a TOML sample the starter shows where
+//!      there is no literal default.
+//!    - The order of rows is the order of the starter and of `--print-config`.
+//! 2. Add the variant to the list of each command that takes it in `cli::flags`
+//!    (`PRIVILEGES`, `SOLUTION`, ..., or a new list passed to `setting_args!` in `cli`).
+//! 3. Read the value where it is used: for a keyed setting from the resolved layers,
+//!    `Resolved::one(Setting::Name)` / `Resolved::many(Setting::Name)` (each value keeps its
+//!    origin for messages); for a command-line-only one from the command's flags,
+//!    `Flags::given`, `Flags::all`, `Flags::path` or `Flags::switch`.
+//! 4. Run `DVROLE_BLESS=1 cargo test` once to rewrite README.md's flag tables and review the
+//!    diff. `--help`, completions, man pages, the starter, `--print-config`, the config file
+//!    reader and the environment layer (with its warning for unknown `DVROLE_` variables)
+//!    pick the row up by themselves; tests check that `--help` shows the default and that
+//!    README.md agrees.
 
 use crate::model::catalogue::DEFAULT_CATALOGUE;
 use crate::model::role::DEFAULT_ROLE_NAME;

@@ -5,6 +5,7 @@ use crate::common;
 use clap::CommandFactory;
 use dvrole::cli::Cli;
 use dvrole::settings::Setting;
+use predicates::prelude::PredicateBooleanExt;
 
 /// The help block of `flag` in `help`: its line and the lines that continue it, with runs
 /// of white space as one space.
@@ -296,6 +297,12 @@ fn completions_offer_the_values_settings_take() {
             assert!(text.contains(word), "{shell} offers {word}");
         }
     }
+    // The long lists are for completions only: a missing value is still a one-line error.
+    common::dvrole()
+        .args(["generate", "--depth"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("possible values").not());
     // Offering is not refusing: a depth in another case or spelling still works.
     let dir = tempfile::tempdir().unwrap();
     common::cmd(dir.path())
