@@ -62,6 +62,36 @@ pub const CATALOGUE_SHOW: &[Setting] = &[Setting::Allow];
 /// How much a reader reads (`validate`, `audit`).
 pub const READ: &[Setting] = &[Setting::MaxEntrySize];
 
+// The settings each command takes, in the order its `--help` lists them.
+crate::setting_args!(
+    /// The settings `generate` takes.
+    GenerateSettings: PRIVILEGES, ROLE, SOLUTION, OUTPUT, CONFIG
+);
+crate::setting_args!(
+    /// The settings `report` takes.
+    ReportSettings: PRIVILEGES, ROLE, SOLUTION, CONFIG
+);
+crate::setting_args!(
+    /// The settings `audit` takes.
+    AuditSettings: PRIVILEGES, READ, CONFIG
+);
+crate::setting_args!(
+    /// The settings `explain` takes.
+    ExplainSettings: EXPLAIN
+);
+crate::setting_args!(
+    /// The settings `init` takes.
+    InitSettings: INIT
+);
+crate::setting_args!(
+    /// The settings `catalogue show` takes.
+    CatalogueShowSettings: CATALOGUE_SHOW
+);
+crate::setting_args!(
+    /// The settings `validate` takes.
+    ValidateSettings: READ
+);
+
 /// The clap argument of one setting: its flag, value name, help with the default, and the
 /// values completions offer.
 pub fn arg(setting: Setting) -> Arg {

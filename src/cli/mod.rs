@@ -30,6 +30,10 @@ pub use audit::AuditArgs;
 pub use catalogue::CatalogueArgs;
 pub use completions::{CompletionsArgs, ManArgs, Shell};
 pub use explain::ExplainArgs;
+pub use flags::{
+    AuditSettings, CatalogueShowSettings, ExplainSettings, GenerateSettings, InitSettings,
+    ReportSettings, ValidateSettings,
+};
 pub use generate::GenerateArgs;
 pub use init::InitArgs;
 pub use report::{ReportArgs, ReportFormat};
@@ -75,35 +79,6 @@ pub enum Command {
     /// Name the privileges an error message is about, and the command that adds them.
     Explain(ExplainArgs),
 }
-
-crate::setting_args!(
-    /// The settings `generate` takes.
-    GenerateSettings: flags::PRIVILEGES, flags::ROLE, flags::SOLUTION, flags::OUTPUT, flags::CONFIG
-);
-crate::setting_args!(
-    /// The settings `report` takes.
-    ReportSettings: flags::PRIVILEGES, flags::ROLE, flags::SOLUTION, flags::CONFIG
-);
-crate::setting_args!(
-    /// The settings `audit` takes.
-    AuditSettings: flags::PRIVILEGES, flags::READ, flags::CONFIG
-);
-crate::setting_args!(
-    /// The settings `explain` takes.
-    ExplainSettings: flags::EXPLAIN
-);
-crate::setting_args!(
-    /// The settings `init` takes.
-    InitSettings: flags::INIT
-);
-crate::setting_args!(
-    /// The settings `catalogue show` takes.
-    CatalogueShowSettings: flags::CATALOGUE_SHOW
-);
-crate::setting_args!(
-    /// The settings `validate` takes.
-    ValidateSettings: flags::READ
-);
 
 /// Runs a parsed command line.
 pub fn run(cli: Cli) -> Result<Outcome> {

@@ -269,9 +269,11 @@ mod tests {
         assert!(report.contains("| `--catalogue`, `--allow`"), "{report}");
         assert!(report.contains("the solution flags"), "{report}");
         let generate = flag_table("generate").unwrap();
-        assert!(generate.contains(
-            "| `--option-value-prefix NUMBER` | `27182` | Option value prefix, 10000 to 99999 (config: `publisher.option_value_prefix`, `DVROLE_PUBLISHER_OPTION_VALUE_PREFIX`) |"
-        ), "{generate}");
+        let row = format!(
+            "| `--option-value-prefix NUMBER` | `{}` | Option value prefix, 10000 to 99999 (config: `publisher.option_value_prefix`, `DVROLE_PUBLISHER_OPTION_VALUE_PREFIX`) |",
+            crate::model::solution::DEFAULT_OPTION_VALUE_PREFIX
+        );
+        assert!(generate.contains(&row), "{generate}");
         assert!(flag_table("nope").is_none());
     }
 }

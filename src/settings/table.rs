@@ -614,7 +614,7 @@ mod tests {
     fn help_shows_the_default() {
         assert_eq!(
             Setting::OptionValuePrefix.help_text(),
-            "Option value prefix, 10000 to 99999 [default: 27182]"
+            format!("Option value prefix, 10000 to 99999 [default: {DEFAULT_OPTION_VALUE_PREFIX}]")
         );
         assert!(Setting::Exclude.help_text().ends_with("(repeatable)"));
         assert_eq!(

@@ -222,7 +222,8 @@ fn man_prints_each_commands_page_and_writes_them_all() {
             assert!(generate.contains(&format!("\\fB{flag}\\fR")), "{flag}");
         }
     }
-    assert!(generate.contains("[default: 27182]"));
+    let prefix = dvrole::model::solution::DEFAULT_OPTION_VALUE_PREFIX;
+    assert!(generate.contains(&format!("[default: {prefix}]")));
     assert!(page(&["catalogue", "show"]).contains(".TH dvrole-catalogue-show 1"));
     common::cmd(dir.path())
         .args(["man", "generat"])
