@@ -322,3 +322,46 @@ fn completions_offer_the_values_settings_take() {
             "prvReadContact,contact,Core Records,Global,",
         ));
 }
+
+#[test]
+fn every_keyed_setting_is_set_by_its_dvrole_variable() {
+    use dvrole::settings::table::Kind;
+    let dir = tempfile::tempdir().unwrap();
+    for setting in Setting::keyed() {
+        let spec = setting.spec();
+        let var = setting.env_var().unwrap();
+        let value = match spec.kind {
+            Kind::Switch => "true",
+            Kind::Number => "12345",
+            Kind::List => "a;b",
+            Kind::DepthTable => "prvReadQueue=Local",
+            Kind::DepthsTable => "prvReadQueue=Local,Global",
+            Kind::Text | Kind::Path => "some-value",
+        };
+        let out = common::cmd(dir.path())
+            .args(["generate", "--print-config", "--json"])
+            .env(&var, value)
+            .assert()
+            .success()
+            .stderr("")
+            .get_output()
+            .stdout
+            .clone();
+        let json: serde_json::Value = serde_json::from_slice(&out).unwrap();
+        // `solution.managed` is printed as the package type it sets.
+        let key = match setting {
+            Setting::Managed => "output.package_type",
+            _ => spec.key.unwrap(),
+        };
+        let entries: Vec<&serde_json::Value> = json["settings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|s| s["key"] == key)
+            .collect();
+        assert!(
+            !entries.is_empty() && entries.iter().all(|s| s["origin"] == var.as_str()),
+            "{var}={value} sets {key}: {entries:?}"
+        );
+    }
+}
