@@ -7,6 +7,9 @@
 //! variable or the flag. Lists (`catalogue`, `role.exclude`) are replaced whole by the
 //! highest layer that sets them; per-privilege tables (`role.depth`, `role.add`,
 //! `role.allow`) merge privilege by privilege, the higher layer winning.
+//!
+//! Which keys there are, their kinds and defaults, is the setting table's
+//! ([`crate::settings::table`]); this module only reads, merges and renders them.
 
 use std::collections::BTreeMap;
 use std::ffi::OsString;
@@ -35,7 +38,7 @@ pub enum Value {
     Table(BTreeMap<String, Vec<Given>>),
 }
 
-/// The settings one layer (file, environment, flags) gives, by key name.
+/// The settings one layer (file, environment, flags) gives.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Layer {
     /// The values, by setting.
