@@ -830,7 +830,8 @@ pub fn starter() -> String {
          # Precedence, per key: command-line flags > DVROLE_* environment variables > this file > defaults.\n\
          # Each key's environment variable is DVROLE_ and the key in capitals, '.' as '_',\n\
          # e.g. DVROLE_SOLUTION_VERSION. Relative catalogue paths are read relative to this file.\n\
-         # Each commented value is the default; uncomment a line and change it to set it.\n\n",
+         # Each commented value is the default (a line that says \"for example\" shows a sample);\n\
+         # uncomment a line and change it to set it.\n\n",
     );
     let mut section = "";
     for setting in Setting::keyed() {
