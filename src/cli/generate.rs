@@ -9,11 +9,11 @@ use serde_json::json;
 
 use super::flags::Flags;
 use super::{print_notes, GenerateSettings, Outcome};
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::model::guid;
 use crate::ops::drift;
 use crate::ops::plan::{self, Content, Format, PackageType};
-use crate::package::write::write_atomic;
+use crate::package::commit::{self, WritePlan};
 use crate::settings::catalogues;
 use crate::settings::config::{self, Resolved};
 use crate::settings::Setting;
@@ -82,12 +82,29 @@ pub fn run(args: &GenerateArgs) -> Result<Outcome> {
         return report_check(&plan, format, args.json);
     }
 
-    for target in &plan.targets {
-        match &target.content {
-            Content::Zip { bytes, .. } => write_atomic(&target.path, bytes)?,
-            Content::Folder(files) => plan::write_folder_atomic(&target.path, files)?,
+    if let [target] = plan.targets.as_slice() {
+        if commit::is_stdout(&target.path) {
+            return write_stdout(target);
         }
     }
+    // Every output is checked and staged before any is replaced, so a failure (the managed
+    // zip's target unwritable, say) leaves every old output as it was.
+    let mut writes = WritePlan::new();
+    for target in &plan.targets {
+        if commit::is_stdout(&target.path) {
+            return Err(Error::Output {
+                path: commit::STDOUT.to_string(),
+                message: "standard output takes one document; `-o -` works with --format zip and one package type".into(),
+            });
+        }
+        match &target.content {
+            Content::Zip { bytes, .. } => {
+                writes.file(&target.path, bytes.clone());
+            }
+            Content::Folder(files) => plan::plan_folder(&mut writes, &target.path, files),
+        }
+    }
+    writes.commit()?;
     if args.json {
         let privileges: Vec<_> = plan
             .role
@@ -130,6 +147,18 @@ pub fn run(args: &GenerateArgs) -> Result<Outcome> {
             );
         }
     }
+    Ok(Outcome::Clean)
+}
+
+/// Writes the one zip to standard output (`-o -`); a folder cannot go there.
+fn write_stdout(target: &plan::Target) -> Result<Outcome> {
+    let Content::Zip { bytes, .. } = &target.content else {
+        return Err(Error::Output {
+            path: commit::STDOUT.to_string(),
+            message: "a folder cannot be written to standard output; name a folder with -o".into(),
+        });
+    };
+    super::write_stdout(bytes)?;
     Ok(Outcome::Clean)
 }
 

@@ -148,13 +148,24 @@ pub(crate) fn read_limits(flags: &flags::Flags) -> Result<Limits> {
 
 /// Writes `text` to `output` atomically (see [`package::write_atomic`]) or, when there is
 /// no `output`, to stdout.
+/// `-o -` is stdout too.
 pub(crate) fn emit(output: Option<&Path>, text: &str) -> Result<()> {
     match output {
-        Some(path) => write_atomic(path, text.as_bytes()),
-        None => {
-            let _ = std::io::stdout().lock().write_all(text.as_bytes());
-            Ok(())
+        Some(path) if !crate::package::commit::is_stdout(path) => {
+            write_atomic(path, text.as_bytes())
         }
+        _ => write_stdout(text.as_bytes()),
+    }
+}
+
+/// Writes `bytes` to standard output; a closed pipe ends quietly, any other failure is an
+/// error (output that cannot be written is never a silent success).
+pub(crate) fn write_stdout(bytes: &[u8]) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(bytes).and_then(|()| out.flush()) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => Err(crate::error::Error::io("standard output", e)),
     }
 }
 

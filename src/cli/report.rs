@@ -53,7 +53,11 @@ pub fn run(args: &ReportArgs) -> Result<Outcome> {
         ReportFormat::Json => format!("{:#}\n", report::json(&built.role, &built.manifest)),
     };
     emit(args.output.as_deref(), &text)?;
-    if let Some(path) = &args.output {
+    if let Some(path) = args
+        .output
+        .as_ref()
+        .filter(|p| !crate::package::commit::is_stdout(p))
+    {
         eprintln!(
             "wrote {}: {} privileges",
             path.display(),

@@ -12,10 +12,10 @@ use quick_xml::events::BytesStart;
 use quick_xml::XmlVersion;
 use serde_json::{json, Value};
 
+use crate::open::{self, Accept, OpenError};
 use crate::ops::plan::{Content, Target};
 use crate::package::write::Part;
 use crate::part::roles::{read_roles, RoleRecord};
-use crate::util::read_capped;
 use crate::xml::walk::{walk, Visitor, XmlProblem};
 
 /// The most bytes read from one file or zip entry at the output path.
@@ -247,9 +247,11 @@ pub fn check(target: &Target) -> Vec<Drift> {
 
 /// Reads a target file for comparison, refusing one larger than dvrole could have written.
 fn read_target(path: &Path) -> Result<Vec<u8>, String> {
-    match read_capped(path, MAX_READ) {
-        Ok(Some(bytes)) => Ok(bytes),
-        Ok(None) => Err(format!(
+    // Only regular files are read: a FIFO, a device or a socket met in a target folder is
+    // reported as what it is, never opened for reading (it could wait forever).
+    match open::read_capped(path, MAX_READ, Accept::Files) {
+        Ok(bytes) => Ok(bytes),
+        Err(OpenError::TooLarge(_)) => Err(format!(
             "is over {MAX_READ} bytes, far more than dvrole writes"
         )),
         Err(e) => Err(e.to_string()),

@@ -1,6 +1,7 @@
 //! Packages as files: reading zips, source folders and single XML files within limits, and
 //! writing outputs atomically.
 
+pub mod commit;
 pub mod input;
 pub mod read;
 pub mod write;

@@ -7,6 +7,7 @@
 
 use crate::error::{Error, Result};
 
+pub mod strict;
 pub mod walk;
 
 /// The UTF-8 byte order mark.

@@ -298,7 +298,7 @@ fn config_cases() -> Vec<Case> {
         case(
             "config from a device",
             2,
-            "/dev/zero: is larger than 1 MiB",
+            "/dev/zero: is a character device",
             |_| args(&["report", "--config", "/dev/zero"]),
         ),
     ]
