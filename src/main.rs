@@ -11,7 +11,12 @@ fn main() -> ExitCode {
         Ok(Outcome::Clean) => ExitCode::SUCCESS,
         Ok(Outcome::Findings) => ExitCode::from(1),
         Err(e) => {
-            eprintln!("dvrole: error: {e}");
+            // One line, whatever the error quotes from the input: control and bidi
+            // characters are escaped.
+            eprintln!(
+                "dvrole: error: {}",
+                dvrole::text::terminal_safe(&e.to_string())
+            );
             ExitCode::from(2)
         }
     }

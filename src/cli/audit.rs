@@ -15,6 +15,7 @@ use crate::ops::audit::{role_matches, Desired, Kind, RoleAudit};
 use crate::package::input::Input;
 use crate::part::roles::{RoleSink, RolesFile};
 use crate::settings::catalogues;
+use crate::text::terminal_safe;
 use crate::xml::walk::XmlProblem;
 
 /// Arguments of `dvrole audit`.
@@ -111,7 +112,7 @@ pub fn run(args: &AuditArgs) -> Result<Outcome> {
         run.seen_here = 0;
         input.stream_roles(&mut run)?;
         if run.seen_here == 0 {
-            eprintln!("note: {} holds no role", run.label);
+            eprintln!("note: {} holds no role", terminal_safe(&run.label));
         }
     }
     let Run {
@@ -262,21 +263,24 @@ impl<W: Write> RoleSink for Run<'_, '_, W> {
 
 /// Prints one line per finding of a role (extras are among them only when asked for).
 fn print_role(out: &mut impl Write, audit: &RoleAudit) {
+    // What came from the input is made terminal-safe, so one finding is one line.
+    let file = terminal_safe(&audit.file);
+    let name = terminal_safe(&audit.name);
     for f in &audit.findings {
         let depth = |d: Option<crate::model::depth::Depth>| d.map_or("none", |d| d.xml_name());
         // Written piece by piece: a large export yields many of these lines.
         for piece in [
-            audit.file.as_str(),
+            &file,
             ": role '",
-            &audit.name,
+            &name,
             "': ",
             f.kind.label(),
             " ",
-            &f.privilege,
+            &terminal_safe(&f.privilege),
             " (entity ",
-            f.entity.as_deref().unwrap_or("-"),
+            &terminal_safe(f.entity.as_deref().unwrap_or("-")),
             ", tab ",
-            f.tab.as_deref().unwrap_or("-"),
+            &terminal_safe(f.tab.as_deref().unwrap_or("-")),
             "): have ",
             depth(f.have),
             ", want ",

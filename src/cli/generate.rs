@@ -188,7 +188,7 @@ fn report_check(plan: &plan::Plan, format: Format, as_json: bool) -> Result<Outc
             } else {
                 let _ = writeln!(out, "drift: {}", t.path.display());
                 for line in d {
-                    let _ = writeln!(out, "  {}", line.describe());
+                    let _ = writeln!(out, "  {}", crate::text::terminal_safe(&line.describe()));
                 }
             }
         }

@@ -176,7 +176,11 @@ pub(crate) fn print_notes(notes: &[Note]) {
             Note::Adjusted { .. } => "note",
             Note::Unchecked { .. } => "warning",
         };
-        let _ = writeln!(err, "{kind}: {note}");
+        let _ = writeln!(
+            err,
+            "{kind}: {}",
+            crate::text::terminal_safe(&note.to_string())
+        );
     }
 }
 

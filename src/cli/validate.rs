@@ -10,6 +10,7 @@ use super::{read_limits, Outcome, ValidateSettings};
 use crate::error::Result;
 use crate::model::catalogue::Catalogue;
 use crate::ops::validate;
+use crate::text::terminal_safe;
 
 /// Arguments of `dvrole validate`.
 #[derive(Debug, Clone, Args)]
@@ -45,7 +46,9 @@ pub fn run(args: &ValidateArgs) -> Result<Outcome> {
     } else {
         for r in &reports {
             for f in &r.findings {
-                let _ = writeln!(out, "{}: {}", f.location, f.message);
+                // One finding, one line: what the input put in it is escaped.
+                let line = format!("{}: {}", f.location, f.message);
+                let _ = writeln!(out, "{}", terminal_safe(&line));
             }
             let roles: Vec<String> = r
                 .roles
@@ -64,13 +67,14 @@ pub fn run(args: &ValidateArgs) -> Result<Outcome> {
                 1 => format!("1 role: {}", roles[0]),
                 n => format!("{n} roles: {}", roles.join(", ")),
             };
-            if r.valid {
-                let _ = writeln!(out, "{}: valid, {held}", r.input);
+            let line = if r.valid {
+                format!("{}: valid, {held}", r.input)
             } else {
                 let n = r.findings.len();
                 let s = if n == 1 { "" } else { "s" };
-                let _ = writeln!(out, "{}: {n} problem{s}, {held}", r.input);
-            }
+                format!("{}: {n} problem{s}, {held}", r.input)
+            };
+            let _ = writeln!(out, "{}", terminal_safe(&line));
         }
     }
     Ok(if valid {

@@ -14,7 +14,6 @@ use crate::ops::build::{self, Built};
 use crate::package::commit::WritePlan;
 use crate::package::write::Part;
 use crate::part::customizations::SOURCE_CUSTOMIZATIONS;
-use crate::part::role_file::SOURCE_ROLES;
 use crate::part::roles::{read_roles, RolesFile};
 use crate::part::solution::{read_manifest, SOURCE_SOLUTION};
 use crate::part::{self, Shape};
@@ -304,6 +303,7 @@ pub fn plan_folder(plan: &mut WritePlan, path: &Path, files: &[Part]) {
 mod tests {
     use super::*;
     use crate::package::commit::TEMP_SUFFIX;
+    use crate::part::role_file::SOURCE_ROLES;
     use std::fs;
 
     fn parts(text: &[u8]) -> Vec<Part> {

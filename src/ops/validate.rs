@@ -126,6 +126,9 @@ pub fn validate(reader: &mut PackageReader, catalogues: &[Catalogue]) -> Result<
         catalogues,
         pending: Vec::new(),
     };
+    for problem in reader.entry_name_problems() {
+        c.add("", None, problem);
+    }
     let present: HashSet<String> = reader.root_files().into_iter().collect();
     for name in REQUIRED_FILES {
         if present.contains(name) {
@@ -420,13 +423,19 @@ fn check_role(
     } else {
         short(&name)
     };
-    let length = name.chars().count();
+    // Dataverse counts UTF-16 code units; a value this long was cut while read.
+    let length = crate::text::utf16_len(&name);
+    let more = if name.len() as u64 >= crate::xml::strict::MAX_VALUE_BYTES {
+        " or more"
+    } else {
+        ""
+    };
     if length > crate::model::role::MAX_ROLE_NAME {
         c.add(
             file,
             Some(role.offset),
             format!(
-                "role '{label}' has a {length}-character name; Dataverse allows at most {}",
+                "role '{label}' has a name of {length}{more} UTF-16 code units; Dataverse allows at most {}",
                 crate::model::role::MAX_ROLE_NAME
             ),
         );
@@ -443,7 +452,23 @@ fn check_role(
             format!("role '{label}' has id {raw_id:?}, which is not a GUID"),
         );
     }
-    let mut names = HashSet::new();
+    for &(i, times, at) in &role.repeats {
+        let pname = role
+            .privileges
+            .get(i)
+            .and_then(|p| p.name.as_deref())
+            .unwrap_or_default();
+        let what = if times == 2 {
+            "twice".to_string()
+        } else {
+            format!("{times} times")
+        };
+        c.add(
+            file,
+            Some(at),
+            format!("role '{label}': {} is listed {what}", short(pname)),
+        );
+    }
     for p in &role.privileges {
         let Some(pname) = p.name.as_deref().filter(|n| !n.is_empty()) else {
             c.add(
@@ -453,13 +478,6 @@ fn check_role(
             );
             continue;
         };
-        if !names.insert(pname.to_ascii_lowercase()) {
-            c.add(
-                file,
-                Some(p.offset),
-                format!("role '{label}': {pname} is listed twice"),
-            );
-        }
         let level = p.level.as_deref().unwrap_or("");
         let Some(depth) = Depth::from_xml(level) else {
             c.add(

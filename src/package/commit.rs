@@ -348,7 +348,7 @@ fn scratch_error(path: &Path, dir: &Path, what: &str, e: &io::Error) -> Error {
 
 /// Removes staging files and folders a killed run left beside the target `name` in `dir`.
 pub fn remove_stale(dir: &Path, name: &str) {
-    let prefix = format!(".{name}.");
+    let prefix = staging_prefix(name);
     let Ok(entries) = fs::read_dir(dir) else {
         return;
     };
@@ -362,6 +362,23 @@ pub fn remove_stale(dir: &Path, name: &str) {
             remove_any(&entry.path());
         }
     }
+}
+
+/// The start of a staging name for the target `name`: `.NAME.`, or for a name too long to
+/// take the extra bytes within a file system's 255, a cut of it and a hash of the whole.
+fn staging_prefix(name: &str) -> String {
+    const KEEP: usize = 120;
+    if name.len() <= 200 {
+        return format!(".{name}.");
+    }
+    let mut end = KEEP;
+    while !name.is_char_boundary(end) {
+        end -= 1;
+    }
+    let hash = name.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    });
+    format!(".{}~{hash:016x}.", &name[..end])
 }
 
 fn remove_any(path: &Path) {
@@ -395,7 +412,7 @@ fn stage(planned: &Planned) -> Result<PathBuf> {
     let dir = target_folder(path)?;
     let name = file_name_lossy(path);
     remove_stale(&dir, &name);
-    let prefix = format!(".{name}.");
+    let prefix = staging_prefix(&name);
     match &planned.item {
         Item::File(bytes) => {
             let mut builder = tempfile::Builder::new();
@@ -452,7 +469,7 @@ fn swap_in(staged: &Path, target: &Path) -> io::Result<Swap> {
     }
     let dir = target.parent().filter(|p| !p.as_os_str().is_empty());
     let aside = tempfile::Builder::new()
-        .prefix(&format!(".{}.", file_name_lossy(target)))
+        .prefix(&staging_prefix(&file_name_lossy(target)))
         .suffix(OLD_SUFFIX)
         .make_in(dir.unwrap_or(Path::new(".")), |_| Ok(()))?
         .into_temp_path()
@@ -590,6 +607,17 @@ mod tests {
         plan.folder(&target, files, &["Other"]);
         assert!(plan.commit().is_err());
         assert_eq!(fs::read(target.join("mine.txt")).unwrap(), b"mine");
+        assert!(leftovers(dir.path()).is_empty());
+    }
+
+    #[test]
+    fn a_target_with_a_long_name_stages_within_the_file_name_limit() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("漢".repeat(84));
+        assert!(target.file_name().unwrap().len() == 252);
+        write_file(&target, b"x").unwrap();
+        write_file(&target, b"y").unwrap();
+        assert_eq!(fs::read(&target).unwrap(), b"y");
         assert!(leftovers(dir.path()).is_empty());
     }
 

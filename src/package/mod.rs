@@ -3,5 +3,6 @@
 
 pub mod commit;
 pub mod input;
+pub mod names;
 pub mod read;
 pub mod write;

@@ -14,6 +14,7 @@ use zip::ZipArchive;
 
 use crate::error::{Error, Result};
 use crate::open::{self, Accept, ReadAt};
+use crate::package::names;
 use crate::xml::walk::{positions_in, XmlProblem};
 
 /// The default cap on the bytes read from one package entry or XML file: 1 GiB.
@@ -52,6 +53,8 @@ pub struct PackageReader {
     label: String,
     kind: Kind,
     limits: Limits,
+    /// A zip's entry names as its central directory lists them, duplicates included.
+    names: Vec<Vec<u8>>,
 }
 
 impl PackageReader {
@@ -61,6 +64,7 @@ impl PackageReader {
             label,
             kind: Kind::Folder(dir),
             limits,
+            names: Vec::new(),
         }
     }
 
@@ -76,6 +80,7 @@ impl PackageReader {
             label,
             kind: Kind::Single { file, name },
             limits,
+            names: Vec::new(),
         }
     }
 
@@ -104,7 +109,12 @@ impl PackageReader {
         Self::from_zip(label.to_string(), Box::new(Cursor::new(bytes)), limits)
     }
 
-    fn from_zip(label: String, reader: Box<dyn ReadSeek>, limits: Limits) -> Result<PackageReader> {
+    fn from_zip(
+        label: String,
+        mut reader: Box<dyn ReadSeek>,
+        limits: Limits,
+    ) -> Result<PackageReader> {
+        let names = names::central_names(&mut reader).unwrap_or_default();
         let archive = ZipArchive::new(reader).map_err(|e| Error::Unreadable {
             input: label.clone(),
             message: format!("not a readable zip ({e}); give a solution zip or a folder"),
@@ -113,7 +123,14 @@ impl PackageReader {
             label,
             kind: Kind::Zip(Box::new(archive)),
             limits,
+            names,
         })
+    }
+
+    /// What is wrong with the zip's entry names (see [`names::name_problems`]); nothing
+    /// for a folder.
+    pub fn entry_name_problems(&self) -> Vec<String> {
+        names::name_problems(&self.names)
     }
 
     /// The package as named on the command line.
@@ -146,6 +163,7 @@ impl PackageReader {
     /// Where `name` is, for messages: `pkg.zip!customizations.xml` or `folder/customizations.xml`.
     pub fn location(&self, name: &str) -> String {
         match &self.kind {
+            Kind::Zip(_) if name.is_empty() => self.label.clone(),
             Kind::Zip(_) => format!("{}!{name}", self.label),
             Kind::Folder(dir) => dir.join(name).display().to_string(),
             Kind::Single { .. } => self.label.clone(),

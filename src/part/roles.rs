@@ -48,8 +48,13 @@ pub struct RoleRecord {
     pub id: Option<String>,
     /// The `name` attribute.
     pub name: Option<String>,
-    /// Its privileges in file order.
+    /// Its privileges in file order, each name once (compared ignoring ASCII case): a name
+    /// listed again is counted in [`RoleRecord::repeats`], not kept again, so a role costs
+    /// memory per distinct privilege however often one is repeated.
     pub privileges: Vec<PrivilegeRecord>,
+    /// The privileges listed more than once: (index in `privileges`, how many times in
+    /// all, byte offset of the first repeat).
+    pub repeats: Vec<(usize, u64, u64)>,
     /// Byte offset of the element.
     pub offset: u64,
     /// The kind of file it was read from.
@@ -263,6 +268,12 @@ pub fn stream_roles(source: impl Read, sink: &mut impl RoleSink) -> Result<Roles
 /// A sink that gathers each role into a [`RoleRecord`] and hands it to a callback.
 struct RecordSink<F> {
     current: Option<RoleRecord>,
+    /// The current role's privilege names, lowercased, with their index.
+    seen: std::collections::HashMap<String, usize>,
+    /// A buffer for the lowercased name being looked up.
+    key: String,
+    /// Per privilege of the current role: (times listed, offset of the first repeat).
+    counts: Vec<(u64, u64)>,
     /// Privilege records of roles already handed out, kept for their string buffers, so a
     /// long run of roles reads without allocating per privilege.
     spare: Vec<PrivilegeRecord>,
@@ -293,9 +304,12 @@ impl<F: FnMut(&RoleRecord)> RoleSink for RecordSink<F> {
             id: id.map(str::to_string),
             name: name.map(str::to_string),
             privileges: Vec::new(),
+            repeats: Vec::new(),
             offset,
             file,
         });
+        self.seen.clear();
+        self.counts.clear();
         Ok(())
     }
 
@@ -306,6 +320,22 @@ impl<F: FnMut(&RoleRecord)> RoleSink for RecordSink<F> {
         offset: u64,
     ) -> Result<(), XmlProblem> {
         if let Some(role) = &mut self.current {
+            if let Some(name) = name {
+                self.key.clear();
+                self.key
+                    .extend(name.chars().map(|c| c.to_ascii_lowercase()));
+                if let Some(&i) = self.seen.get(self.key.as_str()) {
+                    if let Some((count, first)) = self.counts.get_mut(i) {
+                        if *count == 1 {
+                            *first = offset;
+                        }
+                        *count += 1;
+                    }
+                    return Ok(());
+                }
+                self.seen.insert(self.key.clone(), role.privileges.len());
+            }
+            self.counts.push((1, 0));
             let mut record = self.spare.pop().unwrap_or(PrivilegeRecord {
                 name: None,
                 level: None,
@@ -321,6 +351,13 @@ impl<F: FnMut(&RoleRecord)> RoleSink for RecordSink<F> {
 
     fn end_role(&mut self) -> Result<(), XmlProblem> {
         if let Some(mut role) = self.current.take() {
+            role.repeats = self
+                .counts
+                .iter()
+                .enumerate()
+                .filter(|(_, (n, _))| *n > 1)
+                .map(|(i, (n, at))| (i, *n, *at))
+                .collect();
             (self.on_role)(&role);
             self.spare.append(&mut role.privileges);
         }
@@ -337,6 +374,9 @@ pub fn read_roles(
 ) -> Result<RolesFile, XmlProblem> {
     let mut sink = RecordSink {
         current: None,
+        seen: std::collections::HashMap::new(),
+        key: String::new(),
+        counts: Vec::new(),
         spare: Vec::new(),
         on_role,
     };

@@ -946,7 +946,10 @@ mod tests {
             .to_string();
         assert!(err.len() < 200, "{} bytes", err.len());
         assert!(err.starts_with("f.toml:2: role.xxx"), "{err}");
-        assert!(err.contains("... (100005 characters): unknown key;"), "{err}");
+        assert!(
+            err.contains("... (100005 characters): unknown key;"),
+            "{err}"
+        );
     }
 
     #[test]
