@@ -98,6 +98,9 @@ pub fn explain(text: &str, catalogues: &Catalogues<'_>) -> Report {
 /// The privileges `text` mentions, by name or by an id a catalogue knows, merged per name.
 pub fn mentions(text: &str, catalogues: &Catalogues<'_>) -> Vec<Mention> {
     let mut found: Vec<Mention> = Vec::new();
+    // Each mention's place in `found` by lower-case name: a look-up per token, so a text
+    // naming tens of thousands of privileges is explained in linear time.
+    let mut index: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
     for line in text.lines() {
         let required = depth_after(line, &["required depth:", "required depth ="]);
         let refused = depth_after(
@@ -148,16 +151,17 @@ pub fn mentions(text: &str, catalogues: &Catalogues<'_>) -> Vec<Mention> {
             }
         }
         for m in line_mentions {
-            match found
-                .iter_mut()
-                .find(|f| f.privilege.eq_ignore_ascii_case(&m.privilege))
-            {
+            let key = m.privilege.to_ascii_lowercase();
+            match index.get(&key).and_then(|&i| found.get_mut(i)) {
                 Some(f) => {
                     f.id = f.id.or(m.id);
                     f.required = f.required.or(m.required);
                     f.refused = f.refused.or(m.refused);
                 }
-                None => found.push(m),
+                None => {
+                    index.insert(key, found.len());
+                    found.push(m);
+                }
             }
         }
     }
