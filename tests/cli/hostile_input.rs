@@ -768,6 +768,8 @@ fn run(dir: &Path, tmp: &Path, args: &[OsString], stdin: Option<&Path>) -> Run {
         std::thread::sleep(Duration::from_millis(1));
     }
     let seconds = start.elapsed().as_secs_f64();
+    // Reaped by wait4 above; the handle has nothing left to wait for.
+    std::mem::forget(child);
     let read = |p: &Path| {
         let mut s = Vec::new();
         fs::File::open(p).unwrap().read_to_end(&mut s).unwrap();
