@@ -42,6 +42,17 @@ pub fn terminal_safe(text: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// A value shown [`terminal_safe`] wherever it is formatted: `writeln!(out, "table: {}",
+/// Safe(&entity))`. The literal parts of the format string stay as written (their line ends
+/// included); only what the value displays is escaped.
+pub struct Safe<'a, T: ?Sized>(pub &'a T);
+
+impl<T: std::fmt::Display + ?Sized> std::fmt::Display for Safe<'_, T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&terminal_safe(&self.0.to_string()))
+    }
+}
+
 /// `value` cut to [`SHORT_CHARS`] characters for a message, with its full length in
 /// characters when cut (`aaaa... (900000 characters)`), and made [`terminal_safe`].
 pub fn short(value: &str) -> String {
@@ -89,6 +100,11 @@ mod tests {
         assert_eq!(terminal_safe("abc\u{202e}def"), "abc\\u{202e}def");
         let once = terminal_safe("a\nb").into_owned();
         assert_eq!(terminal_safe(&once), once);
+    }
+
+    #[test]
+    fn safe_escapes_only_the_value() {
+        assert_eq!(format!("a: {}\n", Safe("x\ny")), "a: x\\u{a}y\n");
     }
 
     #[test]

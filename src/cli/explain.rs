@@ -12,6 +12,7 @@ use crate::model::options::Given;
 use crate::ops::explain::{self, Catalogues, Explanation};
 use crate::settings::catalogues;
 use crate::settings::Setting;
+use crate::text::Safe;
 
 /// The most bytes of error text read from stdin; more is refused.
 const MAX_INPUT: u64 = 16 << 20;
@@ -58,7 +59,7 @@ pub fn run(args: &ExplainArgs) -> Result<Outcome> {
         let _ = writeln!(out, "{:#}", json!(report));
     } else {
         if let Some(error) = &report.error {
-            let _ = writeln!(out, "error: {error}");
+            let _ = writeln!(out, "error: {}", Safe(error));
         }
         for e in &report.privileges {
             print_explanation(&mut out, e);
@@ -102,7 +103,7 @@ fn print_explanation(out: &mut impl Write, e: &Explanation) {
     let _ = writeln!(
         out,
         "{}{}",
-        e.privilege,
+        Safe(&e.privilege),
         e.id.as_ref()
             .map(|id| format!(" (id {id})"))
             .unwrap_or_default()
@@ -113,7 +114,7 @@ fn print_explanation(out: &mut impl Write, e: &Explanation) {
         (None, Some(d)) => d.clone(),
         (None, None) => "(none: a miscellaneous privilege, or unknown)".to_string(),
     };
-    let _ = writeln!(out, "  table:          {table}");
+    let _ = writeln!(out, "  table:          {}", Safe(&table));
     let access = e
         .access_right
         .as_ref()
@@ -123,7 +124,7 @@ fn print_explanation(out: &mut impl Write, e: &Explanation) {
         Some(tab) => format!("{tab} tab{access}"),
         None => unknown.to_string(),
     };
-    let _ = writeln!(out, "  role editor:    {editor}");
+    let _ = writeln!(out, "  role editor:    {}", Safe(&editor));
     let _ = writeln!(
         out,
         "  allowed depths: {}",
@@ -142,13 +143,14 @@ fn print_explanation(out: &mut impl Write, e: &Explanation) {
     };
     let _ = writeln!(
         out,
-        "  catalogue:      {} {} (held by: {held})",
+        "  catalogue:      {} {} (held by: {})",
         if e.in_catalogue { "in" } else { "not in" },
-        e.catalogue
+        Safe(&e.catalogue),
+        Safe(&held)
     );
-    let _ = writeln!(out, "  fix:            {}", e.fix);
+    let _ = writeln!(out, "  fix:            {}", Safe(&e.fix));
     for note in &e.notes {
-        let _ = writeln!(out, "  note: {note}");
+        let _ = writeln!(out, "  note: {}", Safe(note));
     }
 }
 

@@ -189,6 +189,18 @@ fn allowed(c: u32) -> bool {
     char::from_u32(c).is_some_and(crate::text::is_xml_char)
 }
 
+/// Bytes that, in text or a value, change nothing but the count: not a control character,
+/// not `<` or `&`, and not a byte of U+FFFE / U+FFFF (`EF BF BE`, `EF BF BF`).
+static PLAIN: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut c = 0x20;
+    while c < 256 {
+        table[c] = !matches!(c as u8, b'<' | b'&' | 0xEF | 0xBE | 0xBF);
+        c += 1;
+    }
+    table
+};
+
 /// What happens to one byte.
 enum Step {
     Keep,
@@ -561,8 +573,47 @@ impl<R: Read> Read for Strict<R> {
             }
             let mut kept = 0;
             let mut dropped_here = false;
-            for i in 0..n {
+            let mut i = 0;
+            while i < n {
+                // The fast path: a run of plain character data (text or a value, no
+                // reference in progress, under its cap) needs no state change, only counting.
+                let quote = match self.state {
+                    State::Text if self.run < MAX_TEXT_BYTES => Some(0),
+                    State::Value(q) if self.run < MAX_VALUE_BYTES => Some(q),
+                    _ => None,
+                };
+                if let (Some(q), false, Reference::None) = (quote, dropped_here, self.reference) {
+                    let cap = if q == 0 {
+                        MAX_TEXT_BYTES
+                    } else {
+                        MAX_VALUE_BYTES
+                    };
+                    let room = usize::try_from(cap - self.run).unwrap_or(usize::MAX);
+                    let run = self.buf[i..n]
+                        .iter()
+                        .take(room)
+                        .take_while(|&&b| PLAIN[usize::from(b)] && b != q)
+                        .count();
+                    if run > 0 {
+                        out[kept..kept + run].copy_from_slice(&self.buf[i..i + run]);
+                        kept += run;
+                        i += run;
+                        self.run += run as u64;
+                        self.pos += run as u64;
+                        self.out += run as u64;
+                        self.last = [
+                            if run >= 2 {
+                                self.buf[i - 2]
+                            } else {
+                                self.last[1]
+                            },
+                            self.buf[i - 1],
+                        ];
+                        continue;
+                    }
+                }
                 let b = self.buf[i];
+                i += 1;
                 let step = self.step(b);
                 self.last = [self.last[1], b];
                 let offset = self.pos;
