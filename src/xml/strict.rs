@@ -127,6 +127,8 @@ pub struct Strict<R> {
     out: u64,
     dropped: u64,
     run: u64,
+    /// Whether the rest of the current run is being dropped.
+    cutting: bool,
     tag_start: u64,
     tag_dropped: u64,
     name: Vec<u8>,
@@ -157,6 +159,7 @@ pub fn strict<R: Read>(inner: R) -> (Strict<R>, Cuts) {
             out: 0,
             dropped: 0,
             run: 0,
+            cutting: false,
             tag_start: 0,
             tag_dropped: 0,
             name: Vec::new(),
@@ -242,6 +245,20 @@ impl<R: Read> Strict<R> {
             _ => Reference::None,
         };
         Ok(())
+    }
+
+    /// Counts one byte of character data against `cap`: kept up to the cap, then, from the
+    /// first character boundary outside a reference, dropped to the end of the run.
+    fn count(&mut self, cap: u64, continuation: bool) -> Step {
+        if self.cutting {
+            return Step::Drop;
+        }
+        self.run += 1;
+        if self.run > cap && !continuation && self.reference == Reference::None {
+            self.cutting = true;
+            return Step::Drop;
+        }
+        Step::Keep
     }
 
     fn keep_name_byte(&mut self, b: u8) {
@@ -341,6 +358,7 @@ impl<R: Read> Strict<R> {
             State::Text => {
                 if b == b'<' {
                     self.run = 0;
+                    self.cutting = false;
                     self.reference = Reference::None;
                     self.tag_start = self.pos;
                     self.tag_dropped = 0;
@@ -349,14 +367,7 @@ impl<R: Read> Strict<R> {
                     if let Err(m) = self.reference(b) {
                         return Step::Fail(m);
                     }
-                    self.run += 1;
-                    if self.run > MAX_TEXT_BYTES
-                        && !continuation
-                        && self.reference == Reference::None
-                    {
-                        self.run = MAX_TEXT_BYTES + 1;
-                        step = Step::Drop;
-                    }
+                    step = self.count(MAX_TEXT_BYTES, continuation);
                     State::Text
                 }
             }
@@ -476,6 +487,7 @@ impl<R: Read> Strict<R> {
             State::AfterEq => match b {
                 b'"' | b'\'' => {
                     self.run = 0;
+                    self.cutting = false;
                     self.reference = Reference::None;
                     State::Value(b)
                 }
@@ -488,14 +500,7 @@ impl<R: Read> Strict<R> {
                     if let Err(m) = self.reference(b) {
                         return Step::Fail(m);
                     }
-                    self.run += 1;
-                    if self.run > MAX_VALUE_BYTES
-                        && !continuation
-                        && self.reference == Reference::None
-                    {
-                        self.run = MAX_VALUE_BYTES + 1;
-                        step = Step::Drop;
-                    }
+                    step = self.count(MAX_VALUE_BYTES, continuation);
                     State::Value(q)
                 }
             }
@@ -528,6 +533,7 @@ impl<R: Read> Strict<R> {
         };
         if self.state == State::Text && before != State::Text {
             self.run = 0;
+            self.cutting = false;
             self.reference = Reference::None;
         }
         step
@@ -577,12 +583,45 @@ impl<R: Read> Read for Strict<R> {
             while i < n {
                 // The fast path: a run of plain character data (text or a value, no
                 // reference in progress, under its cap) needs no state change, only counting.
+                // Past the cap the same run is checked and dropped in bulk.
+                if let (State::Text | State::Value(_), Reference::None) =
+                    (self.state, self.reference)
+                {
+                    let q = match self.state {
+                        State::Value(q) => q,
+                        _ => 0,
+                    };
+                    if self.cutting {
+                        let run = self.buf[i..n]
+                            .iter()
+                            .take_while(|&&b| PLAIN[usize::from(b)] && b != q)
+                            .count();
+                        if run > 0 {
+                            i += run;
+                            self.pos += run as u64;
+                            self.dropped += run as u64;
+                            self.tag_dropped += run as u64;
+                            self.last = [
+                                if run >= 2 {
+                                    self.buf[i - 2]
+                                } else {
+                                    self.last[1]
+                                },
+                                self.buf[i - 1],
+                            ];
+                            dropped_here = true;
+                            continue;
+                        }
+                    }
+                }
                 let quote = match self.state {
                     State::Text if self.run < MAX_TEXT_BYTES => Some(0),
                     State::Value(q) if self.run < MAX_VALUE_BYTES => Some(q),
                     _ => None,
                 };
-                if let (Some(q), false, Reference::None) = (quote, dropped_here, self.reference) {
+                if let (Some(q), false, false, Reference::None) =
+                    (quote, dropped_here, self.cutting, self.reference)
+                {
                     let cap = if q == 0 {
                         MAX_TEXT_BYTES
                     } else {
@@ -749,6 +788,23 @@ mod tests {
         let original = xml.windows(4).position(|w| w == b"<e/>").unwrap() as u64;
         assert_eq!(cuts.original(e), original);
         assert!(out.ends_with(b"<e/></r>"));
+    }
+
+    #[test]
+    fn a_cut_through_multibyte_text_leaves_valid_utf8() {
+        let mut xml = b"<r>".to_vec();
+        for _ in 0..(MAX_TEXT_BYTES / 3 + 100) {
+            xml.extend_from_slice("漢".as_bytes());
+        }
+        xml.extend_from_slice(b"&#233;<e a=\"");
+        for _ in 0..(MAX_VALUE_BYTES / 2 + 10) {
+            xml.extend_from_slice("é".as_bytes());
+        }
+        xml.extend_from_slice(b"\"/></r>");
+        let out = check(&xml).unwrap();
+        let text = std::str::from_utf8(&out).expect("valid UTF-8 after the cuts");
+        assert!(text.ends_with("\"/></r>"), "{}", &text[text.len() - 20..]);
+        assert!(out.len() < xml.len());
     }
 
     #[test]
