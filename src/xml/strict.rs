@@ -192,15 +192,44 @@ fn allowed(c: u32) -> bool {
     char::from_u32(c).is_some_and(crate::text::is_xml_char)
 }
 
-/// Bytes that, in text or a value, change nothing but the count: not a control character,
-/// not `<` or `&`, and not a byte of U+FFFE / U+FFFF (`EF BF BE`, `EF BF BF`).
+/// Bytes that, in text or a value, change nothing but the count: not a control character
+/// (but tab, line feed and carriage return), not `<` or `&`, and not a byte of U+FFFE /
+/// U+FFFF (`EF BF BE`, `EF BF BF`).
 static PLAIN: [bool; 256] = {
     let mut table = [false; 256];
+    table[b'\t' as usize] = true;
+    table[b'\n' as usize] = true;
+    table[b'\r' as usize] = true;
     let mut c = 0x20;
     while c < 256 {
         table[c] = !matches!(c as u8, b'<' | b'&' | 0xEF | 0xBE | 0xBF);
         c += 1;
     }
+    table
+};
+
+/// Bytes that continue a name without changing the state: [`is_name_byte`], minus the
+/// bytes the character check must see one by one.
+static NAME: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut c = 0x21;
+    while c < 256 {
+        table[c] = !matches!(
+            c as u8,
+            b'=' | b'>' | b'/' | b'"' | b'\'' | b'<' | b'?' | b'!' | b'&' | 0xEF | 0xBE | 0xBF
+        );
+        c += 1;
+    }
+    table
+};
+
+/// Whitespace between attributes.
+static SPACE: [bool; 256] = {
+    let mut table = [false; 256];
+    table[b' ' as usize] = true;
+    table[b'\t' as usize] = true;
+    table[b'\n' as usize] = true;
+    table[b'\r' as usize] = true;
     table
 };
 
@@ -292,6 +321,17 @@ impl<R: Read> Strict<R> {
 
     /// The start tag ends (`empty` for `/>`): declares its prefixes and checks its names'.
     fn tag_ends(&mut self, empty: bool) -> Result<(), String> {
+        // Most tags have no prefix anywhere: nothing to declare or check.
+        if !self.element.contains(&b':') && !self.attributes.contains(&b':') {
+            self.attributes.clear();
+            self.attribute_count = 0;
+            if empty {
+                self.close_scope();
+            } else {
+                self.depth += 1;
+            }
+            return Ok(());
+        }
         let attributes = std::mem::take(&mut self.attributes);
         let mut result = Ok(());
         for name in attributes.split(|b| *b == 0) {
@@ -583,6 +623,46 @@ impl<R: Read> Read for Strict<R> {
             while i < n {
                 // The fast path: a run of plain character data (text or a value, no
                 // reference in progress, under its cap) needs no state change, only counting.
+                // Names in a tag, and the whitespace between attributes, in bulk too: a tag's
+                // bytes are most of a solution file's.
+                if matches!(self.state, State::TagName | State::AttrName | State::InTag) {
+                    let table = if self.state == State::InTag {
+                        &SPACE
+                    } else {
+                        &NAME
+                    };
+                    let run = self.buf[i..n]
+                        .iter()
+                        .take_while(|&&b| table[usize::from(b)])
+                        .count();
+                    if run > 0 && !dropped_here {
+                        if self.state != State::InTag {
+                            let room = MAX_KEPT_NAME.saturating_sub(self.name.len());
+                            self.name
+                                .extend_from_slice(&self.buf[i..i + run.min(room)]);
+                        }
+                        out[kept..kept + run].copy_from_slice(&self.buf[i..i + run]);
+                        kept += run;
+                        i += run;
+                        self.pos += run as u64;
+                        self.out += run as u64;
+                        self.last = [
+                            if run >= 2 { self.buf[i - 2] } else { self.last[1] },
+                            self.buf[i - 1],
+                        ];
+                        if self.pos - self.tag_start > MAX_TAG_BYTES + self.tag_dropped {
+                            let e = self.fail(
+                                self.tag_start,
+                                format!(
+                                    "a tag longer than {MAX_TAG_BYTES} bytes; no solution file has one"
+                                ),
+                            );
+                            self.pending = Some(e);
+                            return Ok(kept);
+                        }
+                        continue;
+                    }
+                }
                 // Past the cap the same run is checked and dropped in bulk.
                 if let (State::Text | State::Value(_), Reference::None) =
                     (self.state, self.reference)
@@ -681,17 +761,18 @@ impl<R: Read> Read for Strict<R> {
                         return Ok(kept);
                     }
                 }
-                if matches!(
-                    self.state,
-                    State::TagName
-                        | State::InTag
-                        | State::AttrName
-                        | State::AfterName
-                        | State::AfterEq
-                        | State::Value(_)
-                        | State::AfterValue
-                        | State::Slash
-                ) && self.pos - self.tag_start > MAX_TAG_BYTES + self.tag_dropped
+                if self.pos - self.tag_start > MAX_TAG_BYTES + self.tag_dropped
+                    && matches!(
+                        self.state,
+                        State::TagName
+                            | State::InTag
+                            | State::AttrName
+                            | State::AfterName
+                            | State::AfterEq
+                            | State::Value(_)
+                            | State::AfterValue
+                            | State::Slash
+                    )
                 {
                     let e = self.fail(
                         self.tag_start,
