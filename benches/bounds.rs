@@ -4,7 +4,8 @@
 //! `cargo bench --bench bounds` runs every shape at both sizes; `-- --scale 0.1` shrinks
 //! both (for a quick look); `-- --only NAME` runs the shapes whose name holds NAME.
 //!
-//! Each run is the release binary in a child process; its peak resident memory is the
+//! Each run is the release binary in a child process, timed by the CPU it used; its peak
+//! resident memory is the
 //! child's own `VmHWM`, sampled from `/proc` every millisecond until it exits (wait4's
 //! `ru_maxrss` would also count this process, which the child was forked from).
 
@@ -12,7 +13,7 @@ use std::fs::{self, File};
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 const ROLE_ID: &str = "{0f3a6c1e-5b2d-4e8f-9a7c-1d2e3f4a5b6c}";
 
@@ -23,10 +24,10 @@ fn arg(name: &str) -> Option<String> {
         .and_then(|i| args.get(i + 1).cloned())
 }
 
-/// Runs dvrole with `args` in `dir`, stdin from `stdin` (or nothing); returns wall time,
-/// peak RSS in KiB and exit code.
+/// Runs dvrole with `args` in `dir`, stdin from `stdin` (or nothing); returns its CPU time
+/// (user and system, from wait4: unlike wall time, not stretched by other load on the
+/// machine), peak RSS in KiB and exit code.
 fn run(dir: &Path, args: &[&str], stdin: Option<File>) -> (Duration, i64, i32) {
-    let start = Instant::now();
     let child = Command::new(env!("CARGO_BIN_EXE_dvrole"))
         .current_dir(dir)
         .args(args)
@@ -38,6 +39,8 @@ fn run(dir: &Path, args: &[&str], stdin: Option<File>) -> (Duration, i64, i32) {
     let pid = child.id() as libc::pid_t;
     let mut status = 0;
     let mut peak = 0i64;
+    // SAFETY: an all-zero rusage is a valid value for wait4 to fill in.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
     loop {
         if let Some(hwm) = fs::read_to_string(format!("/proc/{pid}/status"))
             .ok()
@@ -48,16 +51,23 @@ fn run(dir: &Path, args: &[&str], stdin: Option<File>) -> (Duration, i64, i32) {
         {
             peak = peak.max(hwm);
         }
-        // SAFETY: `pid` is our child and `status` a valid out-pointer.
-        let rc = unsafe { libc::waitpid(pid, &mut status, libc::WNOHANG) };
+        // SAFETY: `pid` is our child; `status` and `usage` are valid out-pointers.
+        let rc = unsafe { libc::wait4(pid, &mut status, libc::WNOHANG, &mut usage) };
         if rc == pid {
             break;
         }
         std::thread::sleep(Duration::from_millis(1));
     }
-    // Reaped by waitpid above; the handle has nothing left to wait for.
+    // Reaped by wait4 above; the handle has nothing left to wait for.
     std::mem::forget(child);
-    (start.elapsed(), peak, libc::WEXITSTATUS(status))
+    let tv = |t: libc::timeval| {
+        Duration::from_secs(t.tv_sec as u64) + Duration::from_micros(t.tv_usec as u64)
+    };
+    (
+        tv(usage.ru_utime) + tv(usage.ru_stime),
+        peak,
+        libc::WEXITSTATUS(status),
+    )
 }
 
 /// Writes `chunk` to `w` until `total` bytes are written, never holding more than a chunk.
@@ -202,7 +212,7 @@ fn main() {
     ];
     println!(
         "{:<46} {:>10} {:>9} {:>9} {:>10}",
-        "shape", "N", "seconds", "peak MiB", "time/1x"
+        "shape", "N", "CPU s", "peak MiB", "CPU/1x"
     );
     for (name, base, make) in shapes {
         if only.as_deref().is_some_and(|o| !name.contains(o)) {

@@ -223,6 +223,13 @@ static NAME: [bool; 256] = {
     table
 };
 
+/// Bytes of an end tag before its `>`, minus the bytes the character check must see.
+static END_TAG: [bool; 256] = {
+    let mut table = PLAIN;
+    table[b'>' as usize] = false;
+    table
+};
+
 /// Whitespace between attributes.
 static SPACE: [bool; 256] = {
     let mut table = [false; 256];
@@ -625,18 +632,21 @@ impl<R: Read> Read for Strict<R> {
                 // reference in progress, under its cap) needs no state change, only counting.
                 // Names in a tag, and the whitespace between attributes, in bulk too: a tag's
                 // bytes are most of a solution file's.
-                if matches!(self.state, State::TagName | State::AttrName | State::InTag) {
-                    let table = if self.state == State::InTag {
-                        &SPACE
-                    } else {
-                        &NAME
+                if matches!(
+                    self.state,
+                    State::TagName | State::AttrName | State::InTag | State::EndTag
+                ) {
+                    let table = match self.state {
+                        State::InTag => &SPACE,
+                        State::EndTag => &END_TAG,
+                        _ => &NAME,
                     };
                     let run = self.buf[i..n]
                         .iter()
                         .take_while(|&&b| table[usize::from(b)])
                         .count();
                     if run > 0 && !dropped_here {
-                        if self.state != State::InTag {
+                        if matches!(self.state, State::TagName | State::AttrName) {
                             let room = MAX_KEPT_NAME.saturating_sub(self.name.len());
                             self.name
                                 .extend_from_slice(&self.buf[i..i + run.min(room)]);
