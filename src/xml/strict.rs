@@ -648,8 +648,7 @@ impl<R: Read> Read for Strict<R> {
                     if run > 0 && !dropped_here {
                         if matches!(self.state, State::TagName | State::AttrName) {
                             let room = MAX_KEPT_NAME.saturating_sub(self.name.len());
-                            self.name
-                                .extend_from_slice(&self.buf[i..i + run.min(room)]);
+                            self.name.extend_from_slice(&self.buf[i..i + run.min(room)]);
                         }
                         out[kept..kept + run].copy_from_slice(&self.buf[i..i + run]);
                         kept += run;
@@ -657,7 +656,11 @@ impl<R: Read> Read for Strict<R> {
                         self.pos += run as u64;
                         self.out += run as u64;
                         self.last = [
-                            if run >= 2 { self.buf[i - 2] } else { self.last[1] },
+                            if run >= 2 {
+                                self.buf[i - 2]
+                            } else {
+                                self.last[1]
+                            },
                             self.buf[i - 1],
                         ];
                         if self.pos - self.tag_start > MAX_TAG_BYTES + self.tag_dropped {

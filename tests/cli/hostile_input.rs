@@ -731,15 +731,17 @@ fn run(dir: &Path, tmp: &Path, args: &[OsString], stdin: Option<&Path>) -> Run {
         .env("TMPDIR", tmp)
         .env("RUST_BACKTRACE", "1")
         .env_remove("NO_COLOR")
-        .env_remove("DVROLE_CONFIG")
         .stdout(fs::File::create(&out_path).unwrap())
         .stderr(fs::File::create(&err_path).unwrap())
         .stdin(match stdin {
             Some(p) => Stdio::from(fs::File::open(p).unwrap()),
             None => Stdio::null(),
         });
-    for key in dvrole::settings::config::KEYS {
-        cmd.env_remove(key.env_var());
+    // Every DVROLE_ variable, as common::dvrole clears them.
+    for (name, _) in std::env::vars_os() {
+        if name.to_string_lossy().starts_with("DVROLE_") {
+            cmd.env_remove(name);
+        }
     }
     let start = Instant::now();
     let child = cmd.spawn().unwrap();
