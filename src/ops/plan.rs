@@ -277,7 +277,7 @@ fn check_folder(role: &Role, manifest: &SolutionManifest, parts: &[Part]) -> Res
 }
 
 /// Writes `files` as the folder `path`, atomically: a one-folder
-/// [`WritePlan`](crate::package::commit::WritePlan). The folder is built complete beside the
+/// [`WritePlan`]. The folder is built complete beside the
 /// target, every file flushed to disk, then swapped with the existing folder in one step. A
 /// failed run leaves the old folder as it was. Only a folder that holds nothing but `Other/`
 /// and `Roles/` is ever replaced.

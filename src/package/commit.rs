@@ -4,7 +4,7 @@
 //!
 //! ```no_run
 //! # fn main() -> dvrole::Result<()> {
-//! let mut plan = dvrole::commit::WritePlan::new();
+//! let mut plan = dvrole::package::commit::WritePlan::new();
 //! plan.file("out/Role_1_0_0_0.zip", b"zip bytes".to_vec());
 //! plan.folder("src/Role", vec![("Other/Solution.xml".into(), b"<x/>".to_vec())], &["Other"]);
 //! plan.commit()?; // checks every target, stages every one, then replaces them all
