@@ -7,7 +7,7 @@ use clap::Args;
 use serde_json::json;
 
 use super::generate::load_settings;
-use super::{print_notes, read_limits, Outcome, PrivilegeArgs, RoleArgs, SolutionArgs};
+use super::{console, print_notes, read_limits, Outcome, PrivilegeArgs, RoleArgs, SolutionArgs};
 use crate::error::{Error, Result};
 use crate::model::catalogue::Catalogue;
 use crate::model::options::OutputOptions;
@@ -35,11 +35,15 @@ pub struct AuditArgs {
     #[arg(long, value_name = "SIZE")]
     pub max_entry_size: Option<String>,
     /// Also list, in text output, the privileges a role holds beyond the desired role
-    #[arg(long)]
+    #[arg(long, conflicts_with = "summary")]
     pub show_extra: bool,
+    /// One line per role instead of one per finding: its name, id and how many privileges
+    /// are missing, too shallow, deeper and extra; then the totals
+    #[arg(long)]
+    pub summary: bool,
     /// Settings file: the desired role follows its catalogue and role settings, as
-    /// `generate` would [default: dvrole.toml in the current folder, when there]
-    #[arg(long, value_name = "PATH", env = "DVROLE_CONFIG")]
+    /// `generate` would [default: $DVROLE_CONFIG, else dvrole.toml in the current folder, when there]
+    #[arg(long, value_name = "PATH")]
     pub config: Option<PathBuf>,
     /// Print the result as JSON on stdout
     #[arg(long)]
@@ -99,7 +103,7 @@ pub fn run(args: &AuditArgs) -> Result<Outcome> {
     let mut desired = Desired::new(&desired_role, &catalogues);
 
     // Buffered, as a large export can yield many lines; dropping it flushes what is left.
-    let mut out = std::io::BufWriter::with_capacity(64 * 1024, std::io::stdout().lock());
+    let mut out = std::io::BufWriter::with_capacity(64 * 1024, console::stdout());
     if args.json {
         let wanted: Vec<_> = desired_role
             .privileges
@@ -126,7 +130,7 @@ pub fn run(args: &AuditArgs) -> Result<Outcome> {
         run.seen_here = 0;
         input.stream_roles(&mut run)?;
         if run.seen_here == 0 {
-            eprintln!("note: {} holds no role", run.label);
+            console::diagnostic(&format!("note: {} holds no role", run.label));
         }
     }
     let Run {
@@ -237,8 +241,9 @@ impl<W: Write> RoleSink for Run<'_, '_, W> {
                 return Ok(());
             }
         }
-        // JSON lists every extra; text lists them only with --show-extra.
-        let list_extras = self.args.json || self.args.show_extra;
+        // JSON lists every extra; text lists them only with --show-extra; a summary only
+        // counts them.
+        let list_extras = !self.args.summary && (self.args.json || self.args.show_extra);
         self.desired.begin(id, name, offset, file, list_extras);
         Ok(())
     }
@@ -265,14 +270,45 @@ impl<W: Write> RoleSink for Run<'_, '_, W> {
             let mut value = json!(audit);
             if let Some(obj) = value.as_object_mut() {
                 obj.insert("input".to_string(), json!(self.label));
+                if self.args.summary {
+                    obj.remove("findings");
+                    for (key, kind) in COUNTED {
+                        obj.insert(key.to_string(), json!(audit.count(kind)));
+                    }
+                }
             }
             let _ = write!(self.out, "{sep}{value}");
+        } else if self.args.summary {
+            print_summary_line(self.out, &audit);
         } else {
             print_role(self.out, &audit);
         }
         self.totals.add(&audit);
         Ok(())
     }
+}
+
+/// The counts of a summary, by their JSON names (those of the totals).
+const COUNTED: [(&str, Kind); 4] = [
+    ("missing", Kind::Missing),
+    ("too_shallow", Kind::TooShallow),
+    ("deeper", Kind::Deeper),
+    ("extra", Kind::Extra),
+];
+
+/// Prints a role's summary line: file, name, id and the count of each kind of finding.
+fn print_summary_line(out: &mut impl Write, audit: &RoleAudit) {
+    let _ = writeln!(
+        out,
+        "{}: role '{}' {}: {} missing, {} too shallow, {} deeper, {} extra",
+        audit.file,
+        audit.name,
+        audit.id.as_deref().unwrap_or("(no id)"),
+        audit.count(Kind::Missing),
+        audit.count(Kind::TooShallow),
+        audit.count(Kind::Deeper),
+        audit.count(Kind::Extra),
+    );
 }
 
 /// Prints one line per finding of a role (extras are among them only when asked for).

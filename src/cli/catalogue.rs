@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use clap::{Args, Subcommand, ValueEnum};
 use serde_json::json;
 
-use super::{emit, Outcome};
+use super::{console, emit, Outcome};
 use crate::error::{Error, Result};
 use crate::model::catalogue::{Catalogue, Entry, DEFAULT_CATALOGUE};
 use crate::model::options::Given;
@@ -77,7 +77,7 @@ pub fn run(args: &CatalogueArgs) -> Result<Outcome> {
 
 fn run_list(args: &ListArgs) -> Result<Outcome> {
     let catalogues = Catalogue::all_builtin()?;
-    let mut out = std::io::stdout().lock();
+    let mut out = console::stdout();
     if args.json {
         let list: Vec<_> = catalogues
             .iter()
@@ -135,6 +135,13 @@ fn run_show(args: &ShowArgs) -> Result<Outcome> {
         }
     };
     emit(args.output.as_deref(), &text)?;
+    if let Some(path) = &args.output {
+        console::diagnostic(&format!(
+            "wrote {}: {} privileges",
+            path.display(),
+            catalogue.entries().len()
+        ));
+    }
     Ok(Outcome::Clean)
 }
 

@@ -5,7 +5,7 @@ use std::io::Write;
 
 use clap::{Args, CommandFactory, ValueEnum};
 
-use super::{Cli, Outcome};
+use super::{console, Cli, Outcome};
 use crate::error::{Error, Result};
 
 /// Shells dvrole writes completions for.
@@ -40,7 +40,7 @@ pub fn run(args: &CompletionsArgs) -> Result<Outcome> {
     let mut command = Cli::command();
     let mut buf = Vec::new();
     clap_complete::generate(shell, &mut command, "dvrole", &mut buf);
-    let _ = std::io::stdout().lock().write_all(&buf);
+    let _ = console::stdout().write_all(&buf);
     Ok(Outcome::Clean)
 }
 
@@ -50,6 +50,6 @@ pub fn run_man() -> Result<Outcome> {
     clap_mangen::Man::new(Cli::command())
         .render(&mut buf)
         .map_err(|e| Error::Internal(format!("man page: {e}")))?;
-    let _ = std::io::stdout().lock().write_all(&buf);
+    let _ = console::stdout().write_all(&buf);
     Ok(Outcome::Clean)
 }

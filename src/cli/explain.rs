@@ -5,7 +5,7 @@ use std::io::{Read, Write};
 use clap::Args;
 use serde_json::json;
 
-use super::Outcome;
+use super::{console, Outcome};
 use crate::error::{Error, Result};
 use crate::model::catalogue::Catalogue;
 use crate::model::options::Given;
@@ -51,7 +51,7 @@ pub fn run(args: &ExplainArgs) -> Result<Outcome> {
             builtin: &builtin,
         },
     );
-    let mut out = std::io::stdout().lock();
+    let mut out = console::stdout();
     if args.json {
         let _ = writeln!(out, "{:#}", json!(report));
     } else {

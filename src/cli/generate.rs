@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use clap::Args;
 use serde_json::json;
 
-use super::{print_notes, Outcome, RoleArgs, SolutionArgs};
+use super::{console, print_notes, Outcome, RoleArgs, SolutionArgs};
 use crate::error::Result;
 use crate::model::guid;
 use crate::model::options::{GenerateOptions, Given, OutputOptions};
@@ -35,8 +35,8 @@ pub struct GenerateArgs {
     /// Package type: unmanaged, managed, or both (two zips, or one folder) [default: unmanaged]
     #[arg(long, value_name = "TYPE")]
     pub package_type: Option<String>,
-    /// Settings file [default: dvrole.toml in the current folder, when there]
-    #[arg(long, value_name = "PATH", env = "DVROLE_CONFIG")]
+    /// Settings file [default: $DVROLE_CONFIG, else dvrole.toml in the current folder, when there]
+    #[arg(long, value_name = "PATH")]
     pub config: Option<PathBuf>,
     /// Print the resolved settings and where each came from, and write nothing
     #[arg(long, conflicts_with = "check")]
@@ -50,6 +50,9 @@ pub struct GenerateArgs {
     pub json: bool,
 }
 
+/// The variable naming the config file when `--config` does not.
+const CONFIG_VARIABLE: &str = "DVROLE_CONFIG";
+
 /// Resolves the settings from the config file, the environment and the flags.
 pub(crate) fn load_settings(
     role: &RoleArgs,
@@ -61,9 +64,11 @@ pub(crate) fn load_settings(
         role: role.to_options(),
         solution: solution.to_options(),
     };
-    let source = match config {
-        Some(p) => ConfigSource::Path(p.to_path_buf()),
-        None => ConfigSource::Discover,
+    // DVROLE_CONFIG is read here rather than by clap, so that messages can name it.
+    let source = match (config, std::env::var_os(CONFIG_VARIABLE)) {
+        (Some(p), _) => ConfigSource::Path(p.to_path_buf()),
+        (None, Some(v)) if !v.is_empty() => ConfigSource::Variable(PathBuf::from(v)),
+        (None, _) => ConfigSource::Discover,
     };
     config::load(&source, &flags, &output)
 }
@@ -87,7 +92,7 @@ pub fn run(args: &GenerateArgs) -> Result<Outcome> {
         args.config.as_deref(),
         flag_output,
     )?;
-    let mut out = std::io::stdout().lock();
+    let mut out = console::stdout();
     if args.print_config {
         if args.json {
             let _ = writeln!(out, "{:#}", config::render_json(&resolved));
@@ -126,7 +131,7 @@ pub fn run(args: &GenerateArgs) -> Result<Outcome> {
             .role
             .privileges
             .iter()
-            .map(|p| json!({"name": p.name, "depth": p.depth, "in_catalogue": p.entry.is_some()}))
+            .map(|p| json!({"privilege": p.name, "depth": p.depth, "in_catalogue": p.entry.is_some()}))
             .collect();
         let outputs: Vec<_> = plan
             .targets
@@ -153,24 +158,80 @@ pub fn run(args: &GenerateArgs) -> Result<Outcome> {
         let _ = writeln!(out, "{value:#}");
     } else {
         for target in &plan.targets {
-            let _ = writeln!(
-                out,
+            console::diagnostic(&format!(
                 "wrote {}: role '{}' {} with {} privileges",
                 target.path.display(),
                 plan.role.name,
                 guid::braced(plan.role.id),
                 plan.role.privileges.len()
-            );
+            ));
         }
     }
+    if let Some(next) = next_steps(&plan, format, package_type) {
+        console::diagnostic(&next);
+    }
     Ok(Outcome::Clean)
+}
+
+/// The line saying what to do with what was written: import it (packed first, for a
+/// folder), then assign the role to the mailbox owners.
+fn next_steps(plan: &plan::Plan, format: Format, package_type: PackageType) -> Option<String> {
+    let first = plan.targets.first()?;
+    let path = shell_word(&first.path.display().to_string());
+    let assign = format!(
+        "pac admin assign-user --user USER --role {}",
+        shell_word_quoted(&plan.role.name)
+    );
+    Some(match format {
+        Format::Zip => format!(
+            "next: import it with `pac solution import --path {path}`, then give the role to each mailbox owner with `{assign}`"
+        ),
+        Format::Folder => {
+            let zip = shell_word(&format!("{}.zip", first.path.display()));
+            let packagetype = match package_type {
+                PackageType::Unmanaged => "",
+                PackageType::Managed => " --packagetype Managed",
+                PackageType::Both => " --packagetype Both",
+            };
+            format!(
+                "next: pack it with `pac solution pack --folder {path} --zipfile {zip}{packagetype}`, import it with `pac solution import --path {zip}`, then give the role to each mailbox owner with `{assign}`"
+            )
+        }
+    })
+}
+
+/// `text` as one shell word: as it is where that is safe, else in double quotes.
+fn shell_word(text: &str) -> String {
+    let plain = !text.is_empty()
+        && text
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "_-./:+=@%,".contains(c));
+    if plain {
+        text.to_string()
+    } else {
+        shell_word_quoted(text)
+    }
+}
+
+/// `text` in double quotes, with what the shell expands there escaped.
+fn shell_word_quoted(text: &str) -> String {
+    let mut s = String::with_capacity(text.len() + 2);
+    s.push('"');
+    for c in text.chars() {
+        if matches!(c, '"' | '\\' | '$' | '`') {
+            s.push('\\');
+        }
+        s.push(c);
+    }
+    s.push('"');
+    s
 }
 
 /// Prints the drift of every target; findings when any drifts.
 fn report_check(plan: &plan::Plan, format: Format, as_json: bool) -> Result<Outcome> {
     let results: Vec<_> = plan.targets.iter().map(|t| (t, drift::check(t))).collect();
     let drifted = results.iter().any(|(_, d)| !d.is_empty());
-    let mut out = std::io::stdout().lock();
+    let mut out = console::stdout();
     if as_json {
         let targets: Vec<_> = results
             .iter()

@@ -1,11 +1,10 @@
 //! `dvrole init`: write a commented starter `dvrole.toml`.
 
-use std::io::Write;
 use std::path::PathBuf;
 
 use clap::Args;
 
-use super::Outcome;
+use super::{console, Outcome};
 use crate::error::{Error, Result};
 use crate::package::write::write_atomic;
 use crate::settings::config;
@@ -34,6 +33,6 @@ pub fn run(args: &InitArgs) -> Result<Outcome> {
         });
     }
     write_atomic(&path, config::starter().as_bytes())?;
-    let _ = writeln!(std::io::stdout().lock(), "wrote {}", path.display());
+    console::diagnostic(&format!("wrote {}", path.display()));
     Ok(Outcome::Clean)
 }

@@ -17,6 +17,7 @@ use crate::package::write::write_atomic;
 mod audit;
 mod catalogue;
 mod completions;
+mod console;
 mod explain;
 mod generate;
 mod init;
@@ -48,6 +49,9 @@ pub struct Cli {
     /// The command to run.
     #[command(subcommand)]
     pub command: Command,
+    /// Print nothing but errors; the exit code tells the rest
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
 }
 
 /// dvrole's commands.
@@ -166,7 +170,7 @@ pub struct SolutionArgs {
     /// Unique name of the publisher [default: dvrole]
     #[arg(long, value_name = "NAME")]
     pub publisher_name: Option<String>,
-    /// Display name of the publisher [default: dvrole]
+    /// Display name of the publisher [default: the publisher's unique name]
     #[arg(long, value_name = "TEXT")]
     pub publisher_display_name: Option<String>,
     /// Customization prefix: 2 to 8 letters or digits, starting with a letter [default: dvrole]
@@ -204,6 +208,7 @@ impl SolutionArgs {
 
 /// Runs a parsed command line.
 pub fn run(cli: Cli) -> Result<Outcome> {
+    console::set_quiet(cli.quiet);
     match cli.command {
         Command::Generate(args) => generate::run(&args),
         Command::Validate(args) => validate::run(&args),
@@ -272,19 +277,18 @@ pub(crate) fn emit(output: Option<&Path>, text: &str) -> Result<()> {
     match output {
         Some(path) => write_atomic(path, text.as_bytes()),
         None => {
-            let _ = std::io::stdout().lock().write_all(text.as_bytes());
+            let _ = console::stdout().write_all(text.as_bytes());
             Ok(())
         }
     }
 }
 
 pub(crate) fn print_notes(notes: &[Note]) {
-    let mut err = std::io::stderr().lock();
     for note in notes {
         let kind = match note {
             Note::Adjusted { .. } => "note",
             Note::Unchecked { .. } => "warning",
         };
-        let _ = writeln!(err, "{kind}: {note}");
+        console::diagnostic(&format!("{kind}: {note}"));
     }
 }

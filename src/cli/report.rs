@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use clap::{Args, ValueEnum};
 
 use super::generate::load_settings;
-use super::{emit, print_notes, Outcome, RoleArgs, SolutionArgs};
+use super::{console, emit, print_notes, Outcome, RoleArgs, SolutionArgs};
 use crate::error::Result;
 use crate::model::options::OutputOptions;
 use crate::ops::{build as generate, matrix as report};
@@ -38,8 +38,8 @@ pub struct ReportArgs {
     /// Write the matrix to this file instead of stdout
     #[arg(short, long, value_name = "PATH")]
     pub output: Option<PathBuf>,
-    /// Settings file [default: dvrole.toml in the current folder, when there]
-    #[arg(long, value_name = "PATH", env = "DVROLE_CONFIG")]
+    /// Settings file [default: $DVROLE_CONFIG, else dvrole.toml in the current folder, when there]
+    #[arg(long, value_name = "PATH")]
     pub config: Option<PathBuf>,
 }
 
@@ -62,11 +62,11 @@ pub fn run(args: &ReportArgs) -> Result<Outcome> {
     };
     emit(args.output.as_deref(), &text)?;
     if let Some(path) = &args.output {
-        eprintln!(
+        console::diagnostic(&format!(
             "wrote {}: {} privileges",
             path.display(),
             built.role.privileges.len()
-        );
+        ));
     }
     Ok(Outcome::Clean)
 }

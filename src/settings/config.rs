@@ -130,8 +130,8 @@ pub const KEYS: &[Key] = &[
         name: "publisher.display_name",
         flag: "--publisher-display-name",
         kind: KeyKind::Text,
-        default: Some("\"dvrole\""),
-        help: "display name of the publisher",
+        default: None,
+        help: "display name of the publisher [default: its unique name]",
     },
     Key {
         name: "publisher.prefix",
@@ -607,8 +607,10 @@ fn strsim_nearest<'a>(name: &str, candidates: &[&'a str]) -> Option<&'a str> {
 pub enum ConfigSource {
     /// `dvrole.toml` in the working folder, if it is there.
     Discover,
-    /// A file the user named: it must exist.
+    /// A file the user named with `--config`: it must exist.
     Path(PathBuf),
+    /// A file the `DVROLE_CONFIG` variable names: it must exist.
+    Variable(PathBuf),
 }
 
 /// Reads the config file `source` names, if any.
@@ -621,14 +623,20 @@ pub fn read_file(source: &ConfigSource) -> Result<Option<Layer>> {
             }
             p
         }
-        ConfigSource::Path(p) => p,
+        ConfigSource::Path(p) | ConfigSource::Variable(p) => p,
+    };
+    // The messages name the setting that chose the file.
+    let named_by = match source {
+        ConfigSource::Variable(_) => "DVROLE_CONFIG",
+        _ => "--config",
     };
     let label = path.display().to_string();
     if path.is_dir() {
         return Err(Error::Config {
             origin: label,
-            message: "is a folder, not a config file; remove it or name a file with --config"
-                .into(),
+            message: format!(
+                "is a folder, not a config file; remove it or name a file with {named_by}"
+            ),
         });
     }
     // Read no more than a config file can sensibly be, whatever the path names: a pipe or
@@ -638,8 +646,9 @@ pub fn read_file(source: &ConfigSource) -> Result<Option<Layer>> {
         .map_err(|e| match e.kind() {
             std::io::ErrorKind::NotFound => Error::Config {
                 origin: label.clone(),
-                message: "config file not found; check --config, or run `dvrole init` to write one"
-                    .into(),
+                message: format!(
+                    "config file not found; check {named_by}, or run `dvrole init` to write one"
+                ),
             },
             _ => Error::io(path, e),
         })?

@@ -326,7 +326,7 @@ fn an_unknown_name_lists_the_builtins() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains(
-            "--catalogue 'app-for-outlok': no such built-in catalogue and no such file; built-ins: server-side-sync, app-for-outlook, app-for-outlook-views",
+            "--catalogue 'app-for-outlok': no such built-in catalogue and no such file (did you mean 'app-for-outlook'?); built-ins: server-side-sync, app-for-outlook, app-for-outlook-views",
         ));
 }
 

@@ -68,8 +68,8 @@ fn default_run_writes_all_24_privileges_at_allowed_depths() {
         .arg("generate")
         .assert()
         .success()
-        .stdout(predicates::str::contains(format!("wrote {DEFAULT_ZIP}")))
-        .stderr("");
+        .stdout("")
+        .stderr(predicates::str::starts_with(format!("wrote {DEFAULT_ZIP}")));
     assert_eq!(files_in(dir.path()), [DEFAULT_ZIP]);
     let zip = fs::read(dir.path().join(DEFAULT_ZIP)).unwrap();
     let names: Vec<String> = unzip(&zip).into_iter().map(|(n, _)| n).collect();
@@ -142,7 +142,7 @@ fn default_depth_adjusts_and_says_which() {
         "{stderr}"
     );
     assert_eq!(
-        stderr.lines().count(),
+        stderr.lines().filter(|l| l.starts_with("note:")).count(),
         1,
         "only prvReadUserQuery is adjusted: {stderr}"
     );
