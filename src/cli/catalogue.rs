@@ -6,11 +6,12 @@ use std::path::PathBuf;
 use clap::{Args, Subcommand, ValueEnum};
 use serde_json::json;
 
-use super::{console, emit, Outcome};
+use super::{console, emit, warn_on_extension, Outcome};
 use crate::error::{Error, Result};
 use crate::model::catalogue::{Catalogue, Entry, DEFAULT_CATALOGUE};
 use crate::model::options::Given;
 use crate::ops::table;
+use crate::part::role_file;
 use crate::settings::catalogues;
 
 /// Arguments of `dvrole catalogue`.
@@ -134,8 +135,20 @@ fn run_show(args: &ShowArgs) -> Result<Outcome> {
             s
         }
     };
-    emit(args.output.as_deref(), &text)?;
+    let ext = match args.format {
+        Format::Md => "md",
+        Format::Csv => "csv",
+        Format::Json => "json",
+    };
     if let Some(path) = &args.output {
+        warn_on_extension(path, ext);
+    }
+    // Inside a folder, the file is named after the catalogue (`a+b` for a union).
+    let default_name = format!(
+        "{}.{ext}",
+        role_file::file_name(&catalogue.name.replace(" + ", "+")).trim_end_matches(".xml")
+    );
+    if let Some(path) = emit(args.output.as_deref(), &default_name, &text)? {
         console::diagnostic(&format!(
             "wrote {}: {} privileges",
             path.display(),

@@ -13,6 +13,7 @@ use crate::model::guid;
 use crate::model::options::{GenerateOptions, Given, OutputOptions};
 use crate::ops::drift;
 use crate::ops::plan::{self, Content, Format, PackageType};
+use crate::package::output_path;
 use crate::package::write::write_atomic;
 use crate::settings::catalogues;
 use crate::settings::config::{self, ConfigSource, Resolved};
@@ -121,11 +122,19 @@ pub fn run(args: &GenerateArgs) -> Result<Outcome> {
     }
 
     for target in &plan.targets {
+        if let Content::Zip { .. } = target.content {
+            warn_unless_zip_name(&target.path);
+        }
+    }
+    // Folders the outputs need are made now and removed again if a write fails.
+    let created = output_path::create_parents(plan.targets.iter().map(|t| t.path.as_path()))?;
+    for target in &plan.targets {
         match &target.content {
             Content::Zip { bytes, .. } => write_atomic(&target.path, bytes)?,
             Content::Folder(files) => plan::write_folder_atomic(&target.path, files)?,
         }
     }
+    created.keep();
     if args.json {
         let privileges: Vec<_> = plan
             .role
@@ -171,6 +180,20 @@ pub fn run(args: &GenerateArgs) -> Result<Outcome> {
         console::diagnostic(&next);
     }
     Ok(Outcome::Clean)
+}
+
+/// Warns where a zip is written under a name that does not end in `.zip`: the import page
+/// and pac take the file either way, but the name tells nobody what it holds.
+fn warn_unless_zip_name(path: &Path) {
+    let is_zip = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("zip"));
+    if !is_zip {
+        console::diagnostic(&format!(
+            "warning: {}: a solution zip is written whatever the name; name it .zip so the import page and pac see what it is",
+            path.display()
+        ));
+    }
 }
 
 /// The line saying what to do with what was written: import it (packed first, for a

@@ -4,13 +4,14 @@
 //! [`Outcome`] or an [`Error`]; `main.rs` turns those into exit codes.
 
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use clap::{Args, Parser, Subcommand};
 
 use crate::error::{Error, Result};
 use crate::model::options::{Given, RoleOptions, SolutionOptions};
 use crate::model::role::Note;
+use crate::package::output_path;
 use crate::package::read::{Limits, DEFAULT_MAX_ENTRY_BYTES};
 use crate::package::write::write_atomic;
 
@@ -271,14 +272,44 @@ pub(crate) fn read_limits(max_entry_size: Option<&str>) -> Result<Limits> {
     })
 }
 
-/// Writes `text` to `output` atomically (see [`package::write_atomic`]) or, when there is
-/// no `output`, to stdout.
-pub(crate) fn emit(output: Option<&Path>, text: &str) -> Result<()> {
+/// Writes `text` to `output` atomically (see [`write_file`]) or, when there is no
+/// `output`, to stdout. Returns the file written.
+pub(crate) fn emit(
+    output: Option<&Path>,
+    default_name: &str,
+    text: &str,
+) -> Result<Option<PathBuf>> {
     match output {
-        Some(path) => write_atomic(path, text.as_bytes()),
+        Some(path) => write_file(path, default_name, text.as_bytes()).map(Some),
         None => {
             let _ = console::stdout().write_all(text.as_bytes());
-            Ok(())
+            Ok(None)
+        }
+    }
+}
+
+/// Writes `bytes` to the file `-o PATH` names (`default_name` inside it when it names a
+/// folder), atomically, creating the folders it needs; a failed write leaves none of them.
+/// Returns the file written.
+pub(crate) fn write_file(path: &Path, default_name: &str, bytes: &[u8]) -> Result<PathBuf> {
+    let file = output_path::file_in(path, default_name)?;
+    let created = output_path::create_parents([file.as_path()])?;
+    write_atomic(&file, bytes)?;
+    created.keep();
+    Ok(file)
+}
+
+/// Warns where `-o` names a file whose extension says another format than the one written.
+pub(crate) fn warn_on_extension(path: &Path, format: &str) {
+    let ext = path
+        .extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase());
+    if let (Some(ext), false) = (ext, output_path::names_folder(path)) {
+        if ["md", "csv", "json"].contains(&ext.as_str()) && ext != format {
+            console::diagnostic(&format!(
+                "warning: {}: the file holds {format}, as --format says, not {ext}",
+                path.display()
+            ));
         }
     }
 }

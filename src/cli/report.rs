@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use clap::{Args, ValueEnum};
 
 use super::generate::load_settings;
-use super::{console, emit, print_notes, Outcome, RoleArgs, SolutionArgs};
+use super::{console, emit, print_notes, warn_on_extension, Outcome, RoleArgs, SolutionArgs};
 use crate::error::Result;
 use crate::model::options::OutputOptions;
 use crate::ops::{build as generate, matrix as report};
@@ -60,8 +60,15 @@ pub fn run(args: &ReportArgs) -> Result<Outcome> {
         ReportFormat::Csv => report::csv(&built.role),
         ReportFormat::Json => format!("{:#}\n", report::json(&built.role, &built.manifest)),
     };
-    emit(args.output.as_deref(), &text)?;
+    let ext = match args.format {
+        ReportFormat::Md => "md",
+        ReportFormat::Csv => "csv",
+        ReportFormat::Json => "json",
+    };
     if let Some(path) = &args.output {
+        warn_on_extension(path, ext);
+    }
+    if let Some(path) = emit(args.output.as_deref(), &format!("privileges.{ext}"), &text)? {
         console::diagnostic(&format!(
             "wrote {}: {} privileges",
             path.display(),
