@@ -18,6 +18,7 @@ mod first_hour;
 mod layering;
 mod msrv;
 mod parts;
+mod readme;
 mod real_shape;
 mod roundtrip;
 mod roundtrip_config;
