@@ -358,6 +358,24 @@ fn json_and_csv_outputs_name_and_type_the_same_things_alike() {
         false
     );
 
+    assert_eq!(e["privilege_id"], s["privilege_id"]);
+    assert!(e["privilege_id"].is_string());
+
+    // `privileges` is a list wherever it appears; a count is `privilege_count`.
+    let zip = d.join("r.zip");
+    cmd(d)
+        .args(["generate", "-q", "-o", "r.zip"])
+        .assert()
+        .success();
+    let validated = json(&["validate", "--json", "r.zip"]);
+    let audited = json(&["audit", "--json", "r.zip"]);
+    for role in [&validated["reports"][0]["roles"][0], &audited["roles"][0]] {
+        assert_eq!(role["privilege_count"], 24, "{role}");
+        assert!(role.get("privileges").is_none(), "{role}");
+    }
+    assert!(generated["role"]["privileges"].is_array());
+    assert!(zip.is_file());
+
     // CSV headers use the JSON names, and the columns both hold are written alike.
     let csv = |args: &[&str]| -> String {
         String::from_utf8(cmd(d).args(args).assert().get_output().stdout.clone()).unwrap()
