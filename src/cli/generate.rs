@@ -122,9 +122,7 @@ pub fn run(args: &GenerateArgs) -> Result<Outcome> {
     }
 
     for target in &plan.targets {
-        if let Content::Zip { .. } = target.content {
-            warn_unless_zip_name(&target.path);
-        }
+        warn_on_name(&target.path, &target.content);
     }
     // Folders the outputs need are made now and removed again if a write fails.
     let created = output_path::create_parents(plan.targets.iter().map(|t| t.path.as_path()))?;
@@ -182,18 +180,23 @@ pub fn run(args: &GenerateArgs) -> Result<Outcome> {
     Ok(Outcome::Clean)
 }
 
-/// Warns where a zip is written under a name that does not end in `.zip`: the import page
-/// and pac take the file either way, but the name tells nobody what it holds.
-fn warn_unless_zip_name(path: &Path) {
+/// Warns where the name says another kind than what is written: a zip not named `.zip`
+/// (the import page and pac take it either way, but the name tells nobody what it holds), or
+/// a folder named `.zip`.
+fn warn_on_name(path: &Path, content: &Content) {
     let is_zip = path
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("zip"));
-    if !is_zip {
-        console::diagnostic(&format!(
-            "warning: {}: a solution zip is written whatever the name; name it .zip so the import page and pac see what it is",
-            path.display()
-        ));
-    }
+    let warning = match content {
+        Content::Zip { .. } if !is_zip => {
+            "a solution zip is written whatever the name; name it .zip so the import page and pac see what it is"
+        }
+        Content::Folder(_) if is_zip => {
+            "--format folder writes a folder, not a zip, whatever the name; leave out --format folder for a zip"
+        }
+        _ => return,
+    };
+    console::diagnostic(&format!("warning: {}: {warning}", path.display()));
 }
 
 /// The line saying what to do with what was written: import it (packed first, for a

@@ -263,6 +263,15 @@ fn a_zip_under_another_name_or_a_format_under_another_extension_gets_a_warning()
         stderr_of(&a)
     );
     assert_eq!(&fs::read(d.join("role.txt")).unwrap()[..2], b"PK");
+    let a = cmd(d)
+        .args(["generate", "--format", "folder", "-o", "f.zip"])
+        .assert()
+        .success();
+    assert!(
+        stderr_of(&a).starts_with("warning: f.zip: --format folder writes a folder, not a zip"),
+        "{}",
+        stderr_of(&a)
+    );
     let a = cmd(d).args(["report", "-o", "m.csv"]).assert().success();
     assert!(
         stderr_of(&a).contains("warning: m.csv: the file holds md, as --format says, not csv"),
