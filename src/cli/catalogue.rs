@@ -6,13 +6,15 @@ use std::path::PathBuf;
 use clap::{Args, Subcommand, ValueEnum};
 use serde_json::json;
 
-use super::{console, emit, warn_on_extension, Outcome};
+use super::{console, emit, flags, warn_on_extension, CatalogueShowSettings, Outcome};
 use crate::error::{Error, Result};
 use crate::model::catalogue::{Catalogue, Entry, DEFAULT_CATALOGUE};
 use crate::model::options::Given;
 use crate::ops::table;
 use crate::part::role_file;
 use crate::settings::catalogues;
+use crate::settings::table::Values;
+use crate::settings::Setting;
 
 /// Arguments of `dvrole catalogue`.
 #[derive(Debug, Clone, Args)]
@@ -35,6 +37,8 @@ pub enum CatalogueCommand {
 #[derive(Debug, Clone, Args)]
 pub struct ListArgs {
     /// Print the list as JSON on stdout
+    ///
+    /// `{"catalogues": [{"name", "default": bool, "privilege_count", "description", "source"}]}`
     #[arg(long)]
     pub json: bool,
 }
@@ -43,16 +47,30 @@ pub struct ListArgs {
 #[derive(Debug, Clone, Args)]
 pub struct ShowArgs {
     /// Built-in catalogue names or paths of catalogue files; several show their union
-    #[arg(value_name = "NAME|PATH", required = true)]
+    #[arg(
+        value_name = "NAME|PATH",
+        required = true,
+        value_parser = flags::offer(Values::Catalogues),
+        hide_possible_values = true
+    )]
     pub catalogues: Vec<String>,
-    /// Replace the depths a privilege allows, as generate does, e.g. prvReadContact=Local,Global
-    /// (repeatable)
-    #[arg(long, value_name = "PRIVILEGE=DEPTHS")]
-    pub allow: Vec<String>,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub settings: CatalogueShowSettings,
     /// Output format
+    ///
+    /// md: a heading, the description and source, a table. csv: a header row
+    /// `privilege,entity,entity_display,tab,access_right,allowed,default,privilege_id,confirmed,override,catalogues,note,source`,
+    /// one row per privilege, quoted as RFC 4180 says, CRLF line ends; allowed is written
+    /// Basic/Local, catalogues joined by " + ". json: `{"name", "description", "source",
+    /// "entries": [{"privilege", "entity", "entity_display", "tab", "access_right",
+    /// "allowed": [depth...], "default", "privilege_id", "confirmed", "override",
+    /// "catalogues": [name...], "note", "source"}]}`, absent values null.
     #[arg(long, value_enum, default_value_t = Format::Md)]
     pub format: Format,
-    /// Write to this file instead of stdout
+    /// Write to this file instead of stdout, atomically, creating missing folders; a folder
+    /// (or a path ending in /) gets <catalogue name>.<format>, a union's names joined by +
+    /// [default: stdout]
     #[arg(short, long, value_name = "PATH")]
     pub output: Option<PathBuf>,
 }
@@ -86,7 +104,7 @@ fn run_list(args: &ListArgs) -> Result<Outcome> {
                 json!({
                     "name": c.name,
                     "default": c.name == DEFAULT_CATALOGUE,
-                    "privileges": c.entries().len(),
+                    "privilege_count": c.entries().len(),
                     "description": c.description,
                     "source": c.source,
                 })
@@ -119,11 +137,7 @@ fn run_show(args: &ShowArgs) -> Result<Outcome> {
         .iter()
         .map(|v| Given::flag("catalogue", v))
         .collect();
-    let allow: Vec<Given> = args
-        .allow
-        .iter()
-        .map(|v| Given::flag("--allow", v))
-        .collect();
+    let allow: Vec<Given> = args.settings.all(Setting::Allow);
     let catalogue = catalogues::select(&selection, &allow)?;
     let text = match args.format {
         Format::Md => markdown(&catalogue),

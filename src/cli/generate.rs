@@ -7,38 +7,24 @@ use std::path::{Path, PathBuf};
 use clap::Args;
 use serde_json::json;
 
-use super::{console, print_notes, Outcome, RoleArgs, SolutionArgs};
+use super::flags::Flags;
+use super::{console, print_notes, GenerateSettings, Outcome};
 use crate::error::Result;
 use crate::model::guid;
-use crate::model::options::{GenerateOptions, Given, OutputOptions};
 use crate::ops::drift;
 use crate::ops::plan::{self, Content, Format, PackageType};
 use crate::package::output_path;
 use crate::package::write::write_atomic;
 use crate::settings::catalogues;
-use crate::settings::config::{self, ConfigSource, Resolved};
+use crate::settings::config::{self, Resolved};
+use crate::settings::Setting;
 
 /// Arguments of `dvrole generate`.
 #[derive(Debug, Clone, Default, Args)]
 pub struct GenerateArgs {
     #[command(flatten)]
     #[allow(missing_docs)]
-    pub role: RoleArgs,
-    #[command(flatten)]
-    #[allow(missing_docs)]
-    pub solution: SolutionArgs,
-    /// Where to write [default: <SolutionName>_<version>.zip, or the folder <SolutionName>]
-    #[arg(short, long, value_name = "PATH")]
-    pub output: Option<PathBuf>,
-    /// Layout: zip (ready to import) or folder (Other/, Roles/, for source control) [default: zip]
-    #[arg(long, value_name = "zip|folder")]
-    pub format: Option<String>,
-    /// Package type: unmanaged, managed, or both (two zips, or one folder) [default: unmanaged]
-    #[arg(long, value_name = "TYPE")]
-    pub package_type: Option<String>,
-    /// Settings file [default: $DVROLE_CONFIG, else dvrole.toml in the current folder, when there]
-    #[arg(long, value_name = "PATH")]
-    pub config: Option<PathBuf>,
+    pub settings: GenerateSettings,
     /// Print the resolved settings and where each came from, and write nothing
     #[arg(long, conflicts_with = "check")]
     pub print_config: bool,
@@ -47,52 +33,27 @@ pub struct GenerateArgs {
     #[arg(long)]
     pub check: bool,
     /// Print the result as JSON on stdout
+    ///
+    /// `{"output", "outputs": [{"path", "format", "managed"}], "solution": {"unique_name",
+    /// "version", "managed", "package_type", "publisher"}, "role": {"id", "name", "privileges":
+    /// [{"privilege", "depth", "in_catalogue"}]}, "notes"}`; with --check or --print-config, their JSON.
     #[arg(long)]
     pub json: bool,
 }
 
-/// The variable naming the config file when `--config` does not.
-const CONFIG_VARIABLE: &str = "DVROLE_CONFIG";
-
-/// Resolves the settings from the config file, the environment and the flags.
-pub(crate) fn load_settings(
-    role: &RoleArgs,
-    solution: &SolutionArgs,
-    config: Option<&Path>,
-    output: OutputOptions,
-) -> Result<Resolved> {
-    let flags = GenerateOptions {
-        role: role.to_options(),
-        solution: solution.to_options(),
-    };
-    // DVROLE_CONFIG is read here rather than by clap, so that messages can name it.
-    let source = match (config, std::env::var_os(CONFIG_VARIABLE)) {
-        (Some(p), _) => ConfigSource::Path(p.to_path_buf()),
-        (None, Some(v)) if !v.is_empty() => ConfigSource::Variable(PathBuf::from(v)),
-        (None, _) => ConfigSource::Discover,
-    };
-    config::load(&source, &flags, &output)
+/// Resolves the settings from the config file, the environment and the flags, and prints
+/// the warnings about the environment.
+pub(crate) fn load_settings(flags: &Flags) -> Result<Resolved> {
+    let resolved = config::load(&flags.config_source(), flags.givens())?;
+    for warning in &resolved.warnings {
+        console::diagnostic(&format!("warning: {warning}"));
+    }
+    Ok(resolved)
 }
 
 /// Runs `dvrole generate`.
 pub fn run(args: &GenerateArgs) -> Result<Outcome> {
-    let flag_output = OutputOptions {
-        path: args
-            .output
-            .as_ref()
-            .map(|p| Given::flag("--output", p.display().to_string())),
-        format: args.format.as_ref().map(|v| Given::flag("--format", v)),
-        package_type: args
-            .package_type
-            .as_ref()
-            .map(|v| Given::flag("--package-type", v)),
-    };
-    let resolved = load_settings(
-        &args.role,
-        &args.solution,
-        args.config.as_deref(),
-        flag_output,
-    )?;
+    let resolved = load_settings(&args.settings)?;
     let mut out = console::stdout();
     if args.print_config {
         if args.json {
@@ -107,7 +68,7 @@ pub fn run(args: &GenerateArgs) -> Result<Outcome> {
     let format = Format::parse(resolved.output.format.as_ref())?;
     let package_type = PackageType::parse(resolved.output.package_type.as_ref())?;
     // -o keeps the path exactly as given; the config's output.path is text.
-    let output = args.output.clone().or_else(|| {
+    let output = args.settings.path(Setting::Output).or_else(|| {
         resolved
             .output
             .path

@@ -4,17 +4,18 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use super::{console, write_file, Outcome};
+use super::{console, write_file, InitSettings, Outcome};
 use crate::error::{Error, Result};
 use crate::package::output_path;
 use crate::settings::config;
+use crate::settings::Setting;
 
 /// Arguments of `dvrole init`.
 #[derive(Debug, Clone, Default, Args)]
 pub struct InitArgs {
-    /// Where to write the config [default: dvrole.toml]
-    #[arg(short, long, value_name = "PATH")]
-    pub output: Option<PathBuf>,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub settings: InitSettings,
     /// Replace the file if it exists
     #[arg(long)]
     pub force: bool,
@@ -22,8 +23,8 @@ pub struct InitArgs {
 
 /// Runs `dvrole init`.
 pub fn run(args: &InitArgs) -> Result<Outcome> {
-    let path = match &args.output {
-        Some(p) => output_path::file_in(p, config::DEFAULT_CONFIG_FILE)?,
+    let path = match args.settings.path(Setting::InitOutput) {
+        Some(p) => output_path::file_in(&p, config::DEFAULT_CONFIG_FILE)?,
         None => PathBuf::from(config::DEFAULT_CONFIG_FILE),
     };
     if !args.force && std::fs::symlink_metadata(&path).is_ok() {

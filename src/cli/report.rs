@@ -5,9 +5,8 @@ use std::path::PathBuf;
 use clap::{Args, ValueEnum};
 
 use super::generate::load_settings;
-use super::{console, emit, print_notes, warn_on_extension, Outcome, RoleArgs, SolutionArgs};
+use super::{console, emit, print_notes, warn_on_extension, Outcome, ReportSettings};
 use crate::error::Result;
-use crate::model::options::OutputOptions;
 use crate::ops::{build as generate, matrix as report};
 use crate::settings::catalogues;
 
@@ -28,29 +27,25 @@ pub enum ReportFormat {
 pub struct ReportArgs {
     #[command(flatten)]
     #[allow(missing_docs)]
-    pub role: RoleArgs,
-    #[command(flatten)]
-    #[allow(missing_docs)]
-    pub solution: SolutionArgs,
+    pub settings: ReportSettings,
     /// Output format
+    ///
+    /// md: a heading naming the role, then a table. csv: the header row
+    /// `privilege,entity,tab,depth,allowed,in_catalogue,source` and CRLF rows; allowed is
+    /// written Basic/Local, as catalogue show writes it. json: `{"role": {"id", "name"},
+    /// "solution": {"unique_name", "version"}, "privileges": [{"privilege", "entity", "tab",
+    /// "depth", "allowed": [depth...], "in_catalogue", "source"}]}`, absent values null.
     #[arg(long, value_enum, default_value_t = ReportFormat::Md)]
     pub format: ReportFormat,
-    /// Write the matrix to this file instead of stdout
+    /// Write the matrix to this file instead of stdout, atomically, creating missing folders;
+    /// a folder (or a path ending in /) gets privileges.md, .csv or .json [default: stdout]
     #[arg(short, long, value_name = "PATH")]
     pub output: Option<PathBuf>,
-    /// Settings file [default: $DVROLE_CONFIG, else dvrole.toml in the current folder, when there]
-    #[arg(long, value_name = "PATH")]
-    pub config: Option<PathBuf>,
 }
 
 /// Runs `dvrole report`.
 pub fn run(args: &ReportArgs) -> Result<Outcome> {
-    let resolved = load_settings(
-        &args.role,
-        &args.solution,
-        args.config.as_deref(),
-        OutputOptions::default(),
-    )?;
+    let resolved = load_settings(&args.settings)?;
     let options = &resolved.options;
     let catalogue = catalogues::select(&options.role.catalogue, &options.role.allow)?;
     let built = generate::build(&catalogue, options)?;

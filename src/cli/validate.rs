@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use clap::Args;
 use serde_json::json;
 
-use super::{console, read_limits, Outcome};
+use super::{console, read_limits, Outcome, ValidateSettings};
 use crate::error::Result;
 use crate::model::catalogue::Catalogue;
 use crate::ops::validate;
@@ -18,17 +18,20 @@ pub struct ValidateArgs {
     /// customizations.xml files or role files
     #[arg(required = true, value_name = "PATH")]
     pub paths: Vec<PathBuf>,
-    /// The most bytes to read from one file or zip entry, e.g. 512M or 2G [default: 1G]
-    #[arg(long, value_name = "SIZE")]
-    pub max_entry_size: Option<String>,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub settings: ValidateSettings,
     /// Print the reports as JSON on stdout
+    ///
+    /// `{"valid": bool, "reports": [{"input", "valid", "roles": [{"id", "name", "privilege_count"}],
+    /// "findings": [{"location", "message"}]}]}`
     #[arg(long)]
     pub json: bool,
 }
 
 /// Runs `dvrole validate`.
 pub fn run(args: &ValidateArgs) -> Result<Outcome> {
-    let limits = read_limits(args.max_entry_size.as_deref())?;
+    let limits = read_limits(&args.settings)?;
     let catalogues = Catalogue::all_builtin()?;
     let reports = args
         .paths

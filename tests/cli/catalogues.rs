@@ -350,7 +350,7 @@ fn catalogue_list_names_every_builtin() {
     let list = value["catalogues"].as_array().unwrap();
     let names: Vec<&str> = list.iter().map(|c| c["name"].as_str().unwrap()).collect();
     assert_eq!(names, BUILTINS);
-    assert_eq!(list[1]["privileges"], 31);
+    assert_eq!(list[1]["privilege_count"], 31);
     assert_eq!(list[0]["default"], true);
     assert_eq!(list[2]["default"], false);
 }

@@ -1,7 +1,8 @@
 //! README.md's examples run as written. Fenced blocks are marked in their info string:
 //!
 //! - `sh example`: each command line runs with `sh` in a fresh folder holding the inputs the
-//!   examples name (see [`seed`]), `dvrole` first on `PATH` and `HOME` inside the folder. It
+//!   examples name (see [`seed`]), `dvrole` first on `PATH` and `HOME` inside the folder
+//!   (`pbpaste`, and `man` where it is not installed, are stand-ins there). It
 //!   must exit 0 (`dvrole audit` may exit 1: findings are what it reports) with no error, and
 //!   every `-o PATH` it names must exist afterwards.
 //! - `toml file=NAME`: a file the examples read; written into every fresh folder.
@@ -135,6 +136,16 @@ fn bin_dir(dir: &Path) -> PathBuf {
     .unwrap();
     use std::os::unix::fs::PermissionsExt;
     fs::set_permissions(&pbpaste, fs::Permissions::from_mode(0o755)).unwrap();
+    // `man -l -` shows a page; where man is not installed, a stand-in checks it is one.
+    let has_man = Command::new("sh")
+        .args(["-c", "command -v man"])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !has_man {
+        let man = bin.join("man");
+        fs::write(&man, "#!/bin/sh\n[ \"$1\" = -l ] && grep -q '^\\.TH '\n").unwrap();
+        fs::set_permissions(&man, fs::Permissions::from_mode(0o755)).unwrap();
+    }
     bin
 }
 
@@ -149,10 +160,11 @@ fn sh(dir: &Path, line: &str) -> (i32, String, String) {
     let mut c = Command::new("sh");
     c.arg("-c").arg(line).current_dir(dir);
     c.env("PATH", path).env("HOME", dir.join(".home"));
-    for key in dvrole::settings::config::KEYS {
-        c.env_remove(key.env_var());
+    for (name, _) in std::env::vars_os() {
+        if name.to_string_lossy().starts_with("DVROLE_") {
+            c.env_remove(name);
+        }
     }
-    c.env_remove("DVROLE_CONFIG");
     let out = c.output().expect("sh runs");
     (
         out.status.code().unwrap_or(-1),
