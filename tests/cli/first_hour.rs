@@ -576,11 +576,14 @@ fn quiet_prints_nothing_on_success_and_still_prints_errors() {
         ],
         vec!["completions", "bash", "-q"],
         vec!["man", "-q"],
+        vec!["man", "generate", "-q"],
+        vec!["-q", "man", "--dir", "pages"],
     ];
     for args in &quiet_runs {
         cmd(d).args(args).assert().success().stdout("").stderr("");
     }
     assert!(zip.is_file() && d.join("m.csv").is_file() && d.join("dir").is_dir());
+    assert!(d.join("pages/dvrole-generate.1").is_file());
     // Findings: the exit code says it, nothing is printed.
     cmd(d)
         .args(["audit", "-q", ZIP, "--add", "prvCreateAccount=Basic"])
