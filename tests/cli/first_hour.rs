@@ -584,6 +584,20 @@ fn quiet_prints_nothing_on_success_and_still_prints_errors() {
     }
     assert!(zip.is_file() && d.join("m.csv").is_file() && d.join("dir").is_dir());
     assert!(d.join("pages/dvrole-generate.1").is_file());
+    // Warnings too: about a mistyped variable, as about everything else.
+    cmd(d)
+        .env("DVROLE_SOLUTION_VERSON", "2.0.0.0")
+        .args(["generate", "-q", "-o", "v.zip"])
+        .assert()
+        .success()
+        .stdout("")
+        .stderr("");
+    cmd(d)
+        .env("DVROLE_SOLUTION_VERSON", "2.0.0.0")
+        .args(["generate", "-o", "v.zip"])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("DVROLE_SOLUTION_VERSION"));
     // Findings: the exit code says it, nothing is printed.
     cmd(d)
         .args(["audit", "-q", ZIP, "--add", "prvCreateAccount=Basic"])
