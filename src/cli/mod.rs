@@ -4,12 +4,13 @@
 //! [`Outcome`] or an [`Error`]; `main.rs` turns those into exit codes.
 
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use clap::{Parser, Subcommand};
 
 use crate::error::{Error, Result};
 use crate::model::role::Note;
+use crate::package::output_path;
 use crate::package::read::Limits;
 use crate::package::write::write_atomic;
 use crate::settings::table::DEFAULT_MAX_ENTRY_SIZE;
@@ -18,6 +19,7 @@ use crate::settings::Setting;
 mod audit;
 mod catalogue;
 mod completions;
+mod console;
 mod explain;
 pub mod flags;
 mod generate;
@@ -31,8 +33,8 @@ pub use catalogue::CatalogueArgs;
 pub use completions::{CompletionsArgs, ManArgs, Shell};
 pub use explain::ExplainArgs;
 pub use flags::{
-    AuditSettings, CatalogueShowSettings, ExplainSettings, GenerateSettings, InitSettings,
-    ReportSettings, ValidateSettings,
+    AuditSettings, CatalogueShowSettings, ExplainSettings, GenerateSettings, GlobalSettings,
+    InitSettings, ReportSettings, ValidateSettings,
 };
 pub use generate::GenerateArgs;
 pub use init::InitArgs;
@@ -55,6 +57,9 @@ pub struct Cli {
     /// The command to run.
     #[command(subcommand)]
     pub command: Command,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub settings: GlobalSettings,
 }
 
 /// dvrole's commands.
@@ -82,6 +87,7 @@ pub enum Command {
 
 /// Runs a parsed command line.
 pub fn run(cli: Cli) -> Result<Outcome> {
+    console::set_quiet(cli.settings.switch(Setting::Quiet));
     match cli.command {
         Command::Generate(args) => generate::run(&args),
         Command::Validate(args) => validate::run(&args),
@@ -146,22 +152,51 @@ pub(crate) fn read_limits(flags: &flags::Flags) -> Result<Limits> {
     })
 }
 
-/// Writes `text` to `output` atomically (see [`package::write_atomic`]) or, when there is
-/// no `output`, to stdout.
-/// `-o -` is stdout too.
-pub(crate) fn emit(output: Option<&Path>, text: &str) -> Result<()> {
+/// Writes `text` to `output` atomically (see [`write_file`]) or, when there is no
+/// `output` or it is `-`, to stdout. Returns the file written.
+pub(crate) fn emit(
+    output: Option<&Path>,
+    default_name: &str,
+    text: &str,
+) -> Result<Option<PathBuf>> {
     match output {
         Some(path) if !crate::package::commit::is_stdout(path) => {
-            write_atomic(path, text.as_bytes())
+            write_file(path, default_name, text.as_bytes()).map(Some)
         }
-        _ => write_stdout(text.as_bytes()),
+        _ => write_stdout(text.as_bytes()).map(|()| None),
+    }
+}
+
+/// Writes `bytes` to the file `-o PATH` names (`default_name` inside it when it names a
+/// folder), atomically, creating the folders it needs; a failed write leaves none of them.
+/// Returns the file written.
+pub(crate) fn write_file(path: &Path, default_name: &str, bytes: &[u8]) -> Result<PathBuf> {
+    let file = output_path::file_in(path, default_name)?;
+    let created = output_path::create_parents([file.as_path()])?;
+    write_atomic(&file, bytes)?;
+    created.keep();
+    Ok(file)
+}
+
+/// Warns where `-o` names a file whose extension says another format than the one written.
+pub(crate) fn warn_on_extension(path: &Path, format: &str) {
+    let ext = path
+        .extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase());
+    if let (Some(ext), false) = (ext, output_path::names_folder(path)) {
+        if ["md", "csv", "json"].contains(&ext.as_str()) && ext != format {
+            console::diagnostic(&format!(
+                "warning: {}: the file holds {format}, as --format says, not {ext}",
+                path.display()
+            ));
+        }
     }
 }
 
 /// Writes `bytes` to standard output; a closed pipe ends quietly, any other failure is an
 /// error (output that cannot be written is never a silent success).
 pub(crate) fn write_stdout(bytes: &[u8]) -> Result<()> {
-    let mut out = std::io::stdout().lock();
+    let mut out = console::stdout();
     match out.write_all(bytes).and_then(|()| out.flush()) {
         Ok(()) => Ok(()),
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
@@ -170,17 +205,12 @@ pub(crate) fn write_stdout(bytes: &[u8]) -> Result<()> {
 }
 
 pub(crate) fn print_notes(notes: &[Note]) {
-    let mut err = std::io::stderr().lock();
     for note in notes {
         let kind = match note {
             Note::Adjusted { .. } => "note",
             Note::Unchecked { .. } => "warning",
         };
-        let _ = writeln!(
-            err,
-            "{kind}: {}",
-            crate::text::terminal_safe(&note.to_string())
-        );
+        console::diagnostic(&format!("{kind}: {note}"));
     }
 }
 

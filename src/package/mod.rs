@@ -4,5 +4,6 @@
 pub mod commit;
 pub mod input;
 pub mod names;
+pub mod output_path;
 pub mod read;
 pub mod write;
