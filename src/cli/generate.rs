@@ -87,6 +87,11 @@ pub fn run(args: &GenerateArgs) -> Result<Outcome> {
             return write_stdout(target);
         }
     }
+    // Every output is planned, and what stands at each target checked, before anything is
+    // said or made; the folders the outputs need are made next and removed again if a write
+    // fails; then every output is staged before any is replaced, so a failure (the managed
+    // zip's target unwritable, say) leaves every old output as it was.
+    let mut writes = WritePlan::new();
     for target in &plan.targets {
         if commit::is_stdout(&target.path) {
             return Err(Error::Output {
@@ -94,14 +99,6 @@ pub fn run(args: &GenerateArgs) -> Result<Outcome> {
                 message: "standard output takes one document; `-o -` works with --format zip and one package type".into(),
             });
         }
-        warn_on_name(&target.path, &target.content);
-    }
-    // Folders the outputs need are made now and removed again if a write fails. Every
-    // output is then checked and staged before any is replaced, so a failure (the managed
-    // zip's target unwritable, say) leaves every old output as it was.
-    let created = output_path::create_parents(plan.targets.iter().map(|t| t.path.as_path()))?;
-    let mut writes = WritePlan::new();
-    for target in &plan.targets {
         match &target.content {
             Content::Zip { bytes, .. } => {
                 writes.file(&target.path, bytes.clone());
@@ -109,6 +106,11 @@ pub fn run(args: &GenerateArgs) -> Result<Outcome> {
             Content::Folder(files) => plan::plan_folder(&mut writes, &target.path, files),
         }
     }
+    writes.check_existing()?;
+    for target in &plan.targets {
+        warn_on_name(&target.path, &target.content);
+    }
+    let created = output_path::create_parents(plan.targets.iter().map(|t| t.path.as_path()))?;
     writes.commit()?;
     created.keep();
     if args.json {

@@ -110,6 +110,18 @@ impl WritePlan {
 
     /// Checks every target without writing anything; [`WritePlan::commit`] runs it first.
     pub fn check(&self) -> Result<()> {
+        self.check_targets(true)
+    }
+
+    /// Checks what already stands at every target (a device, a FIFO, a socket, a symbolic
+    /// link, a folder where a file goes, a folder dvrole does not own), but not the folders
+    /// above them, which a caller may still create: lets a command refuse a target before it
+    /// says anything else about it.
+    pub fn check_existing(&self) -> Result<()> {
+        self.check_targets(false)
+    }
+
+    fn check_targets(&self, parents: bool) -> Result<()> {
         for (i, planned) in self.items.iter().enumerate() {
             let path = &planned.path;
             if self.items[..i].iter().any(|p| p.path == *path) {
@@ -119,9 +131,9 @@ impl WritePlan {
                 )));
             }
             match &planned.item {
-                Item::File(_) => check_file_target(path)?,
+                Item::File(_) => check_file_target(path, parents)?,
                 Item::Folder { files, owned } => {
-                    check_folder_target(path, owned)?;
+                    check_folder_target(path, owned, parents)?;
                     for (name, _) in files {
                         if !relative_name_is_plain(name) {
                             return Err(Error::Internal(format!(
@@ -241,9 +253,11 @@ fn refuse_special(path: &Path, meta: &fs::Metadata, plain: &str) -> Result<()> {
     }
 }
 
-fn check_file_target(path: &Path) -> Result<()> {
-    target_folder(path)?;
-    if let Some(meta) = existing(path)? {
+fn check_file_target(path: &Path, parents: bool) -> Result<()> {
+    if parents {
+        target_folder(path)?;
+    }
+    if let Some(meta) = existing(path).or_else(|e| if parents { Err(e) } else { Ok(None) })? {
         refuse_special(path, &meta, "file")?;
         if meta.is_dir() {
             return Err(output_error(
@@ -255,9 +269,11 @@ fn check_file_target(path: &Path) -> Result<()> {
     Ok(())
 }
 
-fn check_folder_target(path: &Path, owned: &[&str]) -> Result<()> {
-    split_target(path)?;
-    let Some(meta) = existing(path)? else {
+fn check_folder_target(path: &Path, owned: &[&str], parents: bool) -> Result<()> {
+    if parents {
+        split_target(path)?;
+    }
+    let Some(meta) = existing(path).or_else(|e| if parents { Err(e) } else { Ok(None) })? else {
         return Ok(());
     };
     refuse_special(path, &meta, "folder")?;
