@@ -112,7 +112,10 @@ struct Page {
 /// The man pages of dvrole and every command below it, each naming its subcommands' pages.
 fn pages() -> Result<Vec<Page>> {
     fn walk(cmd: clap::Command, words: Vec<String>, out: &mut Vec<Page>) -> Result<()> {
-        let man = clap_mangen::Man::new(cmd.clone());
+        // Every page's footer names dvrole and its version; clap would name a subcommand
+        // alone (`"generate "`), as subcommands carry no version.
+        let man = clap_mangen::Man::new(cmd.clone())
+            .source(format!("dvrole {}", env!("CARGO_PKG_VERSION")));
         let mut roff = Vec::new();
         man.render(&mut roff)
             .map_err(|e| Error::Internal(format!("man page: {e}")))?;
