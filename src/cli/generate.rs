@@ -174,7 +174,9 @@ fn next_steps(plan: &plan::Plan, format: Format, package_type: PackageType) -> O
             "next: import it with `pac solution import --path {path}`, then give the role to each mailbox owner with `{assign}`"
         ),
         Format::Folder => {
-            let zip = shell_word(&format!("{}.zip", first.path.display()));
+            // `-o pkg/` names the folder pkg, whose zip is pkg.zip, not pkg/.zip.
+            let folder: PathBuf = first.path.components().collect();
+            let zip = shell_word(&format!("{}.zip", folder.display()));
             let packagetype = match package_type {
                 PackageType::Unmanaged => "",
                 PackageType::Managed => " --packagetype Managed",

@@ -528,6 +528,16 @@ fn generate_says_how_to_import_and_assign_the_role() {
         "{err}"
     );
     assert!(err.contains("--role \"Sync \\$1\""), "{err}");
+    // A folder named with a trailing / packs into a zip beside it, not into it.
+    let a = cmd(d)
+        .args(["generate", "--format", "folder", "-o", "pkg/"])
+        .assert()
+        .success();
+    let err = stderr_of(&a);
+    assert!(
+        err.contains("--zipfile pkg.zip`, import it with `pac solution import --path pkg.zip`"),
+        "{err}"
+    );
 }
 
 #[test]
