@@ -1,6 +1,6 @@
 //! `dvrole explain`: turn an error message into the privilege it is about and the fix.
 
-use std::io::{Read, Write};
+use std::io::{IsTerminal, Read, Write};
 
 use clap::Args;
 use serde_json::json;
@@ -38,7 +38,14 @@ pub struct ExplainArgs {
 /// Runs `dvrole explain`.
 pub fn run(args: &ExplainArgs) -> Result<Outcome> {
     let text = if args.text.is_empty() || args.text == ["-"] {
-        read_text(std::io::stdin().lock())?
+        let stdin = std::io::stdin();
+        // Typed at a prompt without text, explain would otherwise wait without a word.
+        if stdin.is_terminal() {
+            console::diagnostic(
+                "reading the error text from standard input: paste it, then press Ctrl-D (Ctrl-Z and Enter on Windows), or give it as arguments: dvrole explain \"TEXT\"",
+            );
+        }
+        read_text(stdin.lock())?
     } else {
         args.text.join(" ")
     };
