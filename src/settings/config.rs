@@ -432,11 +432,17 @@ pub fn read_file(source: &ConfigSource) -> Result<Option<Layer>> {
         ConfigSource::Path { path, .. } => path,
     };
     let label = path.display().to_string();
+    // What named the file, for the message: the flag or the variable.
+    let named_by = match source {
+        ConfigSource::Path { origin, .. } => origin.as_str(),
+        ConfigSource::Discover => "--config",
+    };
     if path.is_dir() {
         return Err(Error::Config {
             origin: label,
-            message: "is a folder, not a config file; remove it or name a file with --config"
-                .into(),
+            message: format!(
+                "is a folder, not a config file; remove it or name a file with {named_by}"
+            ),
         });
     }
     // Read no more than a config file can sensibly be, whatever the path names: a pipe or
@@ -447,11 +453,7 @@ pub fn read_file(source: &ConfigSource) -> Result<Option<Layer>> {
             std::io::ErrorKind::NotFound => Error::Config {
                 origin: label.clone(),
                 message: format!(
-                    "config file not found; check {}, or run `dvrole init` to write one",
-                    match source {
-                        ConfigSource::Path { origin, .. } => origin.as_str(),
-                        ConfigSource::Discover => "--config",
-                    }
+                    "config file not found; check {named_by}, or run `dvrole init` to write one"
                 ),
             },
             _ => Error::io(path, e),

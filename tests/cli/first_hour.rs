@@ -456,6 +456,16 @@ fn messages_point_the_right_way() {
     assert!(!e.contains("--config"), "{e}");
     let e = err(&["generate", "--config", "none.toml"]);
     assert!(e.contains("check --config"), "{e}");
+    // A folder named by the variable: the message names the variable, not --config.
+    fs::create_dir(d.join("conf")).unwrap();
+    let a = cmd(d)
+        .env("DVROLE_CONFIG", "conf")
+        .arg("generate")
+        .assert()
+        .code(2);
+    let e = stderr_of(&a);
+    assert!(e.contains("name a file with DVROLE_CONFIG"), "{e}");
+    fs::remove_dir(d.join("conf")).unwrap();
 
     let e = err(&["catalogue", "show", "server-sync"]);
     assert!(e.contains("(did you mean 'server-side-sync'?)"), "{e}");
