@@ -665,13 +665,13 @@ pub fn env_warnings<'a>(names: impl IntoIterator<Item = &'a str>) -> Vec<String>
         }
     }
     if !others.is_empty() {
-        let (them, such) = if others.len() == 1 {
-            ("variable", "variable")
+        let noun = if others.len() == 1 {
+            "variable"
         } else {
-            ("variables", "variables")
+            "variables"
         };
         warnings.push(format!(
-            "ignoring environment {them} {}: dvrole reads no such {such}; `dvrole init` lists the DVROLE_ variables it reads",
+            "ignoring environment {noun} {}: dvrole reads no such {noun}; `dvrole init` lists the DVROLE_ variables it reads",
             others.join(", ")
         ));
     }
