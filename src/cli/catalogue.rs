@@ -1,13 +1,12 @@
 //! `dvrole catalogue list` and `dvrole catalogue show`: what the catalogues hold.
 
-use std::io::Write;
 use std::path::PathBuf;
 
 use clap::{Args, Subcommand, ValueEnum};
-use serde_json::json;
+use serde::Serialize;
 
-use super::{emit, Outcome};
-use crate::error::{Error, Result};
+use super::{Outcome, Output};
+use crate::error::Result;
 use crate::model::catalogue::{Catalogue, Entry, DEFAULT_CATALOGUE};
 use crate::model::options::Given;
 use crate::ops::table;
@@ -75,23 +74,38 @@ pub fn run(args: &CatalogueArgs) -> Result<Outcome> {
     }
 }
 
+/// What `catalogue list --json` prints.
+#[derive(Serialize)]
+struct List<'a> {
+    catalogues: Vec<Listed<'a>>,
+}
+
+/// One catalogue in [`List`]. Fields are in alphabetical order, the order of their keys in
+/// JSON.
+#[derive(Serialize)]
+struct Listed<'a> {
+    default: bool,
+    description: &'a str,
+    name: &'a str,
+    privileges: usize,
+    source: &'a str,
+}
+
 fn run_list(args: &ListArgs) -> Result<Outcome> {
     let catalogues = Catalogue::all_builtin()?;
-    let mut out = std::io::stdout().lock();
+    let mut out = Output::stdout();
     if args.json {
-        let list: Vec<_> = catalogues
+        let catalogues = catalogues
             .iter()
-            .map(|c| {
-                json!({
-                    "name": c.name,
-                    "default": c.name == DEFAULT_CATALOGUE,
-                    "privileges": c.entries().len(),
-                    "description": c.description,
-                    "source": c.source,
-                })
+            .map(|c| Listed {
+                default: c.name == DEFAULT_CATALOGUE,
+                description: &c.description,
+                name: &c.name,
+                privileges: c.entries().len(),
+                source: &c.source,
             })
             .collect();
-        let _ = writeln!(out, "{:#}", json!({ "catalogues": list }));
+        out.json(&List { catalogues })?;
     } else {
         let width = catalogues.iter().map(|c| c.name.len()).max().unwrap_or(0);
         for c in &catalogues {
@@ -100,15 +114,16 @@ fn run_list(args: &ListArgs) -> Result<Outcome> {
             } else {
                 ""
             };
-            let _ = writeln!(
+            writeln!(
                 out,
                 "{:width$}  {:>3} privileges  {}{mark}",
                 c.name,
                 c.entries().len(),
                 c.description
-            );
+            )?;
         }
     }
+    out.finish()?;
     Ok(Outcome::Clean)
 }
 
@@ -124,17 +139,13 @@ fn run_show(args: &ShowArgs) -> Result<Outcome> {
         .map(|v| Given::flag("--allow", v))
         .collect();
     let catalogue = catalogues::select(&selection, &allow)?;
-    let text = match args.format {
-        Format::Md => markdown(&catalogue),
-        Format::Csv => csv(&catalogue),
-        Format::Json => {
-            let mut s = serde_json::to_string_pretty(&catalogue)
-                .map_err(|e| Error::Internal(format!("cannot write the catalogue as JSON: {e}")))?;
-            s.push('\n');
-            s
-        }
-    };
-    emit(args.output.as_deref(), &text)?;
+    let mut out = Output::to(args.output.as_deref());
+    match args.format {
+        Format::Md => out.text(&markdown(&catalogue))?,
+        Format::Csv => out.text(&csv(&catalogue))?,
+        Format::Json => out.json(&catalogue)?,
+    }
+    out.finish()?;
     Ok(Outcome::Clean)
 }
 

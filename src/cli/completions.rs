@@ -1,11 +1,9 @@
 //! `dvrole completions` and `dvrole man`: shell completion scripts and the roff man page,
 //! printed on stdout.
 
-use std::io::Write;
-
 use clap::{Args, CommandFactory, ValueEnum};
 
-use super::{Cli, Outcome};
+use super::{Cli, Outcome, Output};
 use crate::error::{Error, Result};
 
 /// Shells dvrole writes completions for.
@@ -40,8 +38,7 @@ pub fn run(args: &CompletionsArgs) -> Result<Outcome> {
     let mut command = Cli::command();
     let mut buf = Vec::new();
     clap_complete::generate(shell, &mut command, "dvrole", &mut buf);
-    let _ = std::io::stdout().lock().write_all(&buf);
-    Ok(Outcome::Clean)
+    print_bytes(&buf)
 }
 
 /// Runs `dvrole man`: the man page in roff, for `man -l -` or a `man1` folder.
@@ -50,6 +47,13 @@ pub fn run_man() -> Result<Outcome> {
     clap_mangen::Man::new(Cli::command())
         .render(&mut buf)
         .map_err(|e| Error::Internal(format!("man page: {e}")))?;
-    let _ = std::io::stdout().lock().write_all(&buf);
+    print_bytes(&buf)
+}
+
+/// Writes `bytes` to standard output.
+fn print_bytes(bytes: &[u8]) -> Result<Outcome> {
+    let mut out = Output::stdout();
+    std::io::Write::write_all(&mut out, bytes).map_err(|e| out.error(e))?;
+    out.finish()?;
     Ok(Outcome::Clean)
 }

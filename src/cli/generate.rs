@@ -1,13 +1,12 @@
 //! `dvrole generate`: write the role as solution zips or as the source-control folder, or
 //! check (`--check`) that what is there is what would be written.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use clap::Args;
-use serde_json::json;
+use serde::Serialize;
 
-use super::{print_notes, Outcome, RoleArgs, SolutionArgs};
+use super::{print_notes, Outcome, Output, RoleArgs, SolutionArgs};
 use crate::error::Result;
 use crate::model::guid;
 use crate::model::options::{GenerateOptions, Given, OutputOptions};
@@ -87,13 +86,14 @@ pub fn run(args: &GenerateArgs) -> Result<Outcome> {
         args.config.as_deref(),
         flag_output,
     )?;
-    let mut out = std::io::stdout().lock();
     if args.print_config {
+        let mut out = Output::stdout();
         if args.json {
-            let _ = writeln!(out, "{:#}", config::render_json(&resolved));
+            out.json(&config::render_json(&resolved))?;
         } else {
-            let _ = write!(out, "{}", config::render_text(&resolved));
+            out.text(&config::render_text(&resolved))?;
         }
+        out.finish()?;
         return Ok(Outcome::Clean);
     }
     let options = &resolved.options;
@@ -121,48 +121,22 @@ pub fn run(args: &GenerateArgs) -> Result<Outcome> {
             Content::Folder(files) => plan::write_folder_atomic(&target.path, files)?,
         }
     }
+    let mut out = Output::stdout();
     if args.json {
-        let privileges: Vec<_> = plan
-            .role
-            .privileges
-            .iter()
-            .map(|p| json!({"name": p.name, "depth": p.depth, "in_catalogue": p.entry.is_some()}))
-            .collect();
-        let outputs: Vec<_> = plan
-            .targets
-            .iter()
-            .map(|t| json!({"path": t.path.display().to_string(), "format": format.name(), "managed": t.managed}))
-            .collect();
-        let value = json!({
-            "output": plan.targets.first().map(|t| t.path.display().to_string()),
-            "outputs": outputs,
-            "solution": {
-                "unique_name": plan.manifest.unique_name,
-                "version": plan.manifest.version.to_string(),
-                "managed": package_type == PackageType::Managed,
-                "package_type": package_type.name(),
-                "publisher": plan.manifest.publisher.unique_name,
-            },
-            "role": {
-                "id": guid::braced(plan.role.id),
-                "name": plan.role.name,
-                "privileges": privileges,
-            },
-            "notes": plan.notes.iter().map(ToString::to_string).collect::<Vec<_>>(),
-        });
-        let _ = writeln!(out, "{value:#}");
+        out.json(&Generated::new(&plan, format, package_type))?;
     } else {
         for target in &plan.targets {
-            let _ = writeln!(
+            writeln!(
                 out,
                 "wrote {}: role '{}' {} with {} privileges",
                 target.path.display(),
                 plan.role.name,
                 guid::braced(plan.role.id),
                 plan.role.privileges.len()
-            );
+            )?;
         }
     }
+    out.finish()?;
     Ok(Outcome::Clean)
 }
 
@@ -170,42 +144,143 @@ pub fn run(args: &GenerateArgs) -> Result<Outcome> {
 fn report_check(plan: &plan::Plan, format: Format, as_json: bool) -> Result<Outcome> {
     let results: Vec<_> = plan.targets.iter().map(|t| (t, drift::check(t))).collect();
     let drifted = results.iter().any(|(_, d)| !d.is_empty());
-    let mut out = std::io::stdout().lock();
+    let mut out = Output::stdout();
     if as_json {
-        let targets: Vec<_> = results
+        let targets = results
             .iter()
-            .map(|(t, d)| {
-                json!({
-                    "path": t.path.display().to_string(),
-                    "format": format.name(),
-                    "managed": t.managed,
-                    "up_to_date": d.is_empty(),
-                    "drift": d.iter().map(drift::Drift::to_json).collect::<Vec<_>>(),
-                })
+            .map(|(t, d)| CheckedTarget {
+                drift: d,
+                format: format.name(),
+                managed: t.managed,
+                path: t.path.display().to_string(),
+                up_to_date: d.is_empty(),
             })
             .collect();
-        let _ = writeln!(out, "{:#}", json!({"drift": drifted, "targets": targets}));
+        out.json(&Checked {
+            drift: drifted,
+            targets,
+        })?;
     } else {
         for (t, d) in &results {
             if d.is_empty() {
-                let _ = writeln!(out, "up to date: {}", t.path.display());
+                writeln!(out, "up to date: {}", t.path.display())?;
             } else {
-                let _ = writeln!(out, "drift: {}", t.path.display());
+                writeln!(out, "drift: {}", t.path.display())?;
                 for line in d {
-                    let _ = writeln!(out, "  {}", line.describe());
+                    writeln!(out, "  {}", line.describe())?;
                 }
             }
         }
         if drifted {
-            let _ = writeln!(
+            writeln!(
                 out,
                 "run dvrole generate with the same settings to bring the output up to date"
-            );
+            )?;
         }
     }
+    out.finish()?;
     Ok(if drifted {
         Outcome::Findings
     } else {
         Outcome::Clean
     })
+}
+
+// The JSON documents of `generate --json` and `generate --check --json`. Fields are in
+// alphabetical order, the order of their keys in JSON.
+
+/// What `generate --json` prints: what was written.
+#[derive(Serialize)]
+struct Generated<'a> {
+    notes: Vec<String>,
+    output: Option<String>,
+    outputs: Vec<Written>,
+    role: GeneratedRole<'a>,
+    solution: GeneratedSolution<'a>,
+}
+
+/// One zip or folder written.
+#[derive(Serialize)]
+struct Written {
+    format: &'static str,
+    managed: bool,
+    path: String,
+}
+
+#[derive(Serialize)]
+struct GeneratedRole<'a> {
+    id: String,
+    name: &'a str,
+    privileges: Vec<GeneratedPrivilege<'a>>,
+}
+
+#[derive(Serialize)]
+struct GeneratedPrivilege<'a> {
+    depth: crate::model::depth::Depth,
+    in_catalogue: bool,
+    name: &'a str,
+}
+
+#[derive(Serialize)]
+struct GeneratedSolution<'a> {
+    managed: bool,
+    package_type: &'static str,
+    publisher: &'a str,
+    unique_name: &'a str,
+    version: String,
+}
+
+impl<'a> Generated<'a> {
+    fn new(plan: &'a plan::Plan, format: Format, package_type: PackageType) -> Generated<'a> {
+        Generated {
+            notes: plan.notes.iter().map(ToString::to_string).collect(),
+            output: plan.targets.first().map(|t| t.path.display().to_string()),
+            outputs: plan
+                .targets
+                .iter()
+                .map(|t| Written {
+                    format: format.name(),
+                    managed: t.managed,
+                    path: t.path.display().to_string(),
+                })
+                .collect(),
+            role: GeneratedRole {
+                id: guid::braced(plan.role.id),
+                name: &plan.role.name,
+                privileges: plan
+                    .role
+                    .privileges
+                    .iter()
+                    .map(|p| GeneratedPrivilege {
+                        depth: p.depth,
+                        in_catalogue: p.entry.is_some(),
+                        name: &p.name,
+                    })
+                    .collect(),
+            },
+            solution: GeneratedSolution {
+                managed: package_type == PackageType::Managed,
+                package_type: package_type.name(),
+                publisher: &plan.manifest.publisher.unique_name,
+                unique_name: &plan.manifest.unique_name,
+                version: plan.manifest.version.to_string(),
+            },
+        }
+    }
+}
+
+/// What `generate --check --json` prints.
+#[derive(Serialize)]
+struct Checked<'a> {
+    drift: bool,
+    targets: Vec<CheckedTarget<'a>>,
+}
+
+#[derive(Serialize)]
+struct CheckedTarget<'a> {
+    drift: &'a [drift::Drift],
+    format: &'static str,
+    managed: bool,
+    path: String,
+    up_to_date: bool,
 }

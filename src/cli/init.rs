@@ -1,11 +1,10 @@
 //! `dvrole init`: write a commented starter `dvrole.toml`.
 
-use std::io::Write;
 use std::path::PathBuf;
 
 use clap::Args;
 
-use super::Outcome;
+use super::{Outcome, Output};
 use crate::error::{Error, Result};
 use crate::package::write::write_atomic;
 use crate::settings::config;
@@ -34,6 +33,8 @@ pub fn run(args: &InitArgs) -> Result<Outcome> {
         });
     }
     write_atomic(&path, config::starter().as_bytes())?;
-    let _ = writeln!(std::io::stdout().lock(), "wrote {}", path.display());
+    let mut out = Output::stdout();
+    writeln!(out, "wrote {}", path.display())?;
+    out.finish()?;
     Ok(Outcome::Clean)
 }

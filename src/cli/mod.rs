@@ -3,16 +3,12 @@
 //! Results go to stdout, diagnostics (notes, warnings) to stderr. Every command returns an
 //! [`Outcome`] or an [`Error`]; `main.rs` turns those into exit codes.
 
-use std::io::Write;
-use std::path::Path;
-
 use clap::{Args, Parser, Subcommand};
 
 use crate::error::{Error, Result};
 use crate::model::options::{Given, RoleOptions, SolutionOptions};
 use crate::model::role::Note;
 use crate::package::read::{Limits, DEFAULT_MAX_ENTRY_BYTES};
-use crate::package::write::write_atomic;
 
 mod audit;
 mod catalogue;
@@ -20,6 +16,7 @@ mod completions;
 mod explain;
 mod generate;
 mod init;
+pub mod output;
 mod report;
 mod validate;
 
@@ -29,6 +26,7 @@ pub use completions::{CompletionsArgs, Shell};
 pub use explain::ExplainArgs;
 pub use generate::GenerateArgs;
 pub use init::InitArgs;
+pub use output::Output;
 pub use report::{ReportArgs, ReportFormat};
 pub use validate::ValidateArgs;
 
@@ -266,25 +264,20 @@ pub(crate) fn read_limits(max_entry_size: Option<&str>) -> Result<Limits> {
     })
 }
 
-/// Writes `text` to `output` atomically (see [`package::write_atomic`]) or, when there is
-/// no `output`, to stdout.
-pub(crate) fn emit(output: Option<&Path>, text: &str) -> Result<()> {
-    match output {
-        Some(path) => write_atomic(path, text.as_bytes()),
-        None => {
-            let _ = std::io::stdout().lock().write_all(text.as_bytes());
-            Ok(())
-        }
-    }
+/// Writes `text` to standard output, as `--help` and `--version` do.
+pub fn print_text(text: &str) -> Result<()> {
+    let mut out = Output::stdout();
+    out.text(text)?;
+    out.finish()
 }
 
+/// Writes the notes and warnings of a build to standard error.
 pub(crate) fn print_notes(notes: &[Note]) {
-    let mut err = std::io::stderr().lock();
     for note in notes {
         let kind = match note {
             Note::Adjusted { .. } => "note",
             Note::Unchecked { .. } => "warning",
         };
-        let _ = writeln!(err, "{kind}: {note}");
+        output::diagnostic(format_args!("{kind}: {note}"));
     }
 }

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use clap::{Args, ValueEnum};
 
 use super::generate::load_settings;
-use super::{emit, print_notes, Outcome, RoleArgs, SolutionArgs};
+use super::{output, print_notes, Outcome, Output, RoleArgs, SolutionArgs};
 use crate::error::Result;
 use crate::model::options::OutputOptions;
 use crate::ops::{build as generate, matrix as report};
@@ -55,18 +55,19 @@ pub fn run(args: &ReportArgs) -> Result<Outcome> {
     let catalogue = catalogues::select(&options.role.catalogue, &options.role.allow)?;
     let built = generate::build(&catalogue, options)?;
     print_notes(&built.notes);
-    let text = match args.format {
-        ReportFormat::Md => report::markdown(&built.role, &built.manifest),
-        ReportFormat::Csv => report::csv(&built.role),
-        ReportFormat::Json => format!("{:#}\n", report::json(&built.role, &built.manifest)),
-    };
-    emit(args.output.as_deref(), &text)?;
+    let mut out = Output::to(args.output.as_deref());
+    match args.format {
+        ReportFormat::Md => out.text(&report::markdown(&built.role, &built.manifest))?,
+        ReportFormat::Csv => out.text(&report::csv(&built.role))?,
+        ReportFormat::Json => out.json(&report::Matrix::new(&built.role, &built.manifest))?,
+    }
+    out.finish()?;
     if let Some(path) = &args.output {
-        eprintln!(
+        output::diagnostic(format_args!(
             "wrote {}: {} privileges",
             path.display(),
             built.role.privileges.len()
-        );
+        ));
     }
     Ok(Outcome::Clean)
 }

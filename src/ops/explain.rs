@@ -29,41 +29,45 @@ pub struct Mention {
 }
 
 /// Everything dvrole can say about one mentioned privilege.
+///
+/// Fields are in alphabetical order, the order of their keys in JSON.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Explanation {
-    /// The privilege name.
-    pub privilege: String,
-    /// Its id, from a catalogue or the text.
-    pub id: Option<String>,
-    /// The table's logical name.
-    pub entity: Option<String>,
-    /// The table's name in the role editor.
-    pub entity_display: Option<String>,
-    /// The role-editor tab.
-    pub tab: Option<String>,
     /// The access right (Read, Write, ...).
     pub access_right: Option<String>,
     /// The depths it allows, where a catalogue knows them.
     pub allowed: Option<DepthSet>,
-    /// The depth the message requires.
-    pub required_depth: Option<Depth>,
-    /// The depth the message says it cannot have.
-    pub refused_depth: Option<Depth>,
-    /// The catalogue the fix refers to.
-    pub catalogue: String,
-    /// Whether that catalogue holds the privilege.
-    pub in_catalogue: bool,
     /// Every built-in catalogue that holds it.
     pub builtin_catalogues: Vec<String>,
+    /// The catalogue the fix refers to.
+    pub catalogue: String,
     /// The depth the fix uses.
     pub depth: Depth,
+    /// The table's logical name.
+    pub entity: Option<String>,
+    /// The table's name in the role editor.
+    pub entity_display: Option<String>,
     /// The dvrole command that adds the privilege at that depth.
     pub fix: String,
+    /// Its id, from a catalogue or the text.
+    pub id: Option<String>,
+    /// Whether that catalogue holds the privilege.
+    pub in_catalogue: bool,
     /// What the user should know about the depth chosen.
     pub notes: Vec<String>,
+    /// The privilege name.
+    pub privilege: String,
+    /// The depth the message says it cannot have.
+    pub refused_depth: Option<Depth>,
+    /// The depth the message requires.
+    pub required_depth: Option<Depth>,
+    /// The role-editor tab.
+    pub tab: Option<String>,
 }
 
 /// What a text says.
+///
+/// Fields are in alphabetical order, the order of their keys in JSON.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Report {
     /// `PrivilegeDenied` when the text carries its error code.

@@ -2,7 +2,6 @@
 //! privilege of the role that would be built.
 
 use serde::Serialize;
-use serde_json::json;
 
 use crate::model::guid;
 use crate::model::role::Role;
@@ -10,20 +9,22 @@ use crate::model::solution::SolutionManifest;
 use crate::ops::table;
 
 /// One row of the matrix.
+///
+/// Fields are in alphabetical order, the order of their keys in JSON.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Row {
-    /// The privilege name.
-    pub privilege: String,
-    /// The table's logical name; empty for privileges bound to no table or outside the catalogue.
-    pub entity: String,
-    /// The role-editor tab; empty outside the catalogue.
-    pub tab: String,
-    /// The depth granted.
-    pub depth: String,
     /// The depths the privilege allows, e.g. `Local/Deep/Global`; `unchecked` outside the catalogue.
     pub allowed: String,
+    /// The depth granted.
+    pub depth: String,
+    /// The table's logical name; empty for privileges bound to no table or outside the catalogue.
+    pub entity: String,
+    /// The privilege name.
+    pub privilege: String,
     /// Where the facts come from; for privileges outside the catalogue, says so.
     pub source: String,
+    /// The role-editor tab; empty outside the catalogue.
+    pub tab: String,
 }
 
 /// The rows for `role`, in the role's order.
@@ -94,14 +95,53 @@ pub fn csv(role: &Role) -> String {
     table::csv(&HEADERS, rows(role).iter().map(|r| cells(r).to_vec()))
 }
 
-/// JSON: `{"role": {"id", "name"}, "solution": {"unique_name", "version"}, "privileges":
-/// [{"privilege", "entity", "tab", "depth", "allowed", "source"}]}`.
-pub fn json(role: &Role, manifest: &SolutionManifest) -> serde_json::Value {
-    json!({
-        "role": {"id": guid::braced(role.id), "name": role.name},
-        "solution": {"unique_name": manifest.unique_name, "version": manifest.version.to_string()},
-        "privileges": rows(role),
-    })
+/// The matrix as JSON: `{"privileges": [{"allowed", "depth", "entity", "privilege",
+/// "source", "tab"}], "role": {"id", "name"}, "solution": {"unique_name", "version"}}`.
+///
+/// Fields are in alphabetical order, the order of their keys in JSON.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Matrix<'a> {
+    /// One row per privilege, in the role's order.
+    pub privileges: Vec<Row>,
+    /// The role.
+    pub role: MatrixRole<'a>,
+    /// The solution that holds it.
+    pub solution: MatrixSolution<'a>,
+}
+
+/// The role a [`Matrix`] is of.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MatrixRole<'a> {
+    /// The role's id, braced.
+    pub id: String,
+    /// The role's name.
+    pub name: &'a str,
+}
+
+/// The solution of a [`Matrix`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MatrixSolution<'a> {
+    /// Its unique name.
+    pub unique_name: &'a str,
+    /// Its version.
+    pub version: String,
+}
+
+impl<'a> Matrix<'a> {
+    /// The matrix of `role` in the solution `manifest` describes.
+    pub fn new(role: &'a Role, manifest: &'a SolutionManifest) -> Matrix<'a> {
+        Matrix {
+            privileges: rows(role),
+            role: MatrixRole {
+                id: guid::braced(role.id),
+                name: &role.name,
+            },
+            solution: MatrixSolution {
+                unique_name: &manifest.unique_name,
+                version: manifest.version.to_string(),
+            },
+        }
+    }
 }
 
 #[cfg(test)]
@@ -131,9 +171,9 @@ mod tests {
         let c = csv(&role);
         assert_eq!(c.lines().count(), 26);
         assert!(c.starts_with("privilege,entity,tab,depth,allowed depths,source\r\n"));
-        let j = json(&role, &m);
-        assert_eq!(j["privileges"].as_array().unwrap().len(), 25);
-        assert_eq!(j["role"]["name"], "A|B, \"C\"");
+        let j = Matrix::new(&role, &m);
+        assert_eq!(j.privileges.len(), 25);
+        assert_eq!(j.role.name, "A|B, \"C\"");
     }
 
     #[test]

@@ -36,6 +36,8 @@ pub const REQUIRED_FILES: [&str; 3] = [
 ];
 
 /// One problem in a package.
+///
+/// Fields are in alphabetical order, the order of their keys in JSON.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Finding {
     /// Where: the file, and `:line:column` where known.
@@ -45,6 +47,8 @@ pub struct Finding {
 }
 
 /// A role the package holds.
+///
+/// Fields are in alphabetical order, the order of their keys in JSON.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct RoleSummary {
     /// The role's id as written.
@@ -56,16 +60,18 @@ pub struct RoleSummary {
 }
 
 /// The outcome of validating one package.
+///
+/// Fields are in alphabetical order, the order of their keys in JSON.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Report {
-    /// The package as named on the command line.
-    pub input: String,
-    /// Whether no problem was found.
-    pub valid: bool,
-    /// The roles found.
-    pub roles: Vec<RoleSummary>,
     /// The problems found.
     pub findings: Vec<Finding>,
+    /// The package as named on the command line.
+    pub input: String,
+    /// The roles found.
+    pub roles: Vec<RoleSummary>,
+    /// Whether no problem was found.
+    pub valid: bool,
 }
 
 /// A finding before its byte offset is turned into a line and column.

@@ -14,6 +14,7 @@ mod catalogues;
 mod cli_generate;
 mod cli_validate;
 mod explain;
+mod json_golden;
 mod layering;
 mod parts;
 mod real_shape;

@@ -1,13 +1,11 @@
 //! Every JSON document dvrole prints, byte for byte, against golden files in
-//! `fixtures/golden/json/`. `DVROLE_BLESS=1 cargo test --test json_golden` rewrites them;
+//! `fixtures/golden/json/`. `DVROLE_BLESS=1 cargo test --test cli json_golden` rewrites them;
 //! review the diff before committing it.
-
-mod common;
 
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use common::cmd;
+use crate::common::cmd;
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))

@@ -1,0 +1,168 @@
+//! The one way a command's results leave dvrole: standard output or an `-o` file, every write
+//! checked. A failed write is an [`Error::Write`] (exit 2, one line); a pipe whose reader has
+//! gone (`dvrole audit big.zip | head`) is one too, which `main.rs` ends quietly with exit 0.
+//!
+//! Diagnostics (notes, warnings, the error line) go to standard error through
+//! [`diagnostic`], which never panics.
+
+use std::fmt;
+use std::io::{self, BufWriter, StdoutLock, Write};
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+
+use crate::error::{Error, Result};
+use crate::package::write::write_atomic;
+
+/// How [`Error::Write`] names standard output.
+const STDOUT: &str = "standard output";
+
+/// Where a command's results go. Write with `write!`/`writeln!` (which return [`Result`]
+/// here), [`Output::text`], [`Output::json`], or as an [`io::Write`]; then call
+/// [`Output::finish`], which reports what the last writes did.
+pub struct Output {
+    sink: Sink,
+}
+
+enum Sink {
+    /// Standard output, buffered: a large audit yields many lines.
+    Stdout(BufWriter<StdoutLock<'static>>),
+    /// The bytes of an `-o` file, written atomically by [`Output::finish`], so a failed run
+    /// leaves the old file as it was.
+    File { path: PathBuf, bytes: Vec<u8> },
+}
+
+impl Output {
+    /// Standard output.
+    pub fn stdout() -> Output {
+        Output {
+            sink: Sink::Stdout(BufWriter::with_capacity(64 * 1024, io::stdout().lock())),
+        }
+    }
+
+    /// The file at `path` when there is one, standard output otherwise.
+    pub fn to(path: Option<&Path>) -> Output {
+        match path {
+            Some(path) => Output {
+                sink: Sink::File {
+                    path: path.to_path_buf(),
+                    bytes: Vec::new(),
+                },
+            },
+            None => Output::stdout(),
+        }
+    }
+
+    /// What `write!` and `writeln!` call: formats into the output, naming the output in the
+    /// error when the write fails.
+    pub fn write_fmt(&mut self, args: fmt::Arguments<'_>) -> Result<()> {
+        io::Write::write_fmt(self, args).map_err(|e| self.error(e))
+    }
+
+    /// Writes `text` as it is.
+    pub fn text(&mut self, text: &str) -> Result<()> {
+        self.write_all(text.as_bytes()).map_err(|e| self.error(e))
+    }
+
+    /// Writes `value` as pretty-printed JSON (two-space indents) and a line end.
+    pub fn json<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<()> {
+        serde_json::to_writer_pretty(&mut *self, value).map_err(|e| self.json_error(e))?;
+        self.text("\n")
+    }
+
+    /// The error for a failed write to this output.
+    pub fn error(&self, source: io::Error) -> Error {
+        let target = match &self.sink {
+            Sink::Stdout(_) => STDOUT.to_string(),
+            Sink::File { path, .. } => path.display().to_string(),
+        };
+        Error::Write { target, source }
+    }
+
+    /// The error for JSON that could not be written: a failed write, or (a bug) a value
+    /// serde cannot represent.
+    pub fn json_error(&self, e: serde_json::Error) -> Error {
+        if e.is_io() {
+            self.error(e.into())
+        } else {
+            Error::Internal(format!("cannot write JSON: {e}"))
+        }
+    }
+
+    /// Sends what is buffered on its way: flushes standard output, or writes the file
+    /// atomically. Until this returns `Ok`, nothing may be taken as written.
+    pub fn finish(self) -> Result<()> {
+        match self.sink {
+            Sink::Stdout(mut out) => out.flush().map_err(|source| Error::Write {
+                target: STDOUT.to_string(),
+                source,
+            }),
+            Sink::File { path, bytes } => write_atomic(&path, &bytes),
+        }
+    }
+}
+
+impl Write for Output {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        match &mut self.sink {
+            Sink::Stdout(out) => out.write(buf),
+            Sink::File { bytes, .. } => bytes.write(buf),
+        }
+    }
+
+    fn write_all(&mut self, buf: &[u8]) -> io::Result<()> {
+        match &mut self.sink {
+            Sink::Stdout(out) => out.write_all(buf),
+            Sink::File { bytes, .. } => bytes.write_all(buf),
+        }
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        match &mut self.sink {
+            Sink::Stdout(out) => out.flush(),
+            Sink::File { .. } => Ok(()),
+        }
+    }
+}
+
+/// Writes one line to standard error. Unlike `eprintln!`, it does not panic when standard
+/// error cannot be written (closed, or a full disk): such a line has nowhere else to go, and
+/// the exit code still tells the outcome.
+pub fn diagnostic(line: fmt::Arguments<'_>) {
+    let mut err = io::stderr().lock();
+    // Standard error is where failures are told; when it cannot be written, nothing can.
+    let _ = err.write_fmt(line).and_then(|()| err.write_all(b"\n"));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_file_output_writes_nothing_until_finished() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("out.txt");
+        let mut out = Output::to(Some(&path));
+        writeln!(out, "one {}", 1).unwrap();
+        out.json(&[1, 2]).unwrap();
+        assert!(!path.exists());
+        out.finish().unwrap();
+        assert_eq!(
+            std::fs::read_to_string(&path).unwrap(),
+            "one 1\n[\n  1,\n  2\n]\n"
+        );
+    }
+
+    #[test]
+    fn write_errors_name_the_output_and_a_closed_pipe_is_told_apart() {
+        let out = Output::stdout();
+        let full = out.error(io::Error::from_raw_os_error(28));
+        assert!(full
+            .to_string()
+            .starts_with("writing standard output: No space left on device"));
+        assert!(!full.is_closed_pipe());
+        assert!(out
+            .error(io::Error::from(io::ErrorKind::BrokenPipe))
+            .is_closed_pipe());
+    }
+}
