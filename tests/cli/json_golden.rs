@@ -14,7 +14,7 @@ fn root() -> PathBuf {
 /// Compares `actual` with the golden file `name`, or rewrites it under `DVROLE_BLESS`.
 fn golden(name: &str, actual: &[u8]) {
     let path = root().join("fixtures/golden/json").join(name);
-    if std::env::var_os("DVROLE_BLESS").is_some() {
+    if crate::common::blessing() {
         fs::create_dir_all(path.parent().unwrap()).unwrap();
         fs::write(&path, actual).unwrap();
         return;

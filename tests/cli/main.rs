@@ -16,6 +16,7 @@ mod cli_validate;
 mod explain;
 mod json_golden;
 mod layering;
+mod output;
 mod parts;
 mod real_shape;
 mod roundtrip;
