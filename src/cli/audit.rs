@@ -470,6 +470,7 @@ struct RoleLines {
 }
 
 impl Formatter for RoleLines {
+    #[inline]
     fn begin_array<W: ?Sized + Write>(&mut self, writer: &mut W) -> io::Result<()> {
         if self.depth == 1 && self.key == "roles" {
             self.roles = Some(self.depth + 1);
@@ -478,6 +479,7 @@ impl Formatter for RoleLines {
         writer.write_all(b"[")
     }
 
+    #[inline]
     fn end_array<W: ?Sized + Write>(&mut self, writer: &mut W) -> io::Result<()> {
         let closing_roles = self.roles == Some(self.depth);
         self.depth -= 1;
@@ -489,6 +491,7 @@ impl Formatter for RoleLines {
         }
     }
 
+    #[inline]
     fn begin_array_value<W: ?Sized + Write>(
         &mut self,
         writer: &mut W,
@@ -501,16 +504,19 @@ impl Formatter for RoleLines {
         }
     }
 
+    #[inline]
     fn begin_object<W: ?Sized + Write>(&mut self, writer: &mut W) -> io::Result<()> {
         self.depth += 1;
         writer.write_all(b"{")
     }
 
+    #[inline]
     fn end_object<W: ?Sized + Write>(&mut self, writer: &mut W) -> io::Result<()> {
         self.depth -= 1;
         writer.write_all(b"}")
     }
 
+    #[inline]
     fn begin_object_key<W: ?Sized + Write>(
         &mut self,
         writer: &mut W,
@@ -523,11 +529,13 @@ impl Formatter for RoleLines {
         CompactFormatter.begin_object_key(writer, first)
     }
 
+    #[inline]
     fn end_object_key<W: ?Sized + Write>(&mut self, _writer: &mut W) -> io::Result<()> {
         self.in_key = false;
         Ok(())
     }
 
+    #[inline]
     fn write_string_fragment<W: ?Sized + Write>(
         &mut self,
         writer: &mut W,

@@ -103,6 +103,7 @@ impl Output {
 }
 
 impl Write for Output {
+    #[inline]
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
         match &mut self.sink {
             Sink::Stdout(out) => out.write(buf),
@@ -110,6 +111,7 @@ impl Write for Output {
         }
     }
 
+    #[inline]
     fn write_all(&mut self, buf: &[u8]) -> io::Result<()> {
         match &mut self.sink {
             Sink::Stdout(out) => out.write_all(buf),
