@@ -123,7 +123,7 @@ pub fn run(args: &AuditArgs) -> Result<Outcome> {
     } else {
         run.stream(&mut |audit, _| print_role(&mut out, audit))
             .map_err(Stopped::into_error)?;
-        run.check_selectors()?;
+        run.ensure_every_role_selector_matched()?;
         let t = &run.totals;
         let s = |n: usize| if n == 1 { "" } else { "s" };
         writeln!(
@@ -213,7 +213,7 @@ impl Run<'_, '_> {
     }
 
     /// An error for the first `--role` that matched no role.
-    fn check_selectors(&self) -> Result<()> {
+    fn ensure_every_role_selector_matched(&self) -> Result<()> {
         for (selector, hit) in self.args.role.iter().zip(&self.matched) {
             if !hit {
                 let known = if self.found.is_empty() {
@@ -371,7 +371,7 @@ fn write_json(
             None => Stopped::Emit(e),
         });
     }
-    run.check_selectors()
+    run.ensure_every_role_selector_matched()
         .map_err(|e| Stopped::Audit(Box::new(e)))?;
     let t = &run.totals;
     doc.serialize_field(

@@ -2,10 +2,10 @@
 
 use std::path::PathBuf;
 
-use clap::{Args, Subcommand, ValueEnum};
+use clap::{Args, Subcommand};
 use serde::Serialize;
 
-use super::{Outcome, Output};
+use super::{Outcome, Output, TableFormat};
 use crate::error::Result;
 use crate::model::catalogue::{Catalogue, Entry, DEFAULT_CATALOGUE};
 use crate::model::options::Given;
@@ -48,22 +48,11 @@ pub struct ShowArgs {
     #[arg(long, value_name = "PRIVILEGE=DEPTHS")]
     pub allow: Vec<String>,
     /// Output format
-    #[arg(long, value_enum, default_value_t = Format::Md)]
-    pub format: Format,
+    #[arg(long, value_enum, default_value_t = TableFormat::Md)]
+    pub format: TableFormat,
     /// Write to this file instead of stdout
     #[arg(short, long, value_name = "PATH")]
     pub output: Option<PathBuf>,
-}
-
-/// How `catalogue show` writes a catalogue.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Format {
-    /// A Markdown table.
-    Md,
-    /// Comma-separated values with a header row (RFC 4180 quoting).
-    Csv,
-    /// JSON: the catalogue with its entries.
-    Json,
 }
 
 /// Runs `dvrole catalogue`.
@@ -141,9 +130,9 @@ fn run_show(args: &ShowArgs) -> Result<Outcome> {
     let catalogue = catalogues::select(&selection, &allow)?;
     let mut out = Output::to(args.output.as_deref());
     match args.format {
-        Format::Md => out.text(&markdown(&catalogue))?,
-        Format::Csv => out.text(&csv(&catalogue))?,
-        Format::Json => out.json(&catalogue)?,
+        TableFormat::Md => out.text(&markdown(&catalogue))?,
+        TableFormat::Csv => out.text(&csv(&catalogue))?,
+        TableFormat::Json => out.json(&catalogue)?,
     }
     out.finish()?;
     Ok(Outcome::Clean)

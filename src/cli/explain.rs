@@ -8,7 +8,7 @@ use super::{Outcome, Output};
 use crate::error::{Error, Result};
 use crate::model::catalogue::Catalogue;
 use crate::model::options::Given;
-use crate::ops::explain::{self, Catalogues, Explanation};
+use crate::ops::explain::{self, Catalogues, ExplainedPrivilege};
 use crate::settings::catalogues;
 
 /// The most bytes of error text read from stdin; more is refused.
@@ -42,7 +42,7 @@ pub fn run(args: &ExplainArgs) -> Result<Outcome> {
         .collect();
     let selected = catalogues::select(&given, &[])?;
     let builtin = Catalogue::all_builtin()?;
-    let report = explain::explain(
+    let explanation = explain::explain(
         &text,
         &Catalogues {
             selected: &selected,
@@ -52,15 +52,15 @@ pub fn run(args: &ExplainArgs) -> Result<Outcome> {
     );
     let mut out = Output::stdout();
     if args.json {
-        out.json(&report)?;
+        out.json(&explanation)?;
     } else {
-        if let Some(error) = &report.error {
+        if let Some(error) = &explanation.error {
             writeln!(out, "error: {error}")?;
         }
-        for e in &report.privileges {
+        for e in &explanation.privileges {
             print_explanation(&mut out, e)?;
         }
-        if report.privileges.is_empty() {
+        if explanation.privileges.is_empty() {
             writeln!(
                 out,
                 "no privilege found in the text; paste the whole message, including the prv... name or the privilege id"
@@ -68,7 +68,7 @@ pub fn run(args: &ExplainArgs) -> Result<Outcome> {
         }
     }
     out.finish()?;
-    Ok(if report.privileges.is_empty() {
+    Ok(if explanation.privileges.is_empty() {
         Outcome::Findings
     } else {
         Outcome::Clean
@@ -95,7 +95,7 @@ fn read_text(input: impl Read) -> Result<String> {
     Ok(String::from_utf8_lossy(&bytes).into_owned())
 }
 
-fn print_explanation(out: &mut Output, e: &Explanation) -> Result<()> {
+fn print_explanation(out: &mut Output, e: &ExplainedPrivilege) -> Result<()> {
     let unknown = "(unknown to dvrole)";
     writeln!(
         out,

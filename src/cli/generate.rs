@@ -11,7 +11,7 @@ use crate::error::Result;
 use crate::model::guid;
 use crate::model::options::{GenerateOptions, Given, OutputOptions};
 use crate::ops::drift;
-use crate::ops::plan::{self, Content, Format, PackageType};
+use crate::ops::plan::{self, Content, PackageFormat, PackageType};
 use crate::package::write::write_atomic;
 use crate::settings::catalogues;
 use crate::settings::config::{self, ConfigSource, Resolved};
@@ -98,7 +98,7 @@ pub fn run(args: &GenerateArgs) -> Result<Outcome> {
     }
     let options = &resolved.options;
     let catalogue = catalogues::select(&options.role.catalogue, &options.role.allow)?;
-    let format = Format::parse(resolved.output.format.as_ref())?;
+    let format = PackageFormat::parse(resolved.output.format.as_ref())?;
     let package_type = PackageType::parse(resolved.output.package_type.as_ref())?;
     // -o keeps the path exactly as given; the config's output.path is text.
     let output = args.output.clone().or_else(|| {
@@ -141,7 +141,7 @@ pub fn run(args: &GenerateArgs) -> Result<Outcome> {
 }
 
 /// Prints the drift of every target; findings when any drifts.
-fn report_check(plan: &plan::Plan, format: Format, as_json: bool) -> Result<Outcome> {
+fn report_check(plan: &plan::Plan, format: PackageFormat, as_json: bool) -> Result<Outcome> {
     let results: Vec<_> = plan.targets.iter().map(|t| (t, drift::check(t))).collect();
     let drifted = results.iter().any(|(_, d)| !d.is_empty());
     let mut out = Output::stdout();
@@ -231,7 +231,11 @@ struct GeneratedSolution<'a> {
 }
 
 impl<'a> Generated<'a> {
-    fn new(plan: &'a plan::Plan, format: Format, package_type: PackageType) -> Generated<'a> {
+    fn new(
+        plan: &'a plan::Plan,
+        format: PackageFormat,
+        package_type: PackageType,
+    ) -> Generated<'a> {
         Generated {
             notes: plan.notes.iter().map(ToString::to_string).collect(),
             output: plan.targets.first().map(|t| t.path.display().to_string()),

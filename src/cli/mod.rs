@@ -18,6 +18,7 @@ mod generate;
 mod init;
 pub mod output;
 mod report;
+mod table_format;
 mod validate;
 
 pub use audit::AuditArgs;
@@ -27,7 +28,8 @@ pub use explain::ExplainArgs;
 pub use generate::GenerateArgs;
 pub use init::InitArgs;
 pub use output::Output;
-pub use report::{ReportArgs, ReportFormat};
+pub use report::ReportArgs;
+pub use table_format::TableFormat;
 pub use validate::ValidateArgs;
 
 /// How a command that ran to the end turned out.

@@ -2,26 +2,14 @@
 
 use std::path::PathBuf;
 
-use clap::{Args, ValueEnum};
+use clap::Args;
 
 use super::generate::load_settings;
-use super::{output, print_notes, Outcome, Output, RoleArgs, SolutionArgs};
+use super::{output, print_notes, Outcome, Output, RoleArgs, SolutionArgs, TableFormat};
 use crate::error::Result;
 use crate::model::options::OutputOptions;
 use crate::ops::{build as generate, matrix as report};
 use crate::settings::catalogues;
-
-/// Formats of the privilege matrix.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, ValueEnum)]
-pub enum ReportFormat {
-    /// A Markdown table under a heading naming the role.
-    #[default]
-    Md,
-    /// Comma-separated values with a header row.
-    Csv,
-    /// JSON.
-    Json,
-}
 
 /// Arguments of `dvrole report`.
 #[derive(Debug, Clone, Default, Args)]
@@ -33,8 +21,8 @@ pub struct ReportArgs {
     #[allow(missing_docs)]
     pub solution: SolutionArgs,
     /// Output format
-    #[arg(long, value_enum, default_value_t = ReportFormat::Md)]
-    pub format: ReportFormat,
+    #[arg(long, value_enum, default_value_t = TableFormat::Md)]
+    pub format: TableFormat,
     /// Write the matrix to this file instead of stdout
     #[arg(short, long, value_name = "PATH")]
     pub output: Option<PathBuf>,
@@ -57,9 +45,9 @@ pub fn run(args: &ReportArgs) -> Result<Outcome> {
     print_notes(&built.notes);
     let mut out = Output::to(args.output.as_deref());
     match args.format {
-        ReportFormat::Md => out.text(&report::markdown(&built.role, &built.manifest))?,
-        ReportFormat::Csv => out.text(&report::csv(&built.role))?,
-        ReportFormat::Json => out.json(&report::Matrix::new(&built.role, &built.manifest))?,
+        TableFormat::Md => out.text(&report::markdown(&built.role, &built.manifest))?,
+        TableFormat::Csv => out.text(&report::csv(&built.role))?,
+        TableFormat::Json => out.json(&report::Matrix::new(&built.role, &built.manifest))?,
     }
     out.finish()?;
     if let Some(path) = &args.output {

@@ -30,7 +30,7 @@ pub struct ValidateArgs {
 /// Fields are in alphabetical order, the order of their keys in JSON.
 #[derive(Serialize)]
 struct Validation<'a> {
-    reports: &'a [validate::Report],
+    reports: &'a [validate::ValidationReport],
     valid: bool,
 }
 

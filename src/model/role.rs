@@ -191,13 +191,13 @@ pub fn resolve(
     for given in &options.exclude {
         let name = given.value.trim();
         let entry = lookup(catalogue, name, given)?;
-        check_claim(&mut named, &entry.privilege, given)?;
+        claim_once(&mut named, &entry.privilege, given)?;
         chosen.remove(&entry.privilege.to_ascii_lowercase());
     }
     for given in &options.depth {
         let (name, choice) = split_pair(given)?;
         let entry = lookup(catalogue, name, given)?;
-        check_claim(&mut named, &entry.privilege, given)?;
+        claim_once(&mut named, &entry.privilege, given)?;
         let key = entry.privilege.to_ascii_lowercase();
         match choice {
             DepthChoice::None => {
@@ -253,7 +253,7 @@ pub fn resolve(
                 ),
             ));
         }
-        check_claim(&mut named, name, given)?;
+        claim_once(&mut named, name, given)?;
         notes.push(Note::Unchecked {
             privilege: name.to_string(),
             depth,
@@ -290,7 +290,9 @@ pub fn resolve(
     ))
 }
 
-fn check_claim<'g>(
+/// Records that `given` sets `name`; a second, different setting of the same privilege is a
+/// conflict.
+fn claim_once<'g>(
     named: &mut BTreeMap<String, &'g Given>,
     name: &str,
     given: &'g Given,

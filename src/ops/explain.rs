@@ -32,7 +32,7 @@ pub struct Mention {
 ///
 /// Fields are in alphabetical order, the order of their keys in JSON.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Explanation {
+pub struct ExplainedPrivilege {
     /// The access right (Read, Write, ...).
     pub access_right: Option<String>,
     /// The depths it allows, where a catalogue knows them.
@@ -69,11 +69,11 @@ pub struct Explanation {
 ///
 /// Fields are in alphabetical order, the order of their keys in JSON.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Report {
+pub struct Explanation {
     /// `PrivilegeDenied` when the text carries its error code.
     pub error: Option<String>,
     /// Each privilege mentioned, in the order of first mention.
-    pub privileges: Vec<Explanation>,
+    pub privileges: Vec<ExplainedPrivilege>,
 }
 
 /// The catalogues an explanation draws on.
@@ -87,7 +87,7 @@ pub struct Catalogues<'a> {
 }
 
 /// Explains `text`.
-pub fn explain(text: &str, catalogues: &Catalogues<'_>) -> Report {
+pub fn explain(text: &str, catalogues: &Catalogues<'_>) -> Explanation {
     let error = PRIVILEGE_DENIED
         .iter()
         .any(|code| text.contains(code))
@@ -96,7 +96,7 @@ pub fn explain(text: &str, catalogues: &Catalogues<'_>) -> Report {
         .into_iter()
         .map(|m| describe(m, catalogues))
         .collect();
-    Report { error, privileges }
+    Explanation { error, privileges }
 }
 
 /// The privileges `text` mentions, by name or by an id a catalogue knows, merged per name.
@@ -253,7 +253,7 @@ fn depth_after(line: &str, markers: &[&str]) -> Option<Depth> {
 }
 
 /// Says what is known about one mention and builds the fix.
-fn describe(m: Mention, catalogues: &Catalogues<'_>) -> Explanation {
+fn describe(m: Mention, catalogues: &Catalogues<'_>) -> ExplainedPrivilege {
     let selected = catalogues.selected;
     let in_selected = selected.get(&m.privilege);
     let builtin_catalogues: Vec<String> = catalogues
@@ -331,7 +331,7 @@ fn describe(m: Mention, catalogues: &Catalogues<'_>) -> Explanation {
     } else {
         fix.push_str(&format!(" --add {name}={depth}"));
     }
-    Explanation {
+    ExplainedPrivilege {
         id: entry
             .and_then(|e| e.privilege_id)
             .or(m.id)
@@ -357,7 +357,7 @@ fn describe(m: Mention, catalogues: &Catalogues<'_>) -> Explanation {
 mod tests {
     use super::*;
 
-    fn run(text: &str) -> Report {
+    fn run(text: &str) -> Explanation {
         let c = Catalogue::default_catalogue();
         let builtin = [c.clone()];
         explain(

@@ -63,7 +63,7 @@ impl Package {
 }
 
 /// Refuses a target that is a folder, or whose folder does not exist.
-fn check_target(path: &Path) -> Result<PathBuf> {
+fn target_folder_for_file(path: &Path) -> Result<PathBuf> {
     if path.is_dir() {
         return Err(Error::Output {
             path: path.display().to_string(),
@@ -145,7 +145,7 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     if fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir()) {
         return write_in_place(path, bytes);
     }
-    let dir = check_target(path)?;
+    let dir = target_folder_for_file(path)?;
     if let Some(name) = path.file_name().and_then(|n| n.to_str()) {
         remove_stale(&dir, name);
     }
