@@ -4,12 +4,13 @@ use std::io::Read;
 
 use clap::Args;
 
-use super::{Outcome, Output};
+use super::{ExplainSettings, Outcome, Output};
 use crate::error::{Error, Result};
 use crate::model::catalogue::Catalogue;
 use crate::model::options::Given;
 use crate::ops::explain::{self, Catalogues, ExplainedPrivilege};
 use crate::settings::catalogues;
+use crate::settings::Setting;
 
 /// The most bytes of error text read from stdin; more is refused.
 const MAX_INPUT: u64 = 16 << 20;
@@ -20,10 +21,15 @@ pub struct ExplainArgs {
     /// The error text; several words are joined with spaces; `-` or nothing reads stdin
     #[arg(value_name = "TEXT")]
     pub text: Vec<String>,
-    /// Catalogue the fix refers to [default: server-side-sync]
-    #[arg(long, value_name = "NAME")]
-    pub catalogue: Vec<String>,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub settings: ExplainSettings,
     /// Print the result as JSON on stdout
+    ///
+    /// `{"error": string|null, "privileges": [{"privilege", "id", "entity", "entity_display",
+    /// "tab", "access_right", "allowed": [depths]|null, "required_depth", "refused_depth",
+    /// "catalogue", "in_catalogue", "builtin_catalogues": [names], "depth", "fix", "notes":
+    /// [strings]}]`; unknown values are null
     #[arg(long)]
     pub json: bool,
 }
@@ -35,11 +41,7 @@ pub fn run(args: &ExplainArgs) -> Result<Outcome> {
     } else {
         args.text.join(" ")
     };
-    let given: Vec<Given> = args
-        .catalogue
-        .iter()
-        .map(|v| Given::flag("--catalogue", v))
-        .collect();
+    let given: Vec<Given> = args.settings.all(Setting::ExplainCatalogue);
     let selected = catalogues::select(&given, &[])?;
     let builtin = Catalogue::all_builtin()?;
     let explanation = explain::explain(

@@ -5,9 +5,8 @@ use std::path::PathBuf;
 use clap::Args;
 
 use super::generate::load_settings;
-use super::{output, print_notes, Outcome, Output, RoleArgs, SolutionArgs, TableFormat};
+use super::{output, print_notes, Outcome, Output, ReportSettings, TableFormat};
 use crate::error::Result;
-use crate::model::options::OutputOptions;
 use crate::ops::{build as generate, matrix as report};
 use crate::settings::catalogues;
 
@@ -16,29 +15,22 @@ use crate::settings::catalogues;
 pub struct ReportArgs {
     #[command(flatten)]
     #[allow(missing_docs)]
-    pub role: RoleArgs,
-    #[command(flatten)]
-    #[allow(missing_docs)]
-    pub solution: SolutionArgs,
+    pub settings: ReportSettings,
     /// Output format
+    ///
+    /// md: a heading naming the role, then a table. csv: a header row and CRLF rows. json:
+    /// `{"role": {"id", "name"}, "solution": {"unique_name", "version"}, "privileges":
+    /// [{"privilege", "entity", "tab", "depth", "allowed", "source"}]}`
     #[arg(long, value_enum, default_value_t = TableFormat::Md)]
     pub format: TableFormat,
-    /// Write the matrix to this file instead of stdout
+    /// Write the matrix to this file instead of stdout, atomically [default: stdout]
     #[arg(short, long, value_name = "PATH")]
     pub output: Option<PathBuf>,
-    /// Settings file [default: dvrole.toml in the current folder, when there]
-    #[arg(long, value_name = "PATH", env = "DVROLE_CONFIG")]
-    pub config: Option<PathBuf>,
 }
 
 /// Runs `dvrole report`.
 pub fn run(args: &ReportArgs) -> Result<Outcome> {
-    let resolved = load_settings(
-        &args.role,
-        &args.solution,
-        args.config.as_deref(),
-        OutputOptions::default(),
-    )?;
+    let resolved = load_settings(&args.settings)?;
     let options = &resolved.options;
     let catalogue = catalogues::select(&options.role.catalogue, &options.role.allow)?;
     let built = generate::build(&catalogue, options)?;

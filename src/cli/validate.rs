@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use clap::Args;
 use serde::Serialize;
 
-use super::{read_limits, Outcome, Output};
+use super::{read_limits, Outcome, Output, ValidateSettings};
 use crate::error::Result;
 use crate::model::catalogue::Catalogue;
 use crate::ops::validate;
@@ -17,10 +17,13 @@ pub struct ValidateArgs {
     /// customizations.xml files or role files
     #[arg(required = true, value_name = "PATH")]
     pub paths: Vec<PathBuf>,
-    /// The most bytes to read from one file or zip entry, e.g. 512M or 2G [default: 1G]
-    #[arg(long, value_name = "SIZE")]
-    pub max_entry_size: Option<String>,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub settings: ValidateSettings,
     /// Print the reports as JSON on stdout
+    ///
+    /// `{"valid": bool, "reports": [{"input", "valid", "roles": [{"id", "name", "privileges"}],
+    /// "findings": [{"location", "message"}]}]}`
     #[arg(long)]
     pub json: bool,
 }
@@ -36,7 +39,7 @@ struct Validation<'a> {
 
 /// Runs `dvrole validate`.
 pub fn run(args: &ValidateArgs) -> Result<Outcome> {
-    let limits = read_limits(args.max_entry_size.as_deref())?;
+    let limits = read_limits(&args.settings)?;
     let catalogues = Catalogue::all_builtin()?;
     let reports = args
         .paths

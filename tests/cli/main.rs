@@ -22,4 +22,5 @@ mod real_shape;
 mod roundtrip;
 mod roundtrip_config;
 mod schema;
+mod settings;
 mod source_folder;

@@ -73,6 +73,7 @@ fn commands() -> Vec<Vec<String>> {
         vec!["completions", "fish"],
         vec!["completions", "powershell"],
         vec!["man"],
+        vec!["man", "catalogue", "show"],
         vec!["--help"],
         vec!["--version"],
         vec!["generate", "--help"],
@@ -97,9 +98,11 @@ fn workspace() -> tempfile::TempDir {
 fn process(dir: &Path, args: &[String], stdout: Stdio) -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_dvrole"));
     c.current_dir(dir).args(args).stdout(stdout);
-    c.env_remove("NO_COLOR").env_remove("DVROLE_CONFIG");
-    for key in dvrole::settings::config::KEYS {
-        c.env_remove(key.env_var());
+    c.env_remove("NO_COLOR");
+    for (name, _) in std::env::vars_os() {
+        if name.to_string_lossy().starts_with("DVROLE_") {
+            c.env_remove(name);
+        }
     }
     c
 }
