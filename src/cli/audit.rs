@@ -10,7 +10,7 @@ use serde::{Serialize, Serializer};
 use serde_json::ser::{CompactFormatter, Formatter};
 
 use super::generate::load_settings;
-use super::{output, print_notes, read_limits, AuditSettings, Outcome, Output};
+use super::{console, print_notes, read_limits, AuditSettings, Outcome, Output};
 use crate::error::{Error, Result};
 use crate::model::catalogue::Catalogue;
 use crate::model::depth::Depth;
@@ -38,8 +38,16 @@ pub struct AuditArgs {
     pub settings: AuditSettings,
     /// Also list, in text output, the privileges a role holds beyond the desired role (they
     /// are always counted)
-    #[arg(long)]
+    #[arg(long, conflicts_with = "summary")]
     pub show_extra: bool,
+    /// One line per role instead of one per finding: its name, id and how many privileges
+    /// are missing, too shallow, deeper and extra; then the totals
+    ///
+    /// `FILE: role 'NAME' {ID}: 3 missing, 0 too shallow, 1 deeper, 190 extra`; with --json,
+    /// each role has `missing`, `too_shallow`, `deeper` and `extra` counts instead of
+    /// `findings`.
+    #[arg(long)]
+    pub summary: bool,
     /// Print the result as JSON on stdout (its shape is in README.md, under dvrole audit)
     #[arg(long)]
     pub json: bool,
@@ -104,8 +112,15 @@ pub fn run(args: &AuditArgs) -> Result<Outcome> {
         }
         out.text("\n")?;
     } else {
-        run.stream(&mut |audit, _| print_role(&mut out, audit))
-            .map_err(Stopped::into_error)?;
+        let summary = args.summary;
+        run.stream(&mut |audit, _| {
+            if summary {
+                print_summary_line(&mut out, audit)
+            } else {
+                print_role(&mut out, audit)
+            }
+        })
+        .map_err(Stopped::into_error)?;
         run.ensure_every_role_selector_matched()?;
         let t = &run.totals;
         let s = |n: usize| if n == 1 { "" } else { "s" };
@@ -189,7 +204,7 @@ impl Run<'_, '_> {
             }
             streamed.map_err(|e| Stopped::Audit(Box::new(e)))?;
             if sink.seen == 0 {
-                output::diagnostic(format_args!("note: {} holds no role", sink.label));
+                console::diagnostic(&format!("note: {} holds no role", sink.label));
             }
         }
         Ok(())
@@ -264,8 +279,9 @@ impl<E> RoleSink for Sink<'_, '_, '_, E> {
                 return Ok(());
             }
         }
-        // JSON lists every extra; text lists them only with --show-extra.
-        let list_extras = run.args.json || run.args.show_extra;
+        // JSON lists every extra; text lists them only with --show-extra; a summary only
+        // counts them.
+        let list_extras = !run.args.summary && (run.args.json || run.args.show_extra);
         run.desired.begin(id, name, offset, file, list_extras);
         Ok(())
     }
@@ -326,6 +342,21 @@ fn print_role(out: &mut Output, audit: &RoleAudit) -> Result<()> {
     Ok(())
 }
 
+/// Prints a role's summary line: file, name, id and the count of each kind of finding.
+fn print_summary_line(out: &mut Output, audit: &RoleAudit) -> Result<()> {
+    writeln!(
+        out,
+        "{}: role '{}' {}: {} missing, {} too shallow, {} deeper, {} extra",
+        audit.file,
+        audit.name,
+        audit.id.as_deref().unwrap_or("(no id)"),
+        audit.count(Kind::Missing),
+        audit.count(Kind::TooShallow),
+        audit.count(Kind::Deeper),
+        audit.count(Kind::Extra),
+    )
+}
+
 /// Writes the `--json` document: `{"desired", "roles", "summary", "complete"}`, each role
 /// serialized as soon as it is audited.
 fn write_json(
@@ -345,6 +376,7 @@ fn write_json(
         .collect();
     doc.serialize_field("desired", &wanted)?;
     let roles = RoleStream {
+        summary: run.args.summary,
         run: RefCell::new(&mut *run),
         failed: RefCell::new(None),
     };
@@ -392,7 +424,21 @@ struct AuditedRole<'a> {
     id: Option<&'a str>,
     input: &'a str,
     name: &'a str,
-    privileges: usize,
+    privilege_count: usize,
+}
+
+/// One audited role under `--summary`: counts instead of findings.
+#[derive(Serialize)]
+struct SummarizedRole<'a> {
+    deeper: usize,
+    extra: usize,
+    file: &'a str,
+    id: Option<&'a str>,
+    input: &'a str,
+    missing: usize,
+    name: &'a str,
+    privilege_count: usize,
+    too_shallow: usize,
 }
 
 #[derive(Serialize)]
@@ -409,6 +455,8 @@ struct Summary {
 /// The `roles` array: serializing it runs the audit, each role written as it closes.
 struct RoleStream<'s, 'r, 'd> {
     run: RefCell<&'s mut Run<'r, 'd>>,
+    /// Whether each role is written as counts (`--summary`).
+    summary: bool,
     /// Why the audit stopped, when it was not the output.
     failed: RefCell<Option<Error>>,
 }
@@ -416,15 +464,30 @@ struct RoleStream<'s, 'r, 'd> {
 impl Serialize for RoleStream<'_, '_, '_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut seq = serializer.serialize_seq(None)?;
+        let summary = self.summary;
         let streamed = self.run.borrow_mut().stream(&mut |audit, input| {
-            seq.serialize_element(&AuditedRole {
-                file: &audit.file,
-                findings: &audit.findings,
-                id: audit.id.as_deref(),
-                input,
-                name: &audit.name,
-                privileges: audit.privileges,
-            })
+            if summary {
+                seq.serialize_element(&SummarizedRole {
+                    deeper: audit.count(Kind::Deeper),
+                    extra: audit.count(Kind::Extra),
+                    file: &audit.file,
+                    id: audit.id.as_deref(),
+                    input,
+                    missing: audit.count(Kind::Missing),
+                    name: &audit.name,
+                    privilege_count: audit.privileges,
+                    too_shallow: audit.count(Kind::TooShallow),
+                })
+            } else {
+                seq.serialize_element(&AuditedRole {
+                    file: &audit.file,
+                    findings: &audit.findings,
+                    id: audit.id.as_deref(),
+                    input,
+                    name: &audit.name,
+                    privilege_count: audit.privileges,
+                })
+            }
         });
         match streamed {
             Ok(()) => seq.end(),

@@ -5,11 +5,14 @@ use std::path::PathBuf;
 use clap::{Args, Subcommand};
 use serde::Serialize;
 
-use super::{flags, CatalogueShowSettings, Outcome, Output, TableFormat};
+use super::{
+    console, flags, warn_on_extension, CatalogueShowSettings, Outcome, Output, TableFormat,
+};
 use crate::error::Result;
 use crate::model::catalogue::{Catalogue, Entry, DEFAULT_CATALOGUE};
 use crate::model::options::Given;
 use crate::ops::table;
+use crate::part::role_file;
 use crate::settings::catalogues;
 use crate::settings::table::Values;
 use crate::settings::Setting;
@@ -36,7 +39,7 @@ pub enum CatalogueCommand {
 pub struct ListArgs {
     /// Print the list as JSON on stdout
     ///
-    /// `{"catalogues": [{"name", "default": bool, "privileges": count, "description", "source"}]}`
+    /// `{"catalogues": [{"name", "default": bool, "privilege_count", "description", "source"}]}`
     #[arg(long)]
     pub json: bool,
 }
@@ -66,7 +69,9 @@ pub struct ShowArgs {
     /// "catalogues": [name...], "note", "source"}]}`, absent values null.
     #[arg(long, value_enum, default_value_t = TableFormat::Md)]
     pub format: TableFormat,
-    /// Write to this file instead of stdout, atomically [default: stdout]
+    /// Write to this file instead of stdout, atomically, creating missing folders; a folder
+    /// (or a path ending in /) gets <catalogue name>.<format>, a union's names joined by +
+    /// [default: stdout]
     #[arg(short, long, value_name = "PATH")]
     pub output: Option<PathBuf>,
 }
@@ -92,7 +97,7 @@ struct Listed<'a> {
     default: bool,
     description: &'a str,
     name: &'a str,
-    privileges: usize,
+    privilege_count: usize,
     source: &'a str,
 }
 
@@ -106,7 +111,7 @@ fn run_list(args: &ListArgs) -> Result<Outcome> {
                 default: c.name == DEFAULT_CATALOGUE,
                 description: &c.description,
                 name: &c.name,
-                privileges: c.entries().len(),
+                privilege_count: c.entries().len(),
                 source: &c.source,
             })
             .collect();
@@ -140,13 +145,28 @@ fn run_show(args: &ShowArgs) -> Result<Outcome> {
         .collect();
     let allow: Vec<Given> = args.settings.all(Setting::Allow);
     let catalogue = catalogues::select(&selection, &allow)?;
-    let mut out = Output::to(args.output.as_deref());
+    let ext = args.format.extension();
+    if let Some(path) = &args.output {
+        warn_on_extension(path, ext);
+    }
+    // Inside a folder, the file is named after the catalogue (`a+b` for a union).
+    let default_name = format!(
+        "{}.{ext}",
+        role_file::file_name(&catalogue.name.replace(" + ", "+")).trim_end_matches(".xml")
+    );
+    let mut out = Output::to(args.output.as_deref(), &default_name);
     match args.format {
         TableFormat::Md => out.text(&markdown(&catalogue))?,
         TableFormat::Csv => out.text(&csv(&catalogue))?,
         TableFormat::Json => out.json(&catalogue)?,
     }
-    out.finish()?;
+    if let Some(path) = out.finish()? {
+        console::diagnostic(&format!(
+            "wrote {}: {} privileges",
+            path.display(),
+            catalogue.entries().len()
+        ));
+    }
     Ok(Outcome::Clean)
 }
 

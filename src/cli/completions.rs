@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use clap::{Args, CommandFactory, ValueEnum};
 
-use super::{output, Cli, Outcome, Output};
+use super::{console, Cli, Outcome, Output};
 use crate::error::{Error, Result};
 use crate::package::write::write_atomic;
 
@@ -148,7 +148,7 @@ pub fn run_man(args: &ManArgs) -> Result<Outcome> {
         for page in &pages {
             write_atomic(&dir.join(&page.file), &page.roff)?;
         }
-        output::diagnostic(format_args!(
+        console::diagnostic(&format!(
             "wrote {} man pages to {}",
             pages.len(),
             dir.display()

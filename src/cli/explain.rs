@@ -26,7 +26,7 @@ pub struct ExplainArgs {
     pub settings: ExplainSettings,
     /// Print the result as JSON on stdout
     ///
-    /// `{"error": string|null, "privileges": [{"privilege", "id", "entity", "entity_display",
+    /// `{"error": string|null, "privileges": [{"privilege", "privilege_id", "entity", "entity_display",
     /// "tab", "access_right", "allowed": [depths]|null, "required_depth", "refused_depth",
     /// "catalogue", "in_catalogue", "builtin_catalogues": [names], "depth", "fix", "notes":
     /// [strings]}]`; unknown values are null
@@ -44,7 +44,7 @@ pub fn run(args: &ExplainArgs) -> Result<Outcome> {
     let given: Vec<Given> = args.settings.all(Setting::ExplainCatalogue);
     let selected = catalogues::select(&given, &[])?;
     let builtin = Catalogue::all_builtin()?;
-    let explanation = explain::explain(
+    let report = explain::explain(
         &text,
         &Catalogues {
             selected: &selected,
@@ -54,15 +54,15 @@ pub fn run(args: &ExplainArgs) -> Result<Outcome> {
     );
     let mut out = Output::stdout();
     if args.json {
-        out.json(&explanation)?;
+        out.json(&report)?;
     } else {
-        if let Some(error) = &explanation.error {
+        if let Some(error) = &report.error {
             writeln!(out, "error: {error}")?;
         }
-        for e in &explanation.privileges {
+        for e in &report.privileges {
             print_explanation(&mut out, e)?;
         }
-        if explanation.privileges.is_empty() {
+        if report.privileges.is_empty() {
             writeln!(
                 out,
                 "no privilege found in the text; paste the whole message, including the prv... name or the privilege id"
@@ -70,7 +70,7 @@ pub fn run(args: &ExplainArgs) -> Result<Outcome> {
         }
     }
     out.finish()?;
-    Ok(if explanation.privileges.is_empty() {
+    Ok(if report.privileges.is_empty() {
         Outcome::Findings
     } else {
         Outcome::Clean

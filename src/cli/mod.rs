@@ -3,17 +3,22 @@
 //! Results go to stdout, diagnostics (notes, warnings) to stderr. Every command returns an
 //! [`Outcome`] or an [`Error`]; `main.rs` turns those into exit codes.
 
+use std::path::{Path, PathBuf};
+
 use clap::{Parser, Subcommand};
 
 use crate::error::{Error, Result};
 use crate::model::role::Note;
+use crate::package::output_path;
 use crate::package::read::Limits;
+use crate::package::write::write_atomic;
 use crate::settings::table::DEFAULT_MAX_ENTRY_SIZE;
 use crate::settings::Setting;
 
 mod audit;
 mod catalogue;
 mod completions;
+mod console;
 mod explain;
 pub mod flags;
 mod generate;
@@ -29,8 +34,8 @@ pub use catalogue::CatalogueArgs;
 pub use completions::{CompletionsArgs, ManArgs, Shell};
 pub use explain::ExplainArgs;
 pub use flags::{
-    AuditSettings, CatalogueShowSettings, ExplainSettings, GenerateSettings, InitSettings,
-    ReportSettings, ValidateSettings,
+    AuditSettings, CatalogueShowSettings, ExplainSettings, GenerateSettings, GlobalSettings,
+    InitSettings, ReportSettings, ValidateSettings,
 };
 pub use generate::GenerateArgs;
 pub use init::InitArgs;
@@ -55,6 +60,9 @@ pub struct Cli {
     /// The command to run.
     #[command(subcommand)]
     pub command: Command,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub settings: GlobalSettings,
 }
 
 /// dvrole's commands.
@@ -82,6 +90,7 @@ pub enum Command {
 
 /// Runs a parsed command line.
 pub fn run(cli: Cli) -> Result<Outcome> {
+    console::set_quiet(cli.settings.switch(Setting::Quiet));
     match cli.command {
         Command::Generate(args) => generate::run(&args),
         Command::Validate(args) => validate::run(&args),
@@ -150,17 +159,42 @@ pub(crate) fn read_limits(flags: &flags::Flags) -> Result<Limits> {
 pub fn print_text(text: &str) -> Result<()> {
     let mut out = Output::stdout();
     out.text(text)?;
-    out.finish()
+    out.finish().map(|_| ())
 }
 
-/// Writes the notes and warnings of a build to standard error.
+/// Writes `bytes` to the file `-o PATH` names (`default_name` inside it when it names a
+/// folder), atomically, creating the folders it needs; a failed write leaves none of them.
+/// Returns the file written.
+pub(crate) fn write_file(path: &Path, default_name: &str, bytes: &[u8]) -> Result<PathBuf> {
+    let file = output_path::file_in(path, default_name)?;
+    let created = output_path::create_parents([file.as_path()])?;
+    write_atomic(&file, bytes)?;
+    created.keep();
+    Ok(file)
+}
+
+/// Warns where `-o` names a file whose extension says another format than the one written.
+pub(crate) fn warn_on_extension(path: &Path, format: &str) {
+    let ext = path
+        .extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase());
+    if let (Some(ext), false) = (ext, output_path::names_folder(path)) {
+        if ["md", "csv", "json"].contains(&ext.as_str()) && ext != format {
+            console::diagnostic(&format!(
+                "warning: {}: the file holds {format}, as --format says, not {ext}",
+                path.display()
+            ));
+        }
+    }
+}
+
 pub(crate) fn print_notes(notes: &[Note]) {
     for note in notes {
         let kind = match note {
             Note::Adjusted { .. } => "note",
             Note::Unchecked { .. } => "warning",
         };
-        output::diagnostic(format_args!("{kind}: {note}"));
+        console::diagnostic(&format!("{kind}: {note}"));
     }
 }
 

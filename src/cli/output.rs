@@ -11,8 +11,8 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
+use super::{console, write_file};
 use crate::error::{Error, Result};
-use crate::package::write::write_atomic;
 
 /// How [`Error::Write`] names standard output.
 const STDOUT: &str = "standard output";
@@ -27,25 +27,37 @@ pub struct Output {
 enum Sink {
     /// Standard output, buffered: a large audit yields many lines.
     Stdout(BufWriter<StdoutLock<'static>>),
+    /// Standard output under `-q/--quiet`: nothing is printed.
+    Discard,
     /// The bytes of an `-o` file, written atomically by [`Output::finish`], so a failed run
-    /// leaves the old file as it was.
-    File { path: PathBuf, bytes: Vec<u8> },
+    /// leaves the old file as it was; `default_name` is the file's name when `path` names a
+    /// folder.
+    File {
+        path: PathBuf,
+        default_name: String,
+        bytes: Vec<u8>,
+    },
 }
 
 impl Output {
-    /// Standard output.
+    /// Standard output (nothing under `-q/--quiet`).
     pub fn stdout() -> Output {
-        Output {
-            sink: Sink::Stdout(BufWriter::with_capacity(64 * 1024, io::stdout().lock())),
-        }
+        let sink = if console::quiet() {
+            Sink::Discard
+        } else {
+            Sink::Stdout(BufWriter::with_capacity(64 * 1024, io::stdout().lock()))
+        };
+        Output { sink }
     }
 
-    /// The file at `path` when there is one, standard output otherwise.
-    pub fn to(path: Option<&Path>) -> Output {
+    /// The file `-o PATH` names when there is one (`default_name` inside it when it names a
+    /// folder), standard output otherwise.
+    pub fn to(path: Option<&Path>, default_name: &str) -> Output {
         match path {
             Some(path) => Output {
                 sink: Sink::File {
                     path: path.to_path_buf(),
+                    default_name: default_name.to_string(),
                     bytes: Vec::new(),
                 },
             },
@@ -73,7 +85,7 @@ impl Output {
     /// The error for a failed write to this output.
     pub fn error(&self, source: io::Error) -> Error {
         let target = match &self.sink {
-            Sink::Stdout(_) => STDOUT.to_string(),
+            Sink::Stdout(_) | Sink::Discard => STDOUT.to_string(),
             Sink::File { path, .. } => path.display().to_string(),
         };
         Error::Write { target, source }
@@ -90,14 +102,23 @@ impl Output {
     }
 
     /// Sends what is buffered on its way: flushes standard output, or writes the file
-    /// atomically. Until this returns `Ok`, nothing may be taken as written.
-    pub fn finish(self) -> Result<()> {
+    /// atomically (see [`write_file`]) and returns its path. Until this returns `Ok`,
+    /// nothing may be taken as written.
+    pub fn finish(self) -> Result<Option<PathBuf>> {
         match self.sink {
-            Sink::Stdout(mut out) => out.flush().map_err(|source| Error::Write {
-                target: STDOUT.to_string(),
-                source,
-            }),
-            Sink::File { path, bytes } => write_atomic(&path, &bytes),
+            Sink::Stdout(mut out) => match out.flush() {
+                Ok(()) => Ok(None),
+                Err(source) => Err(Error::Write {
+                    target: STDOUT.to_string(),
+                    source,
+                }),
+            },
+            Sink::Discard => Ok(None),
+            Sink::File {
+                path,
+                default_name,
+                bytes,
+            } => write_file(&path, &default_name, &bytes).map(Some),
         }
     }
 }
@@ -107,6 +128,7 @@ impl Write for Output {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
         match &mut self.sink {
             Sink::Stdout(out) => out.write(buf),
+            Sink::Discard => Ok(buf.len()),
             Sink::File { bytes, .. } => bytes.write(buf),
         }
     }
@@ -115,6 +137,7 @@ impl Write for Output {
     fn write_all(&mut self, buf: &[u8]) -> io::Result<()> {
         match &mut self.sink {
             Sink::Stdout(out) => out.write_all(buf),
+            Sink::Discard => Ok(()),
             Sink::File { bytes, .. } => bytes.write_all(buf),
         }
     }
@@ -122,19 +145,12 @@ impl Write for Output {
     fn flush(&mut self) -> io::Result<()> {
         match &mut self.sink {
             Sink::Stdout(out) => out.flush(),
-            Sink::File { .. } => Ok(()),
+            Sink::Discard | Sink::File { .. } => Ok(()),
         }
     }
 }
 
-/// Writes one line to standard error. Unlike `eprintln!`, it does not panic when standard
-/// error cannot be written (closed, or a full disk): such a line has nowhere else to go, and
-/// the exit code still tells the outcome.
-pub fn diagnostic(line: fmt::Arguments<'_>) {
-    let mut err = io::stderr().lock();
-    // Standard error is where failures are told; when it cannot be written, nothing can.
-    let _ = err.write_fmt(line).and_then(|()| err.write_all(b"\n"));
-}
+pub use super::console::stderr_line as diagnostic;
 
 #[cfg(test)]
 mod tests {
@@ -144,7 +160,7 @@ mod tests {
     fn a_file_output_writes_nothing_until_finished() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("out.txt");
-        let mut out = Output::to(Some(&path));
+        let mut out = Output::to(Some(&path), "out.txt");
         writeln!(out, "one {}", 1).unwrap();
         out.json(&[1, 2]).unwrap();
         assert!(!path.exists());

@@ -5,7 +5,9 @@ use std::path::PathBuf;
 use clap::Args;
 
 use super::generate::load_settings;
-use super::{output, print_notes, Outcome, Output, ReportSettings, TableFormat};
+use super::{
+    console, print_notes, warn_on_extension, Outcome, Output, ReportSettings, TableFormat,
+};
 use crate::error::Result;
 use crate::ops::{build as generate, matrix as report};
 use crate::settings::catalogues;
@@ -18,12 +20,15 @@ pub struct ReportArgs {
     pub settings: ReportSettings,
     /// Output format
     ///
-    /// md: a heading naming the role, then a table. csv: a header row and CRLF rows. json:
-    /// `{"role": {"id", "name"}, "solution": {"unique_name", "version"}, "privileges":
-    /// [{"privilege", "entity", "tab", "depth", "allowed", "source"}]}`
+    /// md: a heading naming the role, then a table. csv: the header row
+    /// `privilege,entity,tab,depth,allowed,in_catalogue,source` and CRLF rows; allowed is
+    /// written Basic/Local, as catalogue show writes it. json: `{"role": {"id", "name"},
+    /// "solution": {"unique_name", "version"}, "privileges": [{"privilege", "entity", "tab",
+    /// "depth", "allowed": [depth...], "in_catalogue", "source"}]}`, absent values null.
     #[arg(long, value_enum, default_value_t = TableFormat::Md)]
     pub format: TableFormat,
-    /// Write the matrix to this file instead of stdout, atomically [default: stdout]
+    /// Write the matrix to this file instead of stdout, atomically, creating missing folders;
+    /// a folder (or a path ending in /) gets privileges.md, .csv or .json [default: stdout]
     #[arg(short, long, value_name = "PATH")]
     pub output: Option<PathBuf>,
 }
@@ -35,15 +40,18 @@ pub fn run(args: &ReportArgs) -> Result<Outcome> {
     let catalogue = catalogues::select(&options.role.catalogue, &options.role.allow)?;
     let built = generate::build(&catalogue, options)?;
     print_notes(&built.notes);
-    let mut out = Output::to(args.output.as_deref());
+    let ext = args.format.extension();
+    if let Some(path) = &args.output {
+        warn_on_extension(path, ext);
+    }
+    let mut out = Output::to(args.output.as_deref(), &format!("privileges.{ext}"));
     match args.format {
         TableFormat::Md => out.text(&report::markdown(&built.role, &built.manifest))?,
         TableFormat::Csv => out.text(&report::csv(&built.role))?,
         TableFormat::Json => out.json(&report::Matrix::new(&built.role, &built.manifest))?,
     }
-    out.finish()?;
-    if let Some(path) = &args.output {
-        output::diagnostic(format_args!(
+    if let Some(path) = out.finish()? {
+        console::diagnostic(&format!(
             "wrote {}: {} privileges",
             path.display(),
             built.role.privileges.len()

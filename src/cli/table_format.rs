@@ -13,3 +13,14 @@ pub enum TableFormat {
     /// JSON.
     Json,
 }
+
+impl TableFormat {
+    /// The file extension of the format: `md`, `csv` or `json`.
+    pub fn extension(self) -> &'static str {
+        match self {
+            TableFormat::Md => "md",
+            TableFormat::Csv => "csv",
+            TableFormat::Json => "json",
+        }
+    }
+}

@@ -22,7 +22,7 @@ pub struct ValidateArgs {
     pub settings: ValidateSettings,
     /// Print the reports as JSON on stdout
     ///
-    /// `{"valid": bool, "reports": [{"input", "valid", "roles": [{"id", "name", "privileges"}],
+    /// `{"valid": bool, "reports": [{"input", "valid", "roles": [{"id", "name", "privilege_count"}],
     /// "findings": [{"location", "message"}]}]}`
     #[arg(long)]
     pub json: bool,

@@ -49,14 +49,15 @@ pub struct ExplainedPrivilege {
     pub entity_display: Option<String>,
     /// The dvrole command that adds the privilege at that depth.
     pub fix: String,
-    /// Its id, from a catalogue or the text.
-    pub id: Option<String>,
     /// Whether that catalogue holds the privilege.
     pub in_catalogue: bool,
     /// What the user should know about the depth chosen.
     pub notes: Vec<String>,
     /// The privilege name.
     pub privilege: String,
+    /// Its id, from a catalogue or the text; `privilege_id` in JSON, as in `catalogue show`.
+    #[serde(rename = "privilege_id")]
+    pub id: Option<String>,
     /// The depth the message says it cannot have.
     pub refused_depth: Option<Depth>,
     /// The depth the message requires.
