@@ -42,6 +42,7 @@ fn time(command: &mut Command) -> Duration {
     let start = Instant::now();
     let status = command
         .stdout(Stdio::null())
+        .stderr(Stdio::null())
         .status()
         .expect("the child starts");
     let elapsed = start.elapsed();
