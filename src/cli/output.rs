@@ -102,7 +102,7 @@ impl Output {
     }
 
     /// Sends what is buffered on its way: flushes standard output, or writes the file
-    /// atomically (see [`write_file`]) and returns its path. Until this returns `Ok`,
+    /// atomically (creating the folders it needs) and returns its path. Until this returns `Ok`,
     /// nothing may be taken as written.
     pub fn finish(self) -> Result<Option<PathBuf>> {
         match self.sink {
