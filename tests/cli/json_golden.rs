@@ -261,6 +261,22 @@ fn audit_json() {
         ),
     );
     golden(
+        "audit-summary.json",
+        &stdout(
+            &r,
+            &[
+                "audit",
+                "--summary",
+                "--json",
+                "--depth",
+                "prvReadContact=Global",
+                "fixtures/audit/customizations.xml",
+                "fixtures/audit/source",
+            ],
+            1,
+        ),
+    );
+    golden(
         "audit-complete.json",
         &stdout(
             &r,
