@@ -15,7 +15,7 @@ use std::collections::BTreeMap;
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 
-use serde_json::json;
+use serde::Serialize;
 use toml::de::{DeTable, DeValue};
 use toml::Spanned;
 
@@ -796,31 +796,71 @@ fn origins(list: &[Given]) -> Vec<String> {
     out
 }
 
-/// The resolved settings as JSON: `{"settings": [{"key", "value", "origin"}]}`, one entry
+/// The resolved settings as JSON: `{"settings": [{"key", "origin", "value"}]}`, one entry
 /// per key and per table item; `value` is null and `origin` is `"default"` for keys no
 /// layer set.
-pub fn render_json(resolved: &Resolved) -> serde_json::Value {
+pub fn render_json(resolved: &Resolved) -> PrintedConfig<'_> {
     let mut settings = Vec::new();
-    for (setting, name) in printed() {
+    for (setting, key) in printed() {
         match resolved.values.get(&setting) {
-            Some(Value::One(g)) => {
-                settings.push(json!({"key": name, "value": g.value, "origin": g.origin}))
-            }
-            Some(Value::List(list)) => settings.push(json!({
-                "key": name,
-                "value": list.iter().map(|g| g.value.clone()).collect::<Vec<_>>(),
-                "origin": origins(list).join(", "),
-            })),
+            Some(Value::One(g)) => settings.push(PrintedSetting {
+                key,
+                origin: g.origin.clone(),
+                value: PrintedValue::One(&g.value),
+            }),
+            Some(Value::List(list)) => settings.push(PrintedSetting {
+                key,
+                origin: origins(list).join(", "),
+                value: PrintedValue::List(list.iter().map(|g| g.value.as_str()).collect()),
+            }),
             Some(Value::Table(table)) => {
                 for given in table.values().flatten() {
-                    settings
-                        .push(json!({"key": name, "value": given.value, "origin": given.origin}));
+                    settings.push(PrintedSetting {
+                        key,
+                        origin: given.origin.clone(),
+                        value: PrintedValue::One(&given.value),
+                    });
                 }
             }
-            None => settings.push(json!({"key": name, "value": null, "origin": "default"})),
+            None => settings.push(PrintedSetting {
+                key,
+                origin: "default".to_string(),
+                value: PrintedValue::Unset,
+            }),
         }
     }
-    json!({ "settings": settings })
+    PrintedConfig { settings }
+}
+
+/// What `generate --print-config --json` prints.
+#[derive(Debug, Serialize)]
+pub struct PrintedConfig<'a> {
+    /// Every key, in the table's order; a table key once per item.
+    pub settings: Vec<PrintedSetting<'a>>,
+}
+
+/// One key of [`PrintedConfig`]. Fields are in alphabetical order, the order of their keys
+/// in JSON.
+#[derive(Debug, Serialize)]
+pub struct PrintedSetting<'a> {
+    /// The key, e.g. `role.depth`.
+    pub key: &'static str,
+    /// Where the value came from (`dvrole.toml:12: role.id`), or `default`.
+    pub origin: String,
+    /// The value.
+    pub value: PrintedValue<'a>,
+}
+
+/// A printed value: null when no layer set the key, a string, or a list of strings.
+#[derive(Debug, Serialize)]
+#[serde(untagged)]
+pub enum PrintedValue<'a> {
+    /// No layer set the key: `null`.
+    Unset,
+    /// One value.
+    One(&'a str),
+    /// A list key's values.
+    List(Vec<&'a str>),
 }
 
 /// The commented starter config `dvrole init` writes: every key, commented out. A key with
