@@ -3,7 +3,6 @@
 //! Results go to stdout, diagnostics (notes, warnings) to stderr. Every command returns an
 //! [`Outcome`] or an [`Error`]; `main.rs` turns those into exit codes.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use clap::{Parser, Subcommand};
@@ -24,8 +23,10 @@ mod explain;
 pub mod flags;
 mod generate;
 mod init;
+pub mod output;
 pub mod readme;
 mod report;
+mod table_format;
 mod validate;
 
 pub use audit::AuditArgs;
@@ -38,7 +39,9 @@ pub use flags::{
 };
 pub use generate::GenerateArgs;
 pub use init::InitArgs;
-pub use report::{ReportArgs, ReportFormat};
+pub use output::Output;
+pub use report::ReportArgs;
+pub use table_format::TableFormat;
 pub use validate::ValidateArgs;
 
 /// How a command that ran to the end turned out.
@@ -152,19 +155,11 @@ pub(crate) fn read_limits(flags: &flags::Flags) -> Result<Limits> {
     })
 }
 
-/// Writes `text` to `output` atomically (see [`write_file`]) or, when there is no
-/// `output` or it is `-`, to stdout. Returns the file written.
-pub(crate) fn emit(
-    output: Option<&Path>,
-    default_name: &str,
-    text: &str,
-) -> Result<Option<PathBuf>> {
-    match output {
-        Some(path) if !crate::package::commit::is_stdout(path) => {
-            write_file(path, default_name, text.as_bytes()).map(Some)
-        }
-        _ => write_stdout(text.as_bytes()).map(|()| None),
-    }
+/// Writes `text` to standard output, as `--help` and `--version` do.
+pub fn print_text(text: &str) -> Result<()> {
+    let mut out = Output::stdout();
+    out.text(text)?;
+    out.finish().map(|_| ())
 }
 
 /// Writes `bytes` to the file `-o PATH` names (`default_name` inside it when it names a
@@ -193,15 +188,12 @@ pub(crate) fn warn_on_extension(path: &Path, format: &str) {
     }
 }
 
-/// Writes `bytes` to standard output; a closed pipe ends quietly, any other failure is an
-/// error (output that cannot be written is never a silent success).
+/// Writes `bytes` to standard output, as `-o -` asks (so even under `-q`); a closed pipe
+/// ends quietly, any other failure is an error.
 pub(crate) fn write_stdout(bytes: &[u8]) -> Result<()> {
-    let mut out = console::stdout();
-    match out.write_all(bytes).and_then(|()| out.flush()) {
-        Ok(()) => Ok(()),
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-        Err(e) => Err(crate::error::Error::io("standard output", e)),
-    }
+    let mut out = Output::to(Some(Path::new(crate::package::commit::STDOUT)), "");
+    std::io::Write::write_all(&mut out, bytes).map_err(|e| out.error(e))?;
+    out.finish().map(|_| ())
 }
 
 pub(crate) fn print_notes(notes: &[Note]) {

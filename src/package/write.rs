@@ -60,6 +60,18 @@ impl Package {
     }
 }
 
+/// Refuses a file target where a folder stands. A writer of several files calls it for
+/// each before writing the first, so that a refusal leaves every old output as it was.
+pub fn check_file_target(path: &Path) -> Result<()> {
+    if path.is_dir() {
+        return Err(Error::Output {
+            path: path.display().to_string(),
+            message: "is a folder; name a file to write, e.g. -o out/Role_1_0_0_0.zip".into(),
+        });
+    }
+    Ok(())
+}
+
 /// Writes `bytes` to `path` atomically: a one-file [`WritePlan`](crate::package::commit::WritePlan),
 /// which checks the target (refusing a folder, a device, a FIFO, a socket or a symbolic
 /// link), stages the bytes beside it and renames them into place.

@@ -210,6 +210,17 @@ fn man_prints_each_commands_page_and_writes_them_all() {
     );
     let generate = page(&["generate"]);
     assert!(generate.contains(".TH dvrole-generate 1"), "{generate}");
+    // Each page's header names dvrole and its version, not the bare subcommand.
+    let source = format!("\"dvrole {}\"", env!("CARGO_PKG_VERSION"));
+    for words in [&[][..], &["generate"], &["catalogue", "show"]] {
+        let text = page(words);
+        let header = text
+            .lines()
+            .find(|l| l.starts_with(".TH "))
+            .unwrap_or("")
+            .trim_end();
+        assert!(header.ends_with(&source), "{words:?}: {header}");
+    }
     // Every flag of generate is on its page, with the default the table holds.
     for setting in Setting::ALL {
         let on_generate = Cli::command()
@@ -264,6 +275,13 @@ fn man_prints_each_commands_page_and_writes_them_all() {
         std::fs::read_to_string(dir.path().join("share/man1/dvrole-generate.1")).unwrap(),
         generate
     );
+    // A folder that cannot be made is named, and nothing is left behind.
+    let a = common::cmd(dir.path())
+        .args(["man", "--dir", "/proc/dvrole-man/man1"])
+        .assert()
+        .code(2);
+    let err = String::from_utf8_lossy(&a.get_output().stderr).into_owned();
+    assert!(err.contains("cannot create the folder /proc"), "{err}");
     std::fs::write(dir.path().join("file"), "x").unwrap();
     common::cmd(dir.path())
         .args(["man", "--dir", "file"])
