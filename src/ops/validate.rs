@@ -516,7 +516,13 @@ fn validate_role(
     let summary = RoleSummary {
         id: raw_id,
         name,
-        privileges: role.privileges.len(),
+        // As written: a privilege listed again counts again.
+        privileges: role.privileges.len()
+            + role
+                .repeats
+                .iter()
+                .map(|&(_, times, _)| usize::try_from(times - 1).unwrap_or(usize::MAX))
+                .fold(0usize, usize::saturating_add),
     };
     (summary, id, role.offset)
 }
