@@ -383,3 +383,39 @@ fn every_keyed_setting_is_set_by_its_dvrole_variable() {
         );
     }
 }
+
+#[test]
+fn quiet_is_listed_last_before_help_on_every_command() {
+    for words in [
+        &["generate"][..],
+        &["validate"],
+        &["report"],
+        &["init"],
+        &["audit"],
+        &["explain"],
+        &["catalogue", "show"],
+        &["man"],
+        &[],
+    ] {
+        let out = common::dvrole()
+            .args(words)
+            .arg("-h")
+            .assert()
+            .success()
+            .get_output()
+            .stdout
+            .clone();
+        let help = String::from_utf8(out).unwrap();
+        let flags: Vec<&str> = help
+            .lines()
+            .filter(|l| l.starts_with("  -") || l.starts_with("      --"))
+            .map(|l| l.split_whitespace().next().unwrap_or(""))
+            .collect();
+        let at = flags.iter().position(|f| *f == "-q,");
+        let help_at = flags.iter().position(|f| *f == "-h,");
+        assert!(
+            at.is_some() && help_at.is_some() && at.map(|i| i + 1) == help_at,
+            "{words:?}: -q comes right before -h, after the command's own flags: {flags:?}"
+        );
+    }
+}
