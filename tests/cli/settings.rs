@@ -34,10 +34,23 @@ fn block(help: &str, flag: &str) -> Option<String> {
 #[test]
 fn every_flag_help_shows_the_table_default() {
     let mut checked = 0;
-    for sub in Cli::command().get_subcommands() {
-        let name = sub.get_name().to_string();
+    // Every command, `catalogue show` and the other nested ones too.
+    let mut commands: Vec<(String, clap::Command)> = Vec::new();
+    let mut stack: Vec<(String, clap::Command)> = Cli::command()
+        .get_subcommands()
+        .map(|s| (s.get_name().to_string(), s.clone()))
+        .collect();
+    while let Some((name, cmd)) = stack.pop() {
+        for sub in cmd.get_subcommands() {
+            stack.push((format!("{name} {}", sub.get_name()), sub.clone()));
+        }
+        commands.push((name, cmd));
+    }
+    let mut shown = Vec::new();
+    for (name, sub) in &commands {
         let help = common::dvrole()
-            .args([name.as_str(), "--help"])
+            .args(name.split(' '))
+            .arg("--help")
             .assert()
             .success()
             .get_output()
@@ -66,8 +79,13 @@ fn every_flag_help_shows_the_table_default() {
                 None => assert!(!text.contains("[default:"), "{name} {flag}: {text}"),
             }
             checked += 1;
+            shown.push(format!("{name} {flag}"));
         }
     }
+    assert!(
+        shown.iter().any(|s| s == "catalogue show --allow"),
+        "nested commands are checked: {shown:?}"
+    );
     // generate alone takes 23 settings from the table.
     assert!(checked > 40, "{checked} flags checked");
 }
