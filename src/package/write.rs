@@ -139,6 +139,15 @@ pub(crate) fn remove_stale(dir: &Path, name: &str) {
 /// disk and renamed over the target, so the target is never half-written. Temporary files
 /// left by an interrupted earlier run are removed.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    write_atomic_with(path, |file| {
+        file.write_all(bytes).map_err(|e| Error::io(path, e))
+    })
+}
+
+/// Like [`write_atomic`], for output too large to hold: `fill` writes the file's bytes into
+/// the temporary file, which replaces `path` only when `fill` returns `Ok`. On an error the
+/// temporary file is removed and whatever was at `path` stays as it was.
+pub fn write_atomic_with(path: &Path, fill: impl FnOnce(&mut fs::File) -> Result<()>) -> Result<()> {
     let dir = check_target(path)?;
     if let Some(name) = path.file_name().and_then(|n| n.to_str()) {
         remove_stale(&dir, name);
@@ -159,7 +168,7 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     let mut temp = builder
         .tempfile_in(&dir)
         .map_err(|e| scratch_error(path, &dir, "file", &e))?;
-    temp.write_all(bytes).map_err(|e| Error::io(path, e))?;
+    fill(temp.as_file_mut())?;
     temp.as_file().sync_all().map_err(|e| Error::io(path, e))?;
     temp.persist(path).map_err(|e| Error::io(path, e.error))?;
     Ok(())
