@@ -69,7 +69,8 @@ pub enum Command {
     Generate(Box<GenerateArgs>),
     /// Check solution packages (zips or folders) for what makes an import fail.
     Validate(ValidateArgs),
-    /// Print the privilege matrix of the role generate would build (Markdown, CSV or JSON).
+    /// Show the privilege matrix of the roles in exports, or of the role generate would build
+    /// (Markdown, CSV, JSON, HTML or xlsx).
     Report(Box<ReportArgs>),
     /// Write a commented starter dvrole.toml.
     Init(InitArgs),

@@ -147,7 +147,10 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
 /// Like [`write_atomic`], for output too large to hold: `fill` writes the file's bytes into
 /// the temporary file, which replaces `path` only when `fill` returns `Ok`. On an error the
 /// temporary file is removed and whatever was at `path` stays as it was.
-pub fn write_atomic_with(path: &Path, fill: impl FnOnce(&mut fs::File) -> Result<()>) -> Result<()> {
+pub fn write_atomic_with(
+    path: &Path,
+    fill: impl FnOnce(&mut fs::File) -> Result<()>,
+) -> Result<()> {
     let dir = check_target(path)?;
     if let Some(name) = path.file_name().and_then(|n| n.to_str()) {
         remove_stale(&dir, name);
