@@ -20,6 +20,7 @@ mod msrv;
 mod parts;
 mod readme;
 mod real_shape;
+mod report_matrix;
 mod roundtrip;
 mod roundtrip_config;
 mod schema;

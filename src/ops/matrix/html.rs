@@ -126,7 +126,7 @@ fn want(cell: &[&Held]) -> Option<String> {
     cell.iter()
         .filter_map(|h| h.desired)
         .max()
-        .map(|d| format!("desired {d}"))
+        .map(|d| format!("→ {d}"))
 }
 
 fn cell_view(cell: &[&Held]) -> CellView {

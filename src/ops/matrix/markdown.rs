@@ -5,7 +5,27 @@
 use super::{cell_lacks, deepest, AccessRight, Held, Output, Render, RoleMatrix};
 use crate::error::Result;
 use crate::model::depth::Depth;
-use crate::ops::table::markdown_cell;
+use crate::ops::table;
+
+/// A cell or line of text from the input, made inert: a table cell as
+/// [`table::markdown_cell`] makes it, with HTML and the inline marks (`*`, `` ` ``, `[`, `]`)
+/// escaped, so a name renders as written and never as markup.
+pub fn markdown_cell(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in table::markdown_cell(s).chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '*' | '`' | '[' | ']' => {
+                out.push('\\');
+                out.push(c);
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
 
 /// Writes Markdown, one role at a time.
 pub struct Markdown<'o, 'w> {
@@ -126,5 +146,19 @@ impl Render for Markdown<'_, '_> {
 
     fn finish(&mut self) -> Result<()> {
         self.out.flush()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_from_the_input_is_inert() {
+        assert_eq!(
+            markdown_cell("<b>x</b> & *y* `z` [a](b) | c"),
+            "&lt;b&gt;x&lt;/b&gt; &amp; \\*y\\* \\`z\\` \\[a\\](b) \\| c"
+        );
+        assert_eq!(markdown_cell("new_project"), "new_project");
     }
 }
