@@ -45,6 +45,8 @@ struct Head<'a> {
 struct Foot;
 
 struct CellView {
+    /// Holds no privilege, and none is desired: drawn by CSS alone.
+    empty: bool,
     class: &'static str,
     icon: &'static str,
     label: &'static str,
@@ -133,6 +135,7 @@ fn cell_view(cell: &[&Held]) -> CellView {
     let depth = deepest(cell);
     let lacks = cell_lacks(cell);
     CellView {
+        empty: cell.is_empty(),
         class: class(depth, lacks),
         icon: icon(depth),
         label: label(depth),
