@@ -629,7 +629,14 @@ fn an_output_that_cannot_be_written_is_an_error() {
             );
             return;
         };
-        let out = std::process::Command::new(env!("CARGO_BIN_EXE_dvrole"))
+        let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_dvrole"));
+        // As common::dvrole: no DVROLE_ variable of the test's own environment.
+        for (name, _) in std::env::vars_os() {
+            if name.to_string_lossy().starts_with("DVROLE_") {
+                command.env_remove(name);
+            }
+        }
+        let out = command
             .arg("report")
             .arg(&input)
             .args(["--format", format])
