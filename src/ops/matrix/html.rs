@@ -301,3 +301,77 @@ impl Render for Html<'_, '_> {
         self.out.flush()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+
+    use proptest::prelude::*;
+    use scraper::{Html as Page, Selector};
+
+    use super::*;
+    use crate::ops::matrix::Names;
+
+    fn page(roles: &[RoleMatrix], desired: bool) -> String {
+        let mut bytes = Vec::new();
+        {
+            let mut out = Output::new(Box::new(&mut bytes), "test");
+            let mut html = Html::new(&mut out, "Privilege matrix", &["in".to_string()], desired);
+            for role in roles {
+                html.role(role).unwrap();
+            }
+            html.finish().unwrap();
+        }
+        String::from_utf8(bytes).unwrap()
+    }
+
+    proptest! {
+        /// Whatever the names, the page shows them as text, each privilege's title is there,
+        /// and no markup from them comes through.
+        #[test]
+        fn names_are_text_and_every_privilege_has_its_title(
+            name in "[^\\p{Cc}]{1,30}",
+            privileges in proptest::collection::vec(("prv[A-Za-z<>&\"' _/]{0,12}", 0usize..4), 0..12),
+        ) {
+            let names = Names::new(&[]);
+            let mut seen = BTreeSet::new();
+            let held: Vec<Held> = privileges
+                .iter()
+                .filter(|(p, _)| seen.insert(p.to_ascii_lowercase()))
+                .map(|(p, d)| Held {
+                    privilege: p.clone(),
+                    depth: Depth::ALL.get(*d).copied(),
+                    desired: None,
+                    place: names.place(p),
+                })
+                .collect();
+            let role = RoleMatrix {
+                input: "in".into(),
+                file: name.clone(),
+                name: name.clone(),
+                id: Some(name.clone()),
+                isinherited: Some(name.clone()),
+                privileges: held.clone(),
+            };
+            let html = page(&[role], false);
+            let doc = Page::parse_document(&html);
+            let sel = |s: &str| Selector::parse(s).unwrap();
+            let heading: String = doc.select(&sel("section.role h2")).next().unwrap().text().collect();
+            prop_assert_eq!(&heading, &name);
+            let toc: String = doc.select(&sel("nav li a")).next().unwrap().text().collect();
+            prop_assert_eq!(&toc, &name);
+            prop_assert_eq!(doc.select(&sel("script, img, iframe, link")).count(), 0);
+            for e in doc.select(&sel("*")) {
+                for (attr, _) in e.value().attrs() {
+                    prop_assert!(!attr.starts_with("on"), "{}", attr);
+                }
+            }
+            let titles: BTreeSet<String> = doc
+                .select(&sel("section.role [title]"))
+                .flat_map(|e| e.value().attr("title").unwrap_or_default().lines().map(str::to_string).collect::<Vec<_>>())
+                .collect();
+            let expected: BTreeSet<String> = held.iter().map(Held::title).collect();
+            prop_assert_eq!(titles, expected);
+        }
+    }
+}
