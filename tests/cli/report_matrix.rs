@@ -677,3 +677,36 @@ fn every_access_right_gets_its_column() {
     assert_eq!(md.matches("### ").count(), 1, "one tab: {md}");
     assert!(md.contains("### Custom Entities"));
 }
+
+#[test]
+fn role_sheets_freeze_their_header_and_table_column_and_fill_depths() {
+    let dir = fixtures();
+    let bytes = run_ok(&dir, &["package", "--format", "xlsx"]);
+    let parts = common::unzip(&bytes);
+    let part = |name: &str| {
+        let (_, data) = parts
+            .iter()
+            .find(|(n, _)| n == name)
+            .unwrap_or_else(|| panic!("{name} in the workbook"));
+        String::from_utf8(data.clone()).unwrap()
+    };
+    // Sheets 1 and 2 are Roles and Privileges; 3 and 4 the two roles.
+    let agent = part("xl/worksheets/sheet3.xml");
+    assert!(
+        agent.contains(r#"<pane xSplit="1" ySplit="1" topLeftCell="B2" activePane="bottomRight" state="frozen"/>"#),
+        "{agent}"
+    );
+    let rows = sheet_rows(&bytes, "Service Desk Agent").len();
+    assert!(agent.contains(&format!(r#"<autoFilter ref="A1:L{rows}"/>"#)));
+    let privileges = part("xl/worksheets/sheet2.xml");
+    let long = sheet_rows(&bytes, "Privileges").len();
+    assert!(privileges.contains(&format!(r#"<autoFilter ref="A1:F{long}"/>"#)));
+    assert!(privileges.contains(r#"state="frozen""#));
+    // A fill per depth.
+    let styles = part("xl/styles.xml");
+    for fill in ["FFFFF3C4", "FFD9EDB0", "FF8FCB9B", "FF2F855A"] {
+        assert!(styles.contains(fill), "fill {fill}");
+    }
+    let core = part("docProps/core.xml");
+    assert!(core.contains("2000-01-01T00:00:00Z"), "{core}");
+}
