@@ -710,3 +710,20 @@ fn role_sheets_freeze_their_header_and_table_column_and_fill_depths() {
     let core = part("docProps/core.xml");
     assert!(core.contains("2000-01-01T00:00:00Z"), "{core}");
 }
+
+#[test]
+fn a_zip_shows_what_its_folder_shows() {
+    let dir = tempfile::tempdir().unwrap();
+    let package = fixtures().join("package");
+    let read = |name: &str| fs::read(package.join(name)).unwrap();
+    let zip = common::zip_of(&[
+        ("customizations.xml", &read("customizations.xml")),
+        ("solution.xml", &read("solution.xml")),
+        ("[Content_Types].xml", b"<Types />"),
+    ]);
+    fs::write(dir.path().join("pkg.zip"), zip).unwrap();
+    let from_zip = String::from_utf8(run_ok(dir.path(), &["pkg.zip", "--format", "csv"])).unwrap();
+    let from_folder =
+        String::from_utf8(run_ok(&fixtures(), &["package", "--format", "csv"])).unwrap();
+    assert_eq!(from_zip, from_folder);
+}
