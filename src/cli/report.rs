@@ -20,7 +20,7 @@ use crate::ops::matrix::html::Html;
 use crate::ops::matrix::json::Json;
 use crate::ops::matrix::markdown::Markdown;
 use crate::ops::matrix::xlsx::Xlsx;
-use crate::ops::matrix::{Held, Names, Output, Render, RoleMatrix};
+use crate::ops::matrix::{Destination, Held, Names, Render, RoleMatrix};
 use crate::package::input::Input;
 use crate::package::output_path;
 use crate::package::write::write_atomic_with;
@@ -177,7 +177,7 @@ pub fn run(args: &ReportArgs) -> Result<Outcome> {
         .iter()
         .map(|p| p.display().to_string())
         .collect();
-    let render_all = |out: &mut Output<'_>| -> Result<usize> {
+    let render_all = |out: &mut Destination<'_>| -> Result<usize> {
         let desired = matches!(subject, Subject::Inputs { desired: Some(_) });
         let mut render: Box<dyn Render + '_> = match format {
             ReportFormat::Md => Box::new(Markdown::new(out, &labels)?),
@@ -215,7 +215,8 @@ pub fn run(args: &ReportArgs) -> Result<Outcome> {
             let created = output_path::create_parents([file.as_path()])?;
             let mut rendered = 0;
             write_atomic_with(&file, |f| {
-                let mut out = Output::new(Box::new(BufWriter::with_capacity(64 * 1024, f)), &file);
+                let mut out =
+                    Destination::new(Box::new(BufWriter::with_capacity(64 * 1024, f)), &file);
                 rendered = render_all(&mut out)?;
                 Ok(())
             })?;
@@ -241,7 +242,7 @@ pub fn run(args: &ReportArgs) -> Result<Outcome> {
             } else {
                 Box::new(BufWriter::with_capacity(64 * 1024, stdout))
             };
-            let mut out = Output::new(writer, "standard output");
+            let mut out = Destination::new(writer, "standard output");
             match render_all(&mut out) {
                 Ok(_) => {}
                 // A closed pipe (`dvrole report X | head`) ends quietly.

@@ -1,7 +1,7 @@
 //! The matrix in long form as CSV (RFC 4180): a header row, then one row per role and
 //! privilege, with the columns of the workbook's `Privileges` sheet.
 
-use super::{Held, Output, Render, RoleMatrix, DESIRED_COLUMN, LONG_COLUMNS};
+use super::{Destination, Held, Render, RoleMatrix, DESIRED_COLUMN, LONG_COLUMNS};
 use crate::error::Result;
 use crate::model::depth::Depth;
 use crate::ops::table::csv_field;
@@ -20,14 +20,14 @@ pub fn long_cells<'a>(role: &'a RoleMatrix, h: &'a Held) -> [&'a str; 6] {
 
 /// Writes CSV, one role at a time.
 pub struct Csv<'o, 'w> {
-    out: &'o mut Output<'w>,
+    out: &'o mut Destination<'w>,
     desired: bool,
     line: String,
 }
 
 impl<'o, 'w> Csv<'o, 'w> {
     /// Starts the document with its header row; `desired` adds the desired depth's column.
-    pub fn new(out: &'o mut Output<'w>, desired: bool) -> Result<Csv<'o, 'w>> {
+    pub fn new(out: &'o mut Destination<'w>, desired: bool) -> Result<Csv<'o, 'w>> {
         let mut header = LONG_COLUMNS.join(",");
         if desired {
             header.push(',');

@@ -14,7 +14,7 @@ use std::io::{Read, Seek, SeekFrom, Write};
 use askama::Template;
 use tempfile::SpooledTempFile;
 
-use super::{cell_lacks, deepest, AccessRight, Counts, Held, Output, Render, RoleMatrix};
+use super::{cell_lacks, deepest, AccessRight, Counts, Destination, Held, Render, RoleMatrix};
 use crate::error::{Error, Result};
 use crate::model::depth::Depth;
 
@@ -212,7 +212,7 @@ fn section(role: &RoleMatrix, anchor: &str, desired: bool) -> Result<String> {
 
 /// Writes the page; sections are spooled until the table of contents is known.
 pub struct Html<'o, 'w> {
-    out: &'o mut Output<'w>,
+    out: &'o mut Destination<'w>,
     inputs: Vec<String>,
     title: String,
     desired: bool,
@@ -224,7 +224,7 @@ impl<'o, 'w> Html<'o, 'w> {
     /// A page titled `title`, of roles from `inputs`; `desired` when roles are compared with
     /// the desired role.
     pub fn new(
-        out: &'o mut Output<'w>,
+        out: &'o mut Destination<'w>,
         title: &str,
         inputs: &[String],
         desired: bool,
@@ -315,7 +315,7 @@ mod tests {
     fn page(roles: &[RoleMatrix], desired: bool) -> String {
         let mut bytes = Vec::new();
         {
-            let mut out = Output::new(Box::new(&mut bytes), "test");
+            let mut out = Destination::new(Box::new(&mut bytes), "test");
             let mut html = Html::new(&mut out, "Privilege matrix", &["in".to_string()], desired);
             for role in roles {
                 html.role(role).unwrap();

@@ -5,7 +5,7 @@
 
 use serde::Serialize;
 
-use super::{Output, Render, RoleMatrix};
+use super::{Destination, Render, RoleMatrix};
 use crate::error::{Error, Result};
 use crate::model::depth::{Depth, DepthSet};
 
@@ -49,7 +49,7 @@ struct Summary {
 
 /// Writes JSON, one role at a time.
 pub struct Json<'o, 'w> {
-    out: &'o mut Output<'w>,
+    out: &'o mut Destination<'w>,
     desired: bool,
     rows: usize,
     roles: Vec<Summary>,
@@ -62,7 +62,11 @@ fn encode(e: serde_json::Error) -> Error {
 
 impl<'o, 'w> Json<'o, 'w> {
     /// Starts the document; `desired` adds each row's desired depth.
-    pub fn new(out: &'o mut Output<'w>, inputs: &[String], desired: bool) -> Result<Json<'o, 'w>> {
+    pub fn new(
+        out: &'o mut Destination<'w>,
+        inputs: &[String],
+        desired: bool,
+    ) -> Result<Json<'o, 'w>> {
         let mut head = b"{\"inputs\":".to_vec();
         serde_json::to_writer(&mut head, inputs).map_err(encode)?;
         head.extend_from_slice(b",\n\"privileges\":[");

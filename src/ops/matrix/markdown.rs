@@ -2,7 +2,7 @@
 //! right and the depth as a word in each cell, then a table of the privileges bound to no
 //! table.
 
-use super::{cell_lacks, deepest, AccessRight, Held, Output, Render, RoleMatrix};
+use super::{cell_lacks, deepest, AccessRight, Destination, Held, Render, RoleMatrix};
 use crate::error::Result;
 use crate::model::depth::Depth;
 use crate::ops::table;
@@ -29,12 +29,12 @@ pub fn markdown_cell(s: &str) -> String {
 
 /// Writes Markdown, one role at a time.
 pub struct Markdown<'o, 'w> {
-    out: &'o mut Output<'w>,
+    out: &'o mut Destination<'w>,
 }
 
 impl<'o, 'w> Markdown<'o, 'w> {
     /// Starts the document: a heading and what the inputs are.
-    pub fn new(out: &'o mut Output<'w>, inputs: &[String]) -> Result<Markdown<'o, 'w>> {
+    pub fn new(out: &'o mut Destination<'w>, inputs: &[String]) -> Result<Markdown<'o, 'w>> {
         let mut head = String::from("# Privilege matrix\n\n");
         if !inputs.is_empty() {
             let list: Vec<String> = inputs.iter().map(|i| markdown_cell(i)).collect();

@@ -529,15 +529,15 @@ pub const LONG_COLUMNS: [&str; 6] = ["role", "privilege", "table", "access right
 pub const DESIRED_COLUMN: &str = "desired";
 
 /// Where a format writes: standard output or a file, named for messages.
-pub struct Output<'w> {
+pub struct Destination<'w> {
     writer: Box<dyn Write + Send + 'w>,
     label: PathBuf,
 }
 
-impl<'w> Output<'w> {
-    /// Output into `writer`, called `label` in messages (a path, or `standard output`).
-    pub fn new(writer: Box<dyn Write + Send + 'w>, label: impl Into<PathBuf>) -> Output<'w> {
-        Output {
+impl<'w> Destination<'w> {
+    /// Writes into `writer`, called `label` in messages (a path, or `standard output`).
+    pub fn new(writer: Box<dyn Write + Send + 'w>, label: impl Into<PathBuf>) -> Destination<'w> {
+        Destination {
             writer,
             label: label.into(),
         }

@@ -16,7 +16,7 @@ use rust_xlsxwriter::{
 };
 
 use super::{
-    cell_lacks, deepest, AccessRight, Held, Output, Render, RoleMatrix, DESIRED_COLUMN,
+    cell_lacks, deepest, AccessRight, Destination, Held, Render, RoleMatrix, DESIRED_COLUMN,
     LONG_COLUMNS,
 };
 use crate::error::{Error, Result};
@@ -163,7 +163,7 @@ const ROLES_COLUMNS: [&str; 14] = [
 
 /// Writes the workbook, one role at a time; saves it at the end.
 pub struct Xlsx<'o, 'w> {
-    out: &'o mut Output<'w>,
+    out: &'o mut Destination<'w>,
     workbook: Workbook,
     formats: Formats,
     desired: bool,
@@ -176,7 +176,7 @@ pub struct Xlsx<'o, 'w> {
     long_sheets: usize,
 }
 
-fn xlsx_error(out: &Output<'_>, e: XlsxError) -> Error {
+fn xlsx_error(out: &Destination<'_>, e: XlsxError) -> Error {
     match e {
         XlsxError::IoError(io) => out.error(io),
         XlsxError::TempFileError(dir, io) => Error::Output {
@@ -201,7 +201,7 @@ fn header(sheet: &mut Worksheet, columns: &[&str], format: &Format) -> Result<()
 impl<'o, 'w> Xlsx<'o, 'w> {
     /// Starts a workbook; `desired` adds the desired depth to the long form and marks what
     /// each role lacks.
-    pub fn new(out: &'o mut Output<'w>, desired: bool) -> Result<Xlsx<'o, 'w>> {
+    pub fn new(out: &'o mut Destination<'w>, desired: bool) -> Result<Xlsx<'o, 'w>> {
         let mut workbook = Workbook::new();
         let fixed = ExcelDateTime::from_ymd(2000, 1, 1).map_err(|e| xlsx_error(out, e))?;
         workbook.set_properties(
