@@ -174,6 +174,8 @@ pub struct Xlsx<'o, 'w> {
     long_sheet: usize,
     long_row: u32,
     long_sheets: usize,
+    /// Rows a sheet holds: Excel's limit (less in tests).
+    max_rows: u32,
 }
 
 fn xlsx_error(out: &Destination<'_>, e: XlsxError) -> Error {
@@ -221,6 +223,7 @@ impl<'o, 'w> Xlsx<'o, 'w> {
             long_sheet: 1,
             long_row: 1,
             long_sheets: 0,
+            max_rows: MAX_ROWS,
         };
         xlsx.start().map_err(|e| xlsx_error(xlsx.out, e))?;
         Ok(xlsx)
@@ -286,7 +289,7 @@ impl<'o, 'w> Xlsx<'o, 'w> {
 
     fn long_rows(&mut self, role: &RoleMatrix) -> Result<(), XlsxError> {
         for h in &role.privileges {
-            if self.long_row >= MAX_ROWS {
+            if self.long_row >= self.max_rows {
                 self.new_long_sheet()?;
             }
             let row = self.long_row;
@@ -412,7 +415,7 @@ impl<'o, 'w> Xlsx<'o, 'w> {
     }
 
     fn add(&mut self, role: &RoleMatrix) -> Result<(), XlsxError> {
-        if self.roles_row >= MAX_ROWS {
+        if self.roles_row >= self.max_rows {
             return Err(XlsxError::RowColumnLimitError);
         }
         let name = sheet_name(&role.name, &self.used);
@@ -470,6 +473,68 @@ mod tests {
         let again = take(&long);
         assert_eq!(again.chars().count(), 31);
         assert!(again.ends_with(" (2)"));
+    }
+
+    #[test]
+    fn a_full_long_form_goes_on_in_the_next_sheet() {
+        use crate::model::catalogue::Catalogue;
+        use crate::ops::matrix::{Held, Names};
+        use calamine::Reader;
+
+        let names = Names::new(&[Catalogue::default_catalogue()]);
+        let role = |name: &str, privileges: &[&str]| RoleMatrix {
+            input: "in".into(),
+            file: "f".into(),
+            name: name.into(),
+            id: None,
+            isinherited: None,
+            privileges: privileges
+                .iter()
+                .map(|p| Held {
+                    privilege: p.to_string(),
+                    depth: Some(Depth::Basic),
+                    desired: None,
+                    place: names.place(p),
+                })
+                .collect(),
+        };
+        let mut bytes = Vec::new();
+        {
+            let mut out = Destination::new(Box::new(&mut bytes), "test");
+            let mut xlsx = Xlsx::new(&mut out, false).unwrap();
+            // A header and three rows per sheet.
+            xlsx.max_rows = 4;
+            xlsx.role(&role("A", &["prvReadAccount", "prvReadContact"]))
+                .unwrap();
+            xlsx.role(&role(
+                "B",
+                &["prvReadMailbox", "prvWriteMailbox", "prvReadQueue"],
+            ))
+            .unwrap();
+            xlsx.finish().unwrap();
+        }
+        let mut book = calamine::Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
+        assert_eq!(
+            book.sheet_names(),
+            ["Roles", "Privileges", "A", "Privileges 2", "B"]
+        );
+        let column = |book: &mut calamine::Xlsx<_>, sheet: &str| -> Vec<String> {
+            let range = book.worksheet_range(sheet).unwrap();
+            range.rows().map(|r| r[1].to_string()).collect()
+        };
+        assert_eq!(
+            column(&mut book, "Privileges"),
+            [
+                "privilege",
+                "prvReadAccount",
+                "prvReadContact",
+                "prvReadMailbox"
+            ]
+        );
+        assert_eq!(
+            column(&mut book, "Privileges 2"),
+            ["privilege", "prvWriteMailbox", "prvReadQueue"]
+        );
     }
 
     #[test]
