@@ -186,7 +186,7 @@ pub(crate) fn warn_on_extension(path: &Path, format: &str) {
         .extension()
         .map(|e| e.to_string_lossy().to_ascii_lowercase());
     if let (Some(ext), false) = (ext, output_path::names_folder(path)) {
-        if ["md", "csv", "json"].contains(&ext.as_str()) && ext != format {
+        if ["md", "csv", "json", "html", "xlsx"].contains(&ext.as_str()) && ext != format {
             console::diagnostic(&format!(
                 "warning: {}: the file holds {format}, as --format says, not {ext}",
                 path.display()

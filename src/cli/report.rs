@@ -92,12 +92,16 @@ pub struct ReportArgs {
     /// With inputs: md, a section per role and a table per tab; csv and json, the long form,
     /// one row per role and privilege (shapes in README.md, under dvrole report); html, one
     /// self-contained page; xlsx, a workbook with a sheet per role and a Privileges sheet.
-    /// Without: md, a heading naming the role, then a table; csv, a header row and CRLF
-    /// rows; json, `{"role": {"id", "name"}, "solution": {"unique_name", "version"},
-    /// "privileges": [{"privilege", "entity", "tab", "depth", "allowed", "source"}]}`
+    /// Without: md, a heading naming the role, then a table; csv, the header row
+    /// `privilege,entity,tab,depth,allowed,in_catalogue,source` and CRLF rows; allowed is
+    /// written Basic/Local, as catalogue show writes it; json, `{"role": {"id", "name"},
+    /// "solution": {"unique_name", "version"}, "privileges": [{"privilege", "entity", "tab",
+    /// "depth", "allowed": [depth...], "in_catalogue", "source"}]}`, absent values null.
     #[arg(long, value_enum)]
     pub format: Option<ReportFormat>,
-    /// Write the matrix to this file instead of stdout, atomically [default: stdout]
+    /// Write the matrix to this file instead of stdout, atomically, creating missing folders;
+    /// a folder (or a path ending in /) gets roles.FORMAT with inputs, privileges.FORMAT
+    /// without [default: stdout]
     #[arg(short, long, value_name = "PATH")]
     pub output: Option<PathBuf>,
 }
