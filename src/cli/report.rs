@@ -7,7 +7,9 @@ use std::path::{Path, PathBuf};
 use clap::{Args, ValueEnum};
 
 use super::generate::load_settings;
-use super::{console, emit, print_notes, read_limits, warn_on_extension, Outcome, ReportSettings};
+use super::{
+    console, print_notes, read_limits, warn_on_extension, Outcome, Output, ReportSettings,
+};
 use crate::error::{Error, Result};
 use crate::model::catalogue::Catalogue;
 use crate::model::guid;
@@ -132,16 +134,17 @@ pub fn run(args: &ReportArgs) -> Result<Outcome> {
         // The role generate would build, one row per privilege, as before inputs existed.
         let built = generate::build(&selected, options)?;
         print_notes(&built.notes);
-        let text = match format {
-            ReportFormat::Csv => report::csv(&built.role),
-            ReportFormat::Json => format!("{:#}\n", report::json(&built.role, &built.manifest)),
-            _ => report::markdown(&built.role, &built.manifest),
-        };
         let ext = format.name();
         if let Some(path) = &args.output {
             warn_on_extension(path, ext);
         }
-        if let Some(path) = emit(args.output.as_deref(), &format!("privileges.{ext}"), &text)? {
+        let mut out = Output::to(args.output.as_deref(), &format!("privileges.{ext}"));
+        match format {
+            ReportFormat::Csv => out.text(&report::csv(&built.role))?,
+            ReportFormat::Json => out.json(&report::Matrix::new(&built.role, &built.manifest))?,
+            _ => out.text(&report::markdown(&built.role, &built.manifest))?,
+        }
+        if let Some(path) = out.finish()? {
             console::diagnostic(&format!(
                 "wrote {}: {} privileges",
                 path.display(),
@@ -247,13 +250,8 @@ pub fn run(args: &ReportArgs) -> Result<Outcome> {
                 Box::new(BufWriter::with_capacity(64 * 1024, stdout))
             };
             let mut out = Destination::new(writer, "standard output");
-            match render_all(&mut out) {
-                Ok(_) => {}
-                // A closed pipe (`dvrole report X | head`) ends quietly.
-                Err(Error::Io { source, .. })
-                    if source.kind() == std::io::ErrorKind::BrokenPipe => {}
-                Err(e) => return Err(e),
-            }
+            // A closed pipe is an Error::Write that main ends quietly.
+            render_all(&mut out)?;
         }
     }
     Ok(Outcome::Clean)

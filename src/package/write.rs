@@ -63,7 +63,7 @@ impl Package {
 }
 
 /// Refuses a target that is a folder, or whose folder does not exist.
-fn check_target(path: &Path) -> Result<PathBuf> {
+fn target_folder_for_file(path: &Path) -> Result<PathBuf> {
     if path.is_dir() {
         return Err(Error::Output {
             path: path.display().to_string(),
@@ -138,7 +138,13 @@ pub(crate) fn remove_stale(dir: &Path, name: &str) {
 /// Writes `bytes` to `path` atomically: a temporary file beside it is written, flushed to
 /// disk and renamed over the target, so the target is never half-written. Temporary files
 /// left by an interrupted earlier run are removed.
+///
+/// A target that exists and is neither a file nor a folder (a device such as `/dev/stdout`,
+/// a named pipe) is written in place: renaming a file over it would replace the device.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    if fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir()) {
+        return write_in_place(path, bytes);
+    }
     write_atomic_with(path, |file| {
         file.write_all(bytes).map_err(|e| Error::io(path, e))
     })
@@ -146,12 +152,23 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
 
 /// Like [`write_atomic`], for output too large to hold: `fill` writes the file's bytes into
 /// the temporary file, which replaces `path` only when `fill` returns `Ok`. On an error the
-/// temporary file is removed and whatever was at `path` stays as it was.
+/// temporary file is removed and whatever was at `path` stays as it was. A device is
+/// written in place, as [`write_atomic`] writes it.
 pub fn write_atomic_with(
     path: &Path,
     fill: impl FnOnce(&mut fs::File) -> Result<()>,
 ) -> Result<()> {
-    let dir = check_target(path)?;
+    if fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir()) {
+        let mut file = fs::OpenOptions::new()
+            .write(true)
+            .open(path)
+            .map_err(|source| Error::Write {
+                target: path.display().to_string(),
+                source,
+            })?;
+        return fill(&mut file);
+    }
+    let dir = target_folder_for_file(path)?;
     if let Some(name) = path.file_name().and_then(|n| n.to_str()) {
         remove_stale(&dir, name);
     }
@@ -175,6 +192,19 @@ pub fn write_atomic_with(
     temp.as_file().sync_all().map_err(|e| Error::io(path, e))?;
     temp.persist(path).map_err(|e| Error::io(path, e.error))?;
     Ok(())
+}
+
+/// Writes `bytes` into the device or pipe at `path`.
+fn write_in_place(path: &Path, bytes: &[u8]) -> Result<()> {
+    let write = |bytes: &[u8]| -> io::Result<()> {
+        let mut file = fs::OpenOptions::new().write(true).open(path)?;
+        file.write_all(bytes)?;
+        file.flush()
+    };
+    write(bytes).map_err(|source| Error::Write {
+        target: path.display().to_string(),
+        source,
+    })
 }
 
 #[cfg(test)]

@@ -545,19 +545,26 @@ impl<'w> Destination<'w> {
 
     /// Writes all of `bytes`.
     pub fn write_all(&mut self, bytes: &[u8]) -> Result<()> {
-        self.writer
-            .write_all(bytes)
-            .map_err(|e| Error::io(&self.label, e))
+        match self.writer.write_all(bytes) {
+            Ok(()) => Ok(()),
+            Err(e) => Err(self.error(e)),
+        }
     }
 
     /// Flushes what is buffered.
     pub fn flush(&mut self) -> Result<()> {
-        self.writer.flush().map_err(|e| Error::io(&self.label, e))
+        match self.writer.flush() {
+            Ok(()) => Ok(()),
+            Err(e) => Err(self.error(e)),
+        }
     }
 
-    /// The error for a failed write.
-    pub fn error(&self, e: std::io::Error) -> Error {
-        Error::io(&self.label, e)
+    /// The error for a failed write (a closed pipe among them, which ends quietly).
+    pub fn error(&self, source: std::io::Error) -> Error {
+        Error::Write {
+            target: self.label.display().to_string(),
+            source,
+        }
     }
 
     /// The writer itself, for a library that writes on its own.
