@@ -8,12 +8,12 @@ use serde::Serialize;
 
 use super::flags::Flags;
 use super::{console, print_notes, GenerateSettings, Outcome, Output};
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::model::depth::Depth;
 use crate::model::guid;
 use crate::ops::drift;
 use crate::ops::plan::{self, Content, PackageFormat, PackageType};
-use crate::package::commit::{self, WritePlan};
+use crate::package::commit::WritePlan;
 use crate::package::output_path;
 use crate::settings::catalogues;
 use crate::settings::config::{self, Resolved};
@@ -83,23 +83,12 @@ pub fn run(args: &GenerateArgs) -> Result<Outcome> {
         return report_check(&plan, format, args.json);
     }
 
-    if let [target] = plan.targets.as_slice() {
-        if commit::is_stdout(&target.path) {
-            return write_stdout(target);
-        }
-    }
     // Every output is planned, and what stands at each target checked, before anything is
     // said or made; the folders the outputs need are made next and removed again if a write
     // fails; then every output is staged before any is replaced, so a failure (the managed
     // zip's target unwritable, say) leaves every old output as it was.
     let mut writes = WritePlan::new();
     for target in &plan.targets {
-        if commit::is_stdout(&target.path) {
-            return Err(Error::Output {
-                path: commit::STDOUT.to_string(),
-                message: "standard output takes one document; `-o -` works with --format zip and one package type".into(),
-            });
-        }
         match &target.content {
             Content::Zip { bytes, .. } => {
                 writes.file(&target.path, bytes.clone());
@@ -132,18 +121,6 @@ pub fn run(args: &GenerateArgs) -> Result<Outcome> {
     if let Some(next) = next_steps(&plan, format, package_type) {
         console::diagnostic(&next);
     }
-    Ok(Outcome::Clean)
-}
-
-/// Writes the one zip to standard output (`-o -`); a folder cannot go there.
-fn write_stdout(target: &plan::Target) -> Result<Outcome> {
-    let Content::Zip { bytes, .. } = &target.content else {
-        return Err(Error::Output {
-            path: commit::STDOUT.to_string(),
-            message: "a folder cannot be written to standard output; name a folder with -o".into(),
-        });
-    };
-    super::write_stdout(bytes)?;
     Ok(Outcome::Clean)
 }
 

@@ -51,19 +51,15 @@ impl Output {
     }
 
     /// The file `-o PATH` names when there is one (`default_name` inside it when it names a
-    /// folder), standard output otherwise; `-o -` is standard output even under `-q`.
+    /// folder), standard output otherwise.
     pub fn to(path: Option<&Path>, default_name: &str) -> Output {
         match path {
-            Some(path) if !crate::package::commit::is_stdout(path) => Output {
+            Some(path) => Output {
                 sink: Sink::File {
                     path: path.to_path_buf(),
                     default_name: default_name.to_string(),
                     bytes: Vec::new(),
                 },
-            },
-            // `-o -` names standard output as the destination, so `-q` does not silence it.
-            Some(_) => Output {
-                sink: Sink::Stdout(BufWriter::with_capacity(64 * 1024, io::stdout().lock())),
             },
             None => Output::stdout(),
         }

@@ -4,6 +4,7 @@
 //! level, with a fixed timestamp (1980-01-01 00:00:00, the earliest a zip can say) and fixed
 //! permissions, and nothing taken from the clock or the machine.
 
+use std::fs;
 use std::io::{Cursor, Write};
 use std::path::Path;
 
@@ -79,10 +80,52 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     crate::package::commit::write_file(path, bytes)
 }
 
+/// Like [`write_atomic`], for output too large to hold: `fill` writes the file's bytes into
+/// the temporary file, which replaces `path` only when `fill` returns `Ok`. On an error the
+/// temporary file is removed and whatever was at `path` stays as it was. The target is
+/// checked as [`write_atomic`] checks it: a device, a FIFO, a socket or a symbolic link is
+/// refused.
+pub fn write_atomic_with(
+    path: &Path,
+    fill: impl FnOnce(&mut fs::File) -> Result<()>,
+) -> Result<()> {
+    let mut check = crate::package::commit::WritePlan::new();
+    check.file(path, Vec::new());
+    check.check()?;
+    let dir = crate::package::commit::target_folder(path)?;
+    if let Some(name) = path.file_name().and_then(|n| n.to_str()) {
+        crate::package::commit::remove_stale(&dir, name);
+    }
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let prefix = format!(".{name}.");
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(&prefix).suffix(TEMP_SUFFIX);
+    // Like any new file, subject to the umask (tempfile's own default is owner-only).
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(fs::Permissions::from_mode(0o666));
+    }
+    let mut temp = builder.tempfile_in(&dir).map_err(|e| Error::Output {
+        path: path.display().to_string(),
+        message: format!(
+            "cannot create a file in {} ({}); check the folder is writable",
+            dir.display(),
+            std::io::Error::from(e.kind())
+        ),
+    })?;
+    fill(temp.as_file_mut())?;
+    temp.as_file().sync_all().map_err(|e| Error::io(path, e))?;
+    temp.persist(path).map_err(|e| Error::io(path, e.error))?;
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::fs;
 
     fn sample() -> Package {
         Package {
