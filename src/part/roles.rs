@@ -49,8 +49,9 @@ pub struct RoleRecord {
     /// The `name` attribute.
     pub name: Option<String>,
     /// Its privileges in file order, each name once (compared ignoring ASCII case): a name
-    /// listed again is counted in [`RoleRecord::repeats`], not kept again, so a role costs
-    /// memory per distinct privilege however often one is repeated.
+    /// listed again is counted in [`RoleRecord::repeats`], not kept again (its last level and
+    /// offset replace the first), so a role costs memory per distinct privilege however
+    /// often one is repeated.
     pub privileges: Vec<PrivilegeRecord>,
     /// The privileges listed more than once: (index in `privileges`, how many times in
     /// all, byte offset of the first repeat).
@@ -340,6 +341,11 @@ impl<F: FnMut(&RoleRecord)> RoleSink for RecordSink<F> {
                             *first = offset;
                         }
                         *count += 1;
+                    }
+                    // The last listing wins, as a reader keyed by name would have it.
+                    if let Some(record) = role.privileges.get_mut(i) {
+                        set(&mut record.level, level);
+                        record.offset = offset;
                     }
                     return Ok(());
                 }
