@@ -191,7 +191,6 @@ struct File<'a> {
     text: &'a str,
 }
 
-/// The sections a config file may hold.
 /// Whether `name` is a section of the config file: the part before the `.` of some key.
 fn is_section(name: &str) -> bool {
     Setting::keyed().filter_map(Setting::key).any(|k| {
