@@ -2,9 +2,13 @@
 
 pub mod audit;
 pub mod build;
+pub mod diff;
 pub mod drift;
 pub mod explain;
+pub mod fix;
 pub mod matrix;
 pub mod plan;
+pub mod selection;
 pub mod table;
+pub mod tree;
 pub mod validate;

@@ -159,7 +159,7 @@ pub struct Plan {
 }
 
 /// `x.zip` to `x_managed.zip`, as pac's `--packagetype Both` names the second zip.
-fn managed_sibling(path: &Path) -> PathBuf {
+pub(crate) fn managed_sibling(path: &Path) -> PathBuf {
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())

@@ -3,4 +3,5 @@
 
 pub mod input;
 pub mod read;
+pub mod whole;
 pub mod write;
