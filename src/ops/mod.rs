@@ -1,5 +1,6 @@
 //! What the commands do, above the model and the package readers and writers.
 
+pub mod adopt;
 pub mod audit;
 pub mod build;
 pub mod diff;
