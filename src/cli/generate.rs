@@ -13,6 +13,7 @@ use crate::error::Result;
 use crate::model::guid;
 use crate::ops::drift;
 use crate::ops::plan::{self, Content, Format, PackageType};
+use crate::package::read::Limits;
 use crate::package::write::write_atomic;
 use crate::settings::catalogues;
 use crate::settings::config::{self, Resolved};
@@ -63,6 +64,16 @@ pub fn run(args: &GenerateArgs) -> Result<Outcome> {
         }
         return Ok(Outcome::Clean);
     }
+    if let Some(tree) = args.settings.path(Setting::Into) {
+        super::fix::refuse_output_flags(&args.settings)?;
+        return super::into::generate_into(
+            &resolved,
+            &tree,
+            Limits::default(),
+            args.check,
+            args.json,
+        );
+    }
     let options = &resolved.options;
     let catalogue = catalogues::select(&options.role.catalogue, &options.role.allow)?;
     let format = Format::parse(resolved.output.format.as_ref())?;
@@ -79,7 +90,7 @@ pub fn run(args: &GenerateArgs) -> Result<Outcome> {
     print_notes(&plan.notes);
 
     if args.check {
-        return report_check(&plan, format, args.json);
+        return report_check(&plan.targets, format, args.json, "generate");
     }
 
     for target in &plan.targets {
@@ -134,8 +145,13 @@ pub fn run(args: &GenerateArgs) -> Result<Outcome> {
 }
 
 /// Prints the drift of every target; findings when any drifts.
-fn report_check(plan: &plan::Plan, format: Format, as_json: bool) -> Result<Outcome> {
-    let results: Vec<_> = plan.targets.iter().map(|t| (t, drift::check(t))).collect();
+pub(crate) fn report_check(
+    targets: &[plan::Target],
+    format: Format,
+    as_json: bool,
+    command: &str,
+) -> Result<Outcome> {
+    let results: Vec<_> = targets.iter().map(|t| (t, drift::check(t))).collect();
     let drifted = results.iter().any(|(_, d)| !d.is_empty());
     let mut out = std::io::stdout().lock();
     if as_json {
@@ -166,7 +182,7 @@ fn report_check(plan: &plan::Plan, format: Format, as_json: bool) -> Result<Outc
         if drifted {
             let _ = writeln!(
                 out,
-                "run dvrole generate with the same settings to bring the output up to date"
+                "run dvrole {command} with the same settings to bring the output up to date"
             );
         }
     }

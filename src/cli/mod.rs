@@ -18,10 +18,13 @@ use crate::settings::Setting;
 mod audit;
 mod catalogue;
 mod completions;
+mod diff;
 mod explain;
+mod fix;
 pub mod flags;
 mod generate;
 mod init;
+mod into;
 pub mod readme;
 mod report;
 mod validate;
@@ -29,10 +32,12 @@ mod validate;
 pub use audit::AuditArgs;
 pub use catalogue::CatalogueArgs;
 pub use completions::{CompletionsArgs, ManArgs, Shell};
+pub use diff::DiffArgs;
 pub use explain::ExplainArgs;
+pub use fix::FixArgs;
 pub use flags::{
-    AuditSettings, CatalogueShowSettings, ExplainSettings, GenerateSettings, InitSettings,
-    ReportSettings, ValidateSettings,
+    AuditSettings, CatalogueShowSettings, DiffSettings, ExplainSettings, FixSettings,
+    GenerateSettings, InitSettings, ReportSettings, ValidateSettings,
 };
 pub use generate::GenerateArgs;
 pub use init::InitArgs;
@@ -66,7 +71,7 @@ pub enum Command {
     Validate(ValidateArgs),
     /// Print the privilege matrix of the role generate would build (Markdown, CSV or JSON).
     Report(Box<ReportArgs>),
-    /// Write a commented starter dvrole.toml.
+    /// Write a commented starter dvrole.toml, or one that rebuilds an existing role (--from).
     Init(InitArgs),
     /// Print a shell completion script.
     Completions(CompletionsArgs),
@@ -78,6 +83,10 @@ pub enum Command {
     Audit(Box<AuditArgs>),
     /// Name the privileges an error message is about, and the command that adds them.
     Explain(ExplainArgs),
+    /// Update existing roles in place with what they lack: a solution holding each role whole.
+    Fix(Box<FixArgs>),
+    /// Compare the roles of two inputs: privileges, depths, name, inheritance.
+    Diff(DiffArgs),
 }
 
 /// Runs a parsed command line.
@@ -92,6 +101,8 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         Command::Catalogue(args) => catalogue::run(&args),
         Command::Audit(args) => audit::run(&args),
         Command::Explain(args) => explain::run(&args),
+        Command::Fix(args) => fix::run(&args),
+        Command::Diff(args) => diff::run(&args),
     }
 }
 

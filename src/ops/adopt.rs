@@ -150,7 +150,7 @@ pub fn adopt(role: &ExistingRole, source: &str) -> Result<Adopted> {
     } else {
         "direct"
     };
-    if config::key("role.inheritance").is_some() {
+    if crate::settings::Setting::from_key("role.inheritance").is_some() {
         text.push_str(&format!("inheritance = {}\n", quoted(inheritance)));
     } else {
         text.push_str(&format!(

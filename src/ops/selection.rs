@@ -30,12 +30,15 @@ pub fn select(roles: Vec<ExistingRole>, selectors: &[String]) -> Result<Vec<Exis
 
 /// The error for a `--role` that names no role among `roles`.
 pub fn unknown(selector: &str, roles: &[ExistingRole]) -> Error {
-    let mut found: Vec<String> = roles
-        .iter()
-        .take(20)
-        .map(|r| format!("'{}'", r.name))
-        .collect();
-    if roles.len() > 20 {
+    let mut found: Vec<String> = Vec::new();
+    for role in roles {
+        let name = format!("'{}'", role.name);
+        if !found.contains(&name) {
+            found.push(name);
+        }
+    }
+    if found.len() > 20 {
+        found.truncate(20);
         found.push("...".into());
     }
     let known = if found.is_empty() {
