@@ -426,7 +426,14 @@ pub fn add_root_components(bytes: &[u8], ids: &[Uuid]) -> Result<Vec<u8>, String
         return Ok(bytes.to_vec());
     }
     const PARENT: [&[u8]; 3] = [b"ImportExportXml", b"SolutionManifest", b"RootComponents"];
-    let mut reader = Reader::from_reader(bytes);
+    // The reader is given the bytes after any byte order mark, which it would otherwise
+    // skip without counting; positions are shifted back by its length.
+    let bom = if bytes.starts_with(crate::xml::BOM) {
+        crate::xml::BOM.len()
+    } else {
+        0
+    };
+    let mut reader = Reader::from_reader(bytes.get(bom..).unwrap_or_default());
     let mut buf = Vec::new();
     let mut path: Vec<Vec<u8>> = Vec::new();
     let mut list: Option<Span> = None;
@@ -438,11 +445,11 @@ pub fn add_root_components(bytes: &[u8], ids: &[Uuid]) -> Result<Vec<u8>, String
         path.len() == names.len() && path.iter().zip(names).all(|(a, b)| a.as_slice() == *b)
     };
     loop {
-        let start = usize::try_from(reader.buffer_position()).unwrap_or(usize::MAX);
+        let start = usize::try_from(reader.buffer_position()).map_or(usize::MAX, |p| p + bom);
         let event = reader
             .read_event_into(&mut buf)
             .map_err(|e| format!("not well-formed XML: {e}"))?;
-        let end = usize::try_from(reader.buffer_position()).unwrap_or(usize::MAX);
+        let end = usize::try_from(reader.buffer_position()).map_or(usize::MAX, |p| p + bom);
         match event {
             Event::Start(e) => {
                 let name = e.name().as_ref().as_bytes().to_vec();
@@ -519,14 +526,21 @@ pub fn add_root_components(bytes: &[u8], ids: &[Uuid]) -> Result<Vec<u8>, String
         };
         Some((pos + nl + 1, eol))
     };
-    let lines = |indent: &[u8], quote: u8, close_tag: &str, eol: &str, trailing: bool| {
+    // `sep` goes between the attributes: a space, or a line break and an indent where the
+    // file puts each attribute on a line of its own.
+    let lines = |indent: &[u8],
+                 sep: &str,
+                 quote: u8,
+                 close_tag: &str,
+                 eol: &str,
+                 trailing: bool| {
         let mut out = Vec::new();
         for (i, id) in ids.iter().enumerate() {
             out.extend_from_slice(indent);
             let q = char::from(quote);
             out.extend_from_slice(
                 format!(
-                    "<RootComponent type={q}20{q} id={q}{}{q} behavior={q}0{q}{close_tag}",
+                    "<RootComponent{sep}type={q}20{q}{sep}id={q}{}{q}{sep}behavior={q}0{q}{close_tag}",
                     guid::braced(*id)
                 )
                 .as_bytes(),
@@ -556,17 +570,36 @@ pub fn add_root_components(bytes: &[u8], ids: &[Uuid]) -> Result<Vec<u8>, String
         } else {
             "/>"
         };
+        let sep = match raw.iter().position(|&b| b == b'\n') {
+            Some(nl) => {
+                let rest = raw.get(nl + 1..).unwrap_or_default();
+                let width = rest
+                    .iter()
+                    .take_while(|b| **b == b' ' || **b == b'\t')
+                    .count();
+                let eol = if nl > 0 && raw.get(nl - 1) == Some(&b'\r') {
+                    "\r\n"
+                } else {
+                    "\n"
+                };
+                format!(
+                    "{eol}{}",
+                    String::from_utf8_lossy(rest.get(..width).unwrap_or_default())
+                )
+            }
+            None => " ".to_string(),
+        };
         return Ok(
             match (indent_before(child.start), line_end_after(child.end)) {
                 (Some(indent), Some((next_line, eol))) => splice(
                     next_line,
                     next_line,
-                    &lines(indent, quote, close_tag, eol, true),
+                    &lines(indent, &sep, quote, close_tag, eol, true),
                 ),
                 _ => splice(
                     child.end,
                     child.end,
-                    &lines(b"", quote, close_tag, file_eol, false),
+                    &lines(b"", &sep, quote, close_tag, file_eol, false),
                 ),
             },
         );
@@ -583,12 +616,12 @@ pub fn add_root_components(bytes: &[u8], ids: &[Uuid]) -> Result<Vec<u8>, String
                 splice(
                     line_start,
                     line_start,
-                    &lines(&indent, b'"', " />", file_eol, true),
+                    &lines(&indent, " ", b'"', " />", file_eol, true),
                 )
             }
             _ => {
                 let mut insert = file_eol.as_bytes().to_vec();
-                insert.extend(lines(&inner, b'"', " />", file_eol, true));
+                insert.extend(lines(&inner, " ", b'"', " />", file_eol, true));
                 insert.extend_from_slice(outer);
                 splice(close, close, &insert)
             }
@@ -600,7 +633,7 @@ pub fn add_root_components(bytes: &[u8], ids: &[Uuid]) -> Result<Vec<u8>, String
         inner.extend(unit(outer));
         let mut insert = b"<RootComponents>".to_vec();
         insert.extend_from_slice(file_eol.as_bytes());
-        insert.extend(lines(&inner, b'"', " />", file_eol, true));
+        insert.extend(lines(&inner, " ", b'"', " />", file_eol, true));
         insert.extend_from_slice(outer);
         insert.extend_from_slice(b"</RootComponents>");
         return Ok(splice(empty.start, empty.end, &insert));
@@ -634,6 +667,30 @@ mod tests {
             lf.replace(
                 "{x}\" />\n",
                 "{x}\" />\n\t\t\t<RootComponent type=\"20\" id=\"{00000000-0000-0000-0000-000000000abc}\" behavior=\"0\" />\n"
+            )
+        );
+    }
+
+    #[test]
+    fn one_attribute_a_line_stays_so() {
+        let text = "<ImportExportXml>\n  <SolutionManifest>\n    <RootComponents>\n      <RootComponent\n        type=\"1\"\n        behavior=\"0\" />\n    </RootComponents>\n  </SolutionManifest>\n</ImportExportXml>";
+        assert_eq!(
+            add(text),
+            text.replace(
+                "behavior=\"0\" />\n",
+                "behavior=\"0\" />\n      <RootComponent\n        type=\"20\"\n        id=\"{00000000-0000-0000-0000-000000000abc}\"\n        behavior=\"0\" />\n"
+            )
+        );
+    }
+
+    #[test]
+    fn a_byte_order_mark_does_not_shift_the_line() {
+        let text = "\u{feff}<ImportExportXml>\r\n  <SolutionManifest>\r\n    <RootComponents>\r\n      <RootComponent type=\"20\" id=\"{x}\" />\r\n    </RootComponents>\r\n  </SolutionManifest>\r\n</ImportExportXml>";
+        assert_eq!(
+            add(text),
+            text.replace(
+                "{x}\" />\r\n",
+                "{x}\" />\r\n      <RootComponent type=\"20\" id=\"{00000000-0000-0000-0000-000000000abc}\" behavior=\"0\" />\r\n"
             )
         );
     }
