@@ -867,3 +867,64 @@ mod property {
         }
     }
 }
+
+mod golden {
+    use std::path::PathBuf;
+
+    use crate::common::{assert_golden_text, cmd};
+
+    fn fixtures() -> PathBuf {
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures/existing")
+    }
+
+    fn text(out: &[u8]) -> String {
+        String::from_utf8(out.to_vec()).expect("UTF-8 output")
+    }
+
+    /// What fix prints and writes, what diff says of the result, and the config init --from
+    /// writes, for a role file of our own: a role that lacks privileges, holds one too
+    /// shallow, one deeper than wanted, one outside the catalogue, and says isinherited="0".
+    #[test]
+    fn fix_diff_and_init_from_of_a_role_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        std::fs::copy(
+            fixtures().join("mailbox-owner.xml"),
+            d.join("mailbox-owner.xml"),
+        )
+        .unwrap();
+        let fix = cmd(d)
+            .args([
+                "fix",
+                "mailbox-owner.xml",
+                "--format",
+                "folder",
+                "-o",
+                "fixed",
+            ])
+            .output()
+            .unwrap();
+        assert!(fix.status.success(), "{}", text(&fix.stderr));
+        assert_golden_text(&fixtures().join("fix.expected.txt"), &text(&fix.stdout));
+        let role = std::fs::read(d.join("fixed/Roles/Contoso Mailbox Owner.xml")).unwrap();
+        // The repository keeps fixtures with LF; the file's own conventions are checked here.
+        assert!(role.starts_with(b"\xEF\xBB\xBF<?xml") && role.ends_with(b"</Role>"));
+        assert!(!text(&role).replace("\r\n", "").contains('\n'), "CRLF only");
+        assert_golden_text(
+            &fixtures().join("fixed-role.expected.xml"),
+            &text(&role).replace("\r\n", "\n"),
+        );
+        let diff = cmd(d)
+            .args(["diff", "mailbox-owner.xml", "fixed"])
+            .output()
+            .unwrap();
+        assert_eq!(diff.status.code(), Some(1));
+        assert_golden_text(&fixtures().join("diff.expected.txt"), &text(&diff.stdout));
+        cmd(d)
+            .args(["init", "--from", "fixed", "--role", "contoso mailbox owner"])
+            .assert()
+            .success();
+        let config = std::fs::read_to_string(d.join("dvrole.toml")).unwrap();
+        assert_golden_text(&fixtures().join("dvrole.expected.toml"), &config);
+    }
+}
