@@ -644,6 +644,7 @@ pub fn add_root_components(bytes: &[u8], ids: &[Uuid]) -> Result<Vec<u8>, String
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::part::solution::read_manifest;
 
     const ID: Uuid = Uuid::from_u128(0xabc);
 
@@ -730,5 +731,65 @@ mod tests {
         let out = add(text);
         assert_eq!(out.matches("type=\"20\"").count(), 1);
         assert!(out.contains("type=\"1\" />\n      <RootComponent type=\"20\""));
+    }
+
+    proptest::proptest! {
+        /// Whatever the manifest's style (BOM, line endings, indentation, quotes, how many
+        /// components, an empty list), the result is the manifest with the new component
+        /// added in one place, still well-formed, declaring the role once.
+        #[test]
+        fn the_manifest_changes_only_by_the_new_component(
+            bom in proptest::bool::ANY,
+            crlf in proptest::bool::ANY,
+            tabs in proptest::bool::ANY,
+            single in proptest::bool::ANY,
+            tight in proptest::bool::ANY,
+            count in 0usize..4,
+            empty_form in proptest::bool::ANY,
+        ) {
+            let eol = if crlf { "\r\n" } else { "\n" };
+            let unit = if tabs { "\t" } else { "  " };
+            let q = if single { '\'' } else { '"' };
+            let close = if tight { "/>" } else { " />" };
+            let mut text = String::new();
+            if bom {
+                text.push('\u{feff}');
+            }
+            text.push_str(&format!("<?xml version={q}1.0{q}?>{eol}<ImportExportXml>{eol}{unit}<SolutionManifest>{eol}"));
+            text.push_str(&format!("{unit}{unit}<UniqueName>S</UniqueName>{eol}"));
+            if count == 0 && empty_form {
+                text.push_str(&format!("{unit}{unit}<RootComponents{close}{eol}"));
+            } else {
+                text.push_str(&format!("{unit}{unit}<RootComponents>{eol}"));
+                for i in 0..count {
+                    text.push_str(&format!("{unit}{unit}{unit}<RootComponent type={q}1{q} schemaName={q}t{i}{q}{close}{eol}"));
+                }
+                text.push_str(&format!("{unit}{unit}</RootComponents>{eol}"));
+            }
+            text.push_str(&format!("{unit}</SolutionManifest>{eol}</ImportExportXml>{eol}"));
+            let out = add_root_components(text.as_bytes(), &[ID]).unwrap();
+            let record = read_manifest(out.as_slice()).unwrap();
+            let roles: Vec<_> = record
+                .root_components
+                .iter()
+                .filter(|c| c.component_type.as_deref() == Some("20"))
+                .collect();
+            proptest::prop_assert_eq!(roles.len(), 1);
+            proptest::prop_assert_eq!(roles[0].id.as_deref(), Some("{00000000-0000-0000-0000-000000000abc}"));
+            proptest::prop_assert_eq!(record.root_components.len(), count + 1);
+            let out = String::from_utf8(out).unwrap();
+            if !(count == 0 && empty_form) {
+                // One insertion: a prefix and a suffix of the input, whole.
+                let at = text.bytes().zip(out.bytes()).position(|(a, b)| a != b).unwrap_or(text.len());
+                let inserted = out.len() - text.len();
+                proptest::prop_assert_eq!(&out[..at], &text[..at]);
+                proptest::prop_assert_eq!(&out[at + inserted..], &text[at..]);
+                // The insertion is one line (where it starts is ambiguous by the indent).
+                let line = &out[at..at + inserted];
+                proptest::prop_assert_eq!(line.matches('\n').count(), 1, "{:?}", line);
+            }
+            proptest::prop_assert_eq!(out.contains("\r\n"), crlf);
+            proptest::prop_assert_eq!(out.starts_with('\u{feff}'), bom);
+        }
     }
 }
