@@ -170,28 +170,6 @@ pub fn fix(existing: &ExistingRole, desired: &Role) -> Fixed {
     }
 }
 
-/// The role `generate` builds, in the shape of an existing role: `IsCustomizable` 1, and
-/// the privileges at their depths.
-pub fn from_built(role: &Role) -> ExistingRole {
-    ExistingRole {
-        id: role.id,
-        name: role.name.clone(),
-        attributes: Vec::new(),
-        fields: vec![("IsCustomizable".to_string(), "1".to_string())],
-        privileges: ExistingRole::normalise_privileges(
-            role.privileges
-                .iter()
-                .map(|p| Held {
-                    name: p.name.clone(),
-                    depth: p.depth,
-                })
-                .collect(),
-        ),
-        location: String::new(),
-        part: String::new(),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
