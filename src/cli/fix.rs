@@ -218,11 +218,15 @@ pub fn run(args: &FixArgs) -> Result<Outcome> {
         let _ = writeln!(out, "{value:#}");
     } else {
         print_changes(&mut out, &fixed, &before);
+        let next = match format {
+            Format::Zip => "import it to update them",
+            Format::Folder => "pack it with pac solution pack and import the zip to update them",
+        };
         for target in &plan.targets {
             let s = if fixed.len() == 1 { "" } else { "s" };
             let _ = writeln!(
                 out,
-                "wrote {}: {} role{s} updated in place; import it to update them",
+                "wrote {}: {} role{s} updated in place; {next}",
                 target.path.display(),
                 fixed.len()
             );
