@@ -55,7 +55,8 @@ pub struct FixArgs {
     /// "solution": {"unique_name", "version", "package_type", "publisher"}, "roles": [{"id",
     /// "name", "file", "privileges_before", "privileges", "added": [{"privilege", "depth"}],
     /// "raised": [{"privilege", "from", "to"}]}], "notes"}`; with --check, generate --check's
-    /// JSON; with --into, the tree's (see README.md).
+    /// JSON; with --into, `{"tree", "changed", "files": [{"path", "file", "change", "role",
+    /// "declares"}]}`.
     #[arg(long)]
     pub json: bool,
 }

@@ -474,7 +474,8 @@ settings! {
         flag: "into",
         kind: Kind::Path,
         value_name: "TREE",
-        help: "Add or update the role in this existing SolutionPackager / pac source tree instead of writing a new solution: Roles/<file>.xml, and one line in Other/Solution.xml; takes no -o, --format or --package-type",
+        help: "Add or update the role in this existing SolutionPackager / pac source tree instead of writing a new solution: Roles/<file>.xml, and one line in Other/Solution.xml",
+        more: "The output flags do not apply then.",
         values: Values::AnyPath,
         ..Spec::NONE
     },

@@ -712,6 +712,14 @@ fn bad_input_is_exit_2_with_one_line() {
         (vec!["generate", "--into", "not-xml"], "Solution.xml:1:"),
         (vec!["generate", "--into", "missing"], "is not a folder"),
         (vec!["fix", "no-role.xml", "-o", "x.zip"], "holds no role"),
+        (
+            vec!["generate", "--into", &tree_path, "-o", "x.zip"],
+            "--into writes into the tree",
+        ),
+        (
+            vec!["fix", "--into", &tree_path, "--format", "folder"],
+            "--into writes into the tree",
+        ),
         (vec!["diff", "no-role.xml", &tree_path], "holds no role"),
         (
             vec!["init", "--from", "no-role.xml", "--role", "x"],
