@@ -13,7 +13,6 @@ use super::{print_notes, read_limits, FixSettings, Outcome};
 use crate::error::{Error, Result};
 use crate::model::existing::Fixed;
 use crate::model::guid;
-use crate::model::options::Given;
 use crate::model::role;
 use crate::model::solution::SolutionManifest;
 use crate::ops::plan::{write_folder_atomic, Content, Format, PackageType};
@@ -24,10 +23,6 @@ use crate::package::write::write_atomic;
 use crate::part::role_xml;
 use crate::settings::catalogues;
 use crate::settings::Setting;
-
-/// The solution name `fix` uses when no setting names one: a solution of its own, so that
-/// importing it never replaces the contents of the solution `generate` writes.
-pub const DEFAULT_FIX_SOLUTION: &str = "ServerSideSyncRoleFix";
 
 /// Arguments of `dvrole fix`.
 #[derive(Debug, Clone, Args)]
@@ -96,10 +91,7 @@ pub fn run(args: &FixArgs) -> Result<Outcome> {
         refuse_output_flags(&args.settings)?;
     }
     let resolved = load_settings(&args.settings)?;
-    let mut options = resolved.options.clone();
-    if options.solution.solution_name.is_none() {
-        options.solution.solution_name = Some(Given::flag("default", DEFAULT_FIX_SOLUTION));
-    }
+    let options = &resolved.options;
     // The desired role is exactly the one generate would build from the same settings.
     let catalogue = catalogues::select(&options.role.catalogue, &options.role.allow)?;
     let publisher = SolutionManifest::publisher_unique_name(&options.solution)?;

@@ -456,7 +456,15 @@ fn fix_adds_raises_and_keeps_inheritance_and_customizable() {
     let t = small_tree(dir.path());
     let out = dir.path().join("fix.zip");
     let run = dvrole()
-        .args(["fix", "--json", "--depth", "prvReadContact=Global", "-o"])
+        .args([
+            "fix",
+            "--json",
+            "--depth",
+            "prvReadContact=Global",
+            "--solution-name",
+            "OwnersFix",
+            "-o",
+        ])
         .arg(&out)
         .arg(&t)
         .output()
@@ -486,7 +494,7 @@ fn fix_adds_raises_and_keeps_inheritance_and_customizable() {
         "kept"
     );
     assert_eq!(fixed[0].depth_of("prvReadContact"), Some(Depth::Global));
-    assert_eq!(report["solution"]["unique_name"], "ServerSideSyncRoleFix");
+    assert_eq!(report["solution"]["unique_name"], "OwnersFix");
     // A role file alone, with a privilege too shallow: raised.
     let file = dir.path().join("one.xml");
     fs::write(&file, role_file(&[("prvReadEmailServerProfile", "Basic")])).unwrap();
