@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use clap::Args;
 use serde_json::json;
 
-use super::{read_limits, DiffSettings, Outcome};
+use super::{console, read_limits, DiffSettings, Outcome};
 use crate::error::Result;
 use crate::model::guid;
 use crate::ops::diff::{diff, Matched, RoleDiff};
@@ -67,7 +67,7 @@ pub fn run(args: &DiffArgs) -> Result<Outcome> {
         })
         .collect();
     let same = diffs.iter().all(RoleDiff::same);
-    let mut out = std::io::stdout().lock();
+    let mut out = console::stdout();
     if args.json {
         let value = json!({
             "a": a.label,

@@ -5,7 +5,7 @@ use std::io::{Read, Write};
 use clap::Args;
 use serde_json::json;
 
-use super::{ExplainSettings, Outcome};
+use super::{console, ExplainSettings, Outcome};
 use crate::error::{Error, Result};
 use crate::model::catalogue::Catalogue;
 use crate::model::options::Given;
@@ -27,7 +27,7 @@ pub struct ExplainArgs {
     pub settings: ExplainSettings,
     /// Print the result as JSON on stdout
     ///
-    /// `{"error": string|null, "privileges": [{"privilege", "id", "entity", "entity_display",
+    /// `{"error": string|null, "privileges": [{"privilege", "privilege_id", "entity", "entity_display",
     /// "tab", "access_right", "allowed": [depths]|null, "required_depth", "refused_depth",
     /// "catalogue", "in_catalogue", "builtin_catalogues": [names], "depth", "fix", "notes":
     /// [strings]}]`; unknown values are null
@@ -53,7 +53,7 @@ pub fn run(args: &ExplainArgs) -> Result<Outcome> {
             builtin: &builtin,
         },
     );
-    let mut out = std::io::stdout().lock();
+    let mut out = console::stdout();
     if args.json {
         let _ = writeln!(out, "{:#}", json!(report));
     } else {

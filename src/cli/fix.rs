@@ -9,7 +9,7 @@ use serde_json::json;
 
 use super::flags::Flags;
 use super::generate::{load_settings, report_check};
-use super::{print_notes, read_limits, FixSettings, Outcome};
+use super::{console, print_notes, read_limits, FixSettings, Outcome};
 use crate::error::{Error, Result};
 use crate::model::existing::Fixed;
 use crate::model::guid;
@@ -18,6 +18,7 @@ use crate::model::solution::SolutionManifest;
 use crate::ops::plan::{write_folder_atomic, Content, Format, PackageType};
 use crate::ops::tree::{self, IntoRole};
 use crate::ops::{fix, selection};
+use crate::package::output_path;
 use crate::package::whole::read_whole_roles;
 use crate::package::write::write_atomic;
 use crate::part::role_xml;
@@ -119,7 +120,7 @@ pub fn run(args: &FixArgs) -> Result<Outcome> {
             .find(|r| r.id == f.role.id)
             .map_or(0, |r| r.privileges.len())
     };
-    let mut out = std::io::stdout().lock();
+    let mut out = console::stdout();
 
     if fixed.is_empty() {
         if args.json {
@@ -183,12 +184,15 @@ pub fn run(args: &FixArgs) -> Result<Outcome> {
     if args.check {
         return report_check(&plan.targets, format, args.json, "fix");
     }
+    // Folders the outputs need are made now and removed again if a write fails.
+    let created = output_path::create_parents(plan.targets.iter().map(|t| t.path.as_path()))?;
     for target in &plan.targets {
         match &target.content {
             Content::Zip { bytes, .. } => write_atomic(&target.path, bytes)?,
             Content::Folder(files) => write_folder_atomic(&target.path, files)?,
         }
     }
+    created.keep();
     if args.json {
         let outputs: Vec<_> = plan
             .targets
@@ -217,12 +221,11 @@ pub fn run(args: &FixArgs) -> Result<Outcome> {
         };
         for target in &plan.targets {
             let s = if fixed.len() == 1 { "" } else { "s" };
-            let _ = writeln!(
-                out,
+            console::diagnostic(&format!(
                 "wrote {}: {} role{s} updated in place; {next}",
                 target.path.display(),
                 fixed.len()
-            );
+            ));
         }
     }
     Ok(Outcome::Clean)

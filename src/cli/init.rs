@@ -1,16 +1,15 @@
 //! `dvrole init`: write a commented starter `dvrole.toml`.
 
-use std::io::Write;
 use std::path::PathBuf;
 
 use clap::Args;
 
-use super::{read_limits, InitSettings, Outcome};
+use super::{console, read_limits, write_file, InitSettings, Outcome};
 use crate::error::{Error, Result};
 use crate::model::guid;
 use crate::ops::{adopt, selection};
+use crate::package::output_path;
 use crate::package::whole::read_whole_roles;
-use crate::package::write::write_atomic;
 use crate::settings::config;
 use crate::settings::Setting;
 
@@ -34,10 +33,10 @@ pub struct InitArgs {
 
 /// Runs `dvrole init`.
 pub fn run(args: &InitArgs) -> Result<Outcome> {
-    let path = args
-        .settings
-        .path(Setting::InitOutput)
-        .unwrap_or_else(|| PathBuf::from(config::DEFAULT_CONFIG_FILE));
+    let path = match args.settings.path(Setting::InitOutput) {
+        Some(p) => output_path::file_in(&p, config::DEFAULT_CONFIG_FILE)?,
+        None => PathBuf::from(config::DEFAULT_CONFIG_FILE),
+    };
     if !args.force && std::fs::symlink_metadata(&path).is_ok() {
         return Err(Error::Unreadable {
             input: path.display().to_string(),
@@ -45,8 +44,12 @@ pub fn run(args: &InitArgs) -> Result<Outcome> {
         });
     }
     let Some(from) = &args.from else {
-        write_atomic(&path, config::starter().as_bytes())?;
-        let _ = writeln!(std::io::stdout().lock(), "wrote {}", path.display());
+        let path = write_file(
+            &path,
+            config::DEFAULT_CONFIG_FILE,
+            config::starter().as_bytes(),
+        )?;
+        console::diagnostic(&format!("wrote {}", path.display()));
         return Ok(Outcome::Clean);
     };
     let limits = read_limits(&args.settings)?;
@@ -75,9 +78,8 @@ pub fn run(args: &InitArgs) -> Result<Outcome> {
         }
     };
     let adopted = adopt::adopt(role, &from.display().to_string())?;
-    write_atomic(&path, adopted.text.as_bytes())?;
-    let _ = writeln!(
-        std::io::stdout().lock(),
+    let path = write_file(&path, config::DEFAULT_CONFIG_FILE, adopted.text.as_bytes())?;
+    console::diagnostic(&format!(
         "wrote {}: role '{}' {} from {} ({}; {} privileges through [role.depth], {} through [role.add], {} excluded)",
         path.display(),
         role.name,
@@ -87,6 +89,6 @@ pub fn run(args: &InitArgs) -> Result<Outcome> {
         adopted.depths,
         adopted.added,
         adopted.excluded
-    );
+    ));
     Ok(Outcome::Clean)
 }

@@ -6,7 +6,7 @@ use std::path::Path;
 
 use serde_json::json;
 
-use super::{print_notes, Outcome};
+use super::{console, print_notes, Outcome};
 use crate::error::Result;
 use crate::model::guid;
 use crate::model::options::Given;
@@ -73,7 +73,7 @@ pub(crate) fn put(
     command: &str,
 ) -> Result<Outcome> {
     let plan = tree::plan(tree, roles)?;
-    let mut out = std::io::stdout().lock();
+    let mut out = console::stdout();
     let path = plan.path.display().to_string();
     if check {
         let drift = tree::drift(&plan);
@@ -138,24 +138,20 @@ pub(crate) fn put(
         }
         let shown = plan.path.join(&f.name);
         match &f.role {
-            Some((id, name, n)) => {
-                let _ = writeln!(
-                    out,
-                    "{} {}: role '{name}' {} with {n} privileges",
-                    change.name(),
-                    shown.display(),
-                    guid::braced(*id)
-                );
-            }
+            Some((id, name, n)) => console::diagnostic(&format!(
+                "{} {}: role '{name}' {} with {n} privileges",
+                change.name(),
+                shown.display(),
+                guid::braced(*id)
+            )),
             None => {
                 let ids: Vec<String> = f.declares.iter().map(|i| guid::braced(*i)).collect();
-                let _ = writeln!(
-                    out,
+                console::diagnostic(&format!(
                     "{} {}: declares role {}",
                     change.name(),
                     shown.display(),
                     ids.join(", ")
-                );
+                ));
             }
         }
     }

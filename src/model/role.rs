@@ -98,17 +98,30 @@ fn split_pair(given: &Given) -> Result<(&str, DepthChoice)> {
     Ok((name.trim(), depth))
 }
 
-/// Finds a catalogue privilege, or says which name was meant.
-fn lookup<'c>(catalogue: &'c Catalogue, name: &str, given: &Given) -> Result<&'c Entry> {
+/// Finds a catalogue privilege, or says which name was meant. `excluding` is true for
+/// `--exclude`, where adding the privilege is no way out: there is nothing to leave out.
+fn lookup<'c>(
+    catalogue: &'c Catalogue,
+    name: &str,
+    given: &Given,
+    excluding: bool,
+) -> Result<&'c Entry> {
     catalogue.get(name).ok_or_else(|| Error::UnknownPrivilege {
         origin: given.origin.clone(),
         value: given.value.clone(),
         name: name.to_string(),
         suggestion: catalogue.suggest(name).map(str::to_string),
-        hint: format!(
-            "the {} catalogue does not hold it; use --add {name}=DEPTH for a privilege outside the catalogue",
-            catalogue.name
-        ),
+        hint: if excluding {
+            format!(
+                "the {} catalogue does not hold it, so there is nothing to leave out; `dvrole catalogue show` lists what a catalogue holds",
+                catalogue.name
+            )
+        } else {
+            format!(
+                "the {} catalogue does not hold it; use --add {name}=DEPTH for a privilege outside the catalogue",
+                catalogue.name
+            )
+        },
     })
 }
 
@@ -190,13 +203,13 @@ pub fn resolve(
 
     for given in &options.exclude {
         let name = given.value.trim();
-        let entry = lookup(catalogue, name, given)?;
+        let entry = lookup(catalogue, name, given, true)?;
         check_claim(&mut named, &entry.privilege, given)?;
         chosen.remove(&entry.privilege.to_ascii_lowercase());
     }
     for given in &options.depth {
         let (name, choice) = split_pair(given)?;
-        let entry = lookup(catalogue, name, given)?;
+        let entry = lookup(catalogue, name, given, false)?;
         check_claim(&mut named, &entry.privilege, given)?;
         let key = entry.privilege.to_ascii_lowercase();
         match choice {

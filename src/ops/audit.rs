@@ -71,7 +71,9 @@ pub struct RoleAudit {
     pub id: Option<String>,
     /// The role's name.
     pub name: String,
-    /// How many privileges the role holds.
+    /// How many privileges the role holds; `privilege_count` in JSON, where `privileges` is
+    /// always a list.
+    #[serde(rename = "privilege_count")]
     pub privileges: usize,
     /// The differences: desired privileges first (by name), then extras in file order
     /// (extras only when asked for; see [`Desired::begin`]).

@@ -33,7 +33,8 @@ pub struct Mention {
 pub struct Explanation {
     /// The privilege name.
     pub privilege: String,
-    /// Its id, from a catalogue or the text.
+    /// Its id, from a catalogue or the text; `privilege_id` in JSON, as in `catalogue show`.
+    #[serde(rename = "privilege_id")]
     pub id: Option<String>,
     /// The table's logical name.
     pub entity: Option<String>,

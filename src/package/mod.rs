@@ -2,6 +2,7 @@
 //! writing outputs atomically.
 
 pub mod input;
+pub mod output_path;
 pub mod read;
 pub mod whole;
 pub mod write;
