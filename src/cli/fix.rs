@@ -8,7 +8,7 @@ use clap::Args;
 use serde_json::json;
 
 use super::flags::Flags;
-use super::generate::{load_settings, report_check};
+use super::generate::{load_settings, report_check, warn_on_name};
 use super::{console, print_notes, read_limits, FixSettings, Outcome};
 use crate::error::{Error, Result};
 use crate::model::existing::Fixed;
@@ -183,6 +183,9 @@ pub fn run(args: &FixArgs) -> Result<Outcome> {
 
     if args.check {
         return report_check(&plan.targets, format, args.json, "fix");
+    }
+    for target in &plan.targets {
+        warn_on_name(&target.path, &target.content);
     }
     // Folders the outputs need are made now and removed again if a write fails.
     let created = output_path::create_parents(plan.targets.iter().map(|t| t.path.as_path()))?;

@@ -155,7 +155,7 @@ pub fn run(args: &GenerateArgs) -> Result<Outcome> {
 /// Warns where the name says another kind than what is written: a zip not named `.zip`
 /// (the import page and pac take it either way, but the name tells nobody what it holds), or
 /// a folder named `.zip`.
-fn warn_on_name(path: &Path, content: &Content) {
+pub(crate) fn warn_on_name(path: &Path, content: &Content) {
     let is_zip = path
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("zip"));

@@ -10,8 +10,9 @@ use crate::model::existing::{self, ExistingRole, Fixed};
 use crate::model::options::SolutionOptions;
 use crate::model::role::Role;
 use crate::model::solution::SolutionManifest;
-use crate::ops::plan::{managed_sibling, Content, Format, PackageType, Target};
+use crate::ops::plan::{zip_path, Content, Format, PackageType, Target};
 use crate::ops::validate;
+use crate::package::output_path;
 use crate::package::read::{Limits, PackageReader};
 use crate::package::write::{Package, Part};
 use crate::part::customizations::SOURCE_CUSTOMIZATIONS;
@@ -122,6 +123,9 @@ pub fn plan(
     package_type: PackageType,
     output: Option<&Path>,
 ) -> Result<FixPlan> {
+    if let Some(p) = output {
+        output_path::check_separators(p)?;
+    }
     let roles: Vec<ExistingRole> = fixed.iter().map(|f| f.role.clone()).collect();
     let modes: &[bool] = match (package_type, format) {
         (PackageType::Managed, _) => &[true],
@@ -136,11 +140,7 @@ pub fn plan(
         let (manifest, package, zip) = build_zip(&roles, &o, catalogue)?;
         let target = match format {
             Format::Zip => Target {
-                path: match (output, managed, package_type) {
-                    (Some(p), true, PackageType::Both) => managed_sibling(p),
-                    (Some(p), _, _) => p.to_path_buf(),
-                    (None, _, _) => PathBuf::from(manifest.file_name()),
-                },
+                path: zip_path(output, &manifest, package_type),
                 content: Content::Zip {
                     bytes: zip,
                     parts: package.parts,

@@ -607,6 +607,15 @@ fn fix_writes_folders_both_package_types_and_checks_drift() {
         .stdout(predicates::str::contains(
             "prvReadContact depth changed Basic -> Global",
         ));
+    // -o naming a folder (here one to be made) gets the default zip name inside it.
+    cmd(dir.path())
+        .args(["fix", "r.xml", "-o", "made/"])
+        .assert()
+        .success();
+    assert!(dir
+        .path()
+        .join("made/ServerSideSyncRole_1_0_0_0.zip")
+        .is_file());
     cmd(dir.path())
         .args(["fix", "r.xml", "--format", "folder", "-o", "folder"])
         .assert()
