@@ -1,12 +1,11 @@
 //! `dvrole diff A B`: compare the roles of two inputs.
 
-use std::io::Write;
 use std::path::PathBuf;
 
 use clap::Args;
 use serde_json::json;
 
-use super::{console, read_limits, DiffSettings, Outcome};
+use super::{read_limits, DiffSettings, Outcome, Output};
 use crate::error::Result;
 use crate::model::guid;
 use crate::ops::diff::{diff, Matched, RoleDiff};
@@ -67,7 +66,7 @@ pub fn run(args: &DiffArgs) -> Result<Outcome> {
         })
         .collect();
     let same = diffs.iter().all(RoleDiff::same);
-    let mut out = console::stdout();
+    let mut out = Output::stdout();
     if args.json {
         let value = json!({
             "a": a.label,
@@ -75,13 +74,13 @@ pub fn run(args: &DiffArgs) -> Result<Outcome> {
             "same": same,
             "roles": diffs.iter().map(RoleDiff::to_json).collect::<Vec<_>>(),
         });
-        let _ = writeln!(out, "{value:#}");
+        out.json(&value)?;
     } else {
         for d in &diffs {
-            print_diff(&mut out, d);
+            print_diff(&mut out, d)?;
         }
         let count = |f: &dyn Fn(&RoleDiff) -> bool| diffs.iter().filter(|d| f(d)).count();
-        let _ = writeln!(
+        writeln!(
             out,
             "{} role{} compared: {} same, {} different, {} only in A, {} only in B",
             diffs.len(),
@@ -90,8 +89,9 @@ pub fn run(args: &DiffArgs) -> Result<Outcome> {
             count(&|d| d.matched.is_some() && !d.same()),
             count(&|d| d.b.is_none()),
             count(&|d| d.a.is_none()),
-        );
+        )?;
     }
+    out.finish()?;
     Ok(if same {
         Outcome::Clean
     } else {
@@ -99,18 +99,18 @@ pub fn run(args: &DiffArgs) -> Result<Outcome> {
     })
 }
 
-fn print_diff(out: &mut impl Write, d: &RoleDiff) {
+fn print_diff(out: &mut Output, d: &RoleDiff) -> Result<()> {
     let id = |r: &Option<crate::model::existing::ExistingRole>| {
         r.as_ref().map(|r| guid::braced(r.id)).unwrap_or_default()
     };
     match (&d.a, &d.b) {
         (Some(_), None) => {
-            let _ = writeln!(out, "only in A: role '{}' {}", d.name(), id(&d.a));
-            return;
+            writeln!(out, "only in A: role '{}' {}", d.name(), id(&d.a))?;
+            return Ok(());
         }
         (None, Some(_)) => {
-            let _ = writeln!(out, "only in B: role '{}' {}", d.name(), id(&d.b));
-            return;
+            writeln!(out, "only in B: role '{}' {}", d.name(), id(&d.b))?;
+            return Ok(());
         }
         _ => {}
     }
@@ -123,30 +123,31 @@ fn print_diff(out: &mut impl Write, d: &RoleDiff) {
         _ => String::new(),
     };
     if d.same() {
-        let _ = writeln!(out, "same: role '{}' {}{how}", d.name(), id(&d.a));
-        return;
+        writeln!(out, "same: role '{}' {}{how}", d.name(), id(&d.a))?;
+        return Ok(());
     }
-    let _ = writeln!(out, "differs: role '{}' {}{how}", d.name(), id(&d.a));
+    writeln!(out, "differs: role '{}' {}{how}", d.name(), id(&d.a))?;
     let shown = |v: &Option<String>| v.clone().unwrap_or_else(|| "(absent)".into());
     for f in &d.fields {
         if f.field == "id" {
             continue;
         }
-        let _ = writeln!(
+        writeln!(
             out,
             "  {}: A '{}', B '{}'",
             f.field,
             shown(&f.a),
             shown(&f.b)
-        );
+        )?;
     }
     for p in &d.only_a {
-        let _ = writeln!(out, "  only in A: {} {}", p.name, p.depth);
+        writeln!(out, "  only in A: {} {}", p.name, p.depth)?;
     }
     for p in &d.only_b {
-        let _ = writeln!(out, "  only in B: {} {}", p.name, p.depth);
+        writeln!(out, "  only in B: {} {}", p.name, p.depth)?;
     }
     for c in &d.depths {
-        let _ = writeln!(out, "  depth: {} A {}, B {}", c.privilege, c.a, c.b);
+        writeln!(out, "  depth: {} A {}, B {}", c.privilege, c.a, c.b)?;
     }
+    Ok(())
 }

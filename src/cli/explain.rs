@@ -1,15 +1,14 @@
 //! `dvrole explain`: turn an error message into the privilege it is about and the fix.
 
-use std::io::{Read, Write};
+use std::io::{IsTerminal, Read};
 
 use clap::Args;
-use serde_json::json;
 
-use super::{console, ExplainSettings, Outcome};
+use super::{console, ExplainSettings, Outcome, Output};
 use crate::error::{Error, Result};
 use crate::model::catalogue::Catalogue;
 use crate::model::options::Given;
-use crate::ops::explain::{self, Catalogues, Explanation};
+use crate::ops::explain::{self, Catalogues, ExplainedPrivilege};
 use crate::settings::catalogues;
 use crate::settings::Setting;
 
@@ -38,7 +37,14 @@ pub struct ExplainArgs {
 /// Runs `dvrole explain`.
 pub fn run(args: &ExplainArgs) -> Result<Outcome> {
     let text = if args.text.is_empty() || args.text == ["-"] {
-        read_text(std::io::stdin().lock())?
+        let stdin = std::io::stdin();
+        // Typed at a prompt without text, explain would otherwise wait without a word.
+        if stdin.is_terminal() {
+            console::diagnostic(
+                "reading the error text from standard input: paste it, then press Ctrl-D (Ctrl-Z and Enter on Windows), or give it as arguments: dvrole explain \"TEXT\"",
+            );
+        }
+        read_text(stdin.lock())?
     } else {
         args.text.join(" ")
     };
@@ -53,23 +59,24 @@ pub fn run(args: &ExplainArgs) -> Result<Outcome> {
             builtin: &builtin,
         },
     );
-    let mut out = console::stdout();
+    let mut out = Output::stdout();
     if args.json {
-        let _ = writeln!(out, "{:#}", json!(report));
+        out.json(&report)?;
     } else {
         if let Some(error) = &report.error {
-            let _ = writeln!(out, "error: {error}");
+            writeln!(out, "error: {error}")?;
         }
         for e in &report.privileges {
-            print_explanation(&mut out, e);
+            print_explanation(&mut out, e)?;
         }
         if report.privileges.is_empty() {
-            let _ = writeln!(
+            writeln!(
                 out,
                 "no privilege found in the text; paste the whole message, including the prv... name or the privilege id"
-            );
+            )?;
         }
     }
+    out.finish()?;
     Ok(if report.privileges.is_empty() {
         Outcome::Findings
     } else {
@@ -97,23 +104,23 @@ fn read_text(input: impl Read) -> Result<String> {
     Ok(String::from_utf8_lossy(&bytes).into_owned())
 }
 
-fn print_explanation(out: &mut impl Write, e: &Explanation) {
+fn print_explanation(out: &mut Output, e: &ExplainedPrivilege) -> Result<()> {
     let unknown = "(unknown to dvrole)";
-    let _ = writeln!(
+    writeln!(
         out,
         "{}{}",
         e.privilege,
         e.id.as_ref()
             .map(|id| format!(" (id {id})"))
             .unwrap_or_default()
-    );
+    )?;
     let table = match (&e.entity, &e.entity_display) {
         (Some(n), Some(d)) => format!("{n} ({d})"),
         (Some(n), None) => n.clone(),
         (None, Some(d)) => d.clone(),
         (None, None) => "(none: a miscellaneous privilege, or unknown)".to_string(),
     };
-    let _ = writeln!(out, "  table:          {table}");
+    writeln!(out, "  table:          {table}")?;
     let access = e
         .access_right
         .as_ref()
@@ -123,33 +130,34 @@ fn print_explanation(out: &mut impl Write, e: &Explanation) {
         Some(tab) => format!("{tab} tab{access}"),
         None => unknown.to_string(),
     };
-    let _ = writeln!(out, "  role editor:    {editor}");
-    let _ = writeln!(
+    writeln!(out, "  role editor:    {editor}")?;
+    writeln!(
         out,
         "  allowed depths: {}",
         e.allowed.map_or(unknown.to_string(), |a| a.to_string())
-    );
+    )?;
     if let Some(d) = e.required_depth {
-        let _ = writeln!(out, "  required depth: {d} ({})", d.editor_name());
+        writeln!(out, "  required depth: {d} ({})", d.editor_name())?;
     }
     if let Some(d) = e.refused_depth {
-        let _ = writeln!(out, "  refused depth:  {d} ({})", d.editor_name());
+        writeln!(out, "  refused depth:  {d} ({})", d.editor_name())?;
     }
     let held = if e.builtin_catalogues.is_empty() {
         "no built-in catalogue".to_string()
     } else {
         e.builtin_catalogues.join(", ")
     };
-    let _ = writeln!(
+    writeln!(
         out,
         "  catalogue:      {} {} (held by: {held})",
         if e.in_catalogue { "in" } else { "not in" },
         e.catalogue
-    );
-    let _ = writeln!(out, "  fix:            {}", e.fix);
+    )?;
+    writeln!(out, "  fix:            {}", e.fix)?;
     for note in &e.notes {
-        let _ = writeln!(out, "  note: {note}");
+        writeln!(out, "  note: {note}")?;
     }
+    Ok(())
 }
 
 #[cfg(test)]

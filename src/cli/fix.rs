@@ -1,7 +1,6 @@
 //! `dvrole fix`: write a solution that updates existing roles in place with what they lack
 //! of the role `generate` would build, or put the fixed roles into a source tree (`--into`).
 
-use std::io::Write;
 use std::path::PathBuf;
 
 use clap::Args;
@@ -9,13 +8,13 @@ use serde_json::json;
 
 use super::flags::Flags;
 use super::generate::{load_settings, report_check, warn_on_name};
-use super::{console, print_notes, read_limits, FixSettings, Outcome};
+use super::{console, print_notes, read_limits, FixSettings, Outcome, Output};
 use crate::error::{Error, Result};
 use crate::model::existing::Fixed;
 use crate::model::guid;
 use crate::model::role;
 use crate::model::solution::SolutionManifest;
-use crate::ops::plan::{write_folder_atomic, Content, Format, PackageType};
+use crate::ops::plan::{write_folder_atomic, Content, PackageFormat, PackageType};
 use crate::ops::tree::{self, IntoRole};
 use crate::ops::{fix, selection};
 use crate::package::output_path;
@@ -120,7 +119,7 @@ pub fn run(args: &FixArgs) -> Result<Outcome> {
             .find(|r| r.id == f.role.id)
             .map_or(0, |r| r.privileges.len())
     };
-    let mut out = console::stdout();
+    let mut out = Output::stdout();
 
     if fixed.is_empty() {
         if args.json {
@@ -131,20 +130,21 @@ pub fn run(args: &FixArgs) -> Result<Outcome> {
                 "outputs": [],
                 "notes": notes.iter().map(ToString::to_string).collect::<Vec<_>>(),
             });
-            let _ = writeln!(out, "{value:#}");
+            out.json(&value)?;
         } else {
             let s = if roles.len() == 1 { "" } else { "s" };
-            let _ = writeln!(
+            writeln!(
                 out,
                 "nothing to fix: {} role{s} already hold{} every privilege of the desired role at its depth; nothing written",
                 roles.len(),
                 if roles.len() == 1 { "s" } else { "" }
-            );
+            )?;
         }
+        out.finish()?;
         return Ok(Outcome::Clean);
     }
 
-    let format = Format::parse(resolved.output.format.as_ref())?;
+    let format = PackageFormat::parse(resolved.output.format.as_ref())?;
     let package_type = PackageType::parse(resolved.output.package_type.as_ref())?;
     let output = args.settings.path(Setting::Output).or_else(|| {
         resolved
@@ -158,7 +158,11 @@ pub fn run(args: &FixArgs) -> Result<Outcome> {
         &fixed,
         &options.solution,
         &catalogue,
-        if into.is_some() { Format::Zip } else { format },
+        if into.is_some() {
+            PackageFormat::Zip
+        } else {
+            format
+        },
         package_type,
         output.as_deref(),
     )?;
@@ -176,12 +180,15 @@ pub fn run(args: &FixArgs) -> Result<Outcome> {
             })
             .collect::<Result<_>>()?;
         if !args.check && !args.json {
-            print_changes(&mut out, &fixed, &before);
+            print_changes(&mut out, &fixed, &before)?;
         }
+        // What was printed goes out before the tree's own output.
+        out.finish()?;
         return super::into::put(tree, &into, args.check, args.json, "fix");
     }
 
     if args.check {
+        out.finish()?;
         return report_check(&plan.targets, format, args.json, "fix");
     }
     for target in &plan.targets {
@@ -215,12 +222,14 @@ pub fn run(args: &FixArgs) -> Result<Outcome> {
             "roles": fixed.iter().map(|f| role_json(f, before(f))).collect::<Vec<_>>(),
             "notes": notes.iter().map(ToString::to_string).collect::<Vec<_>>(),
         });
-        let _ = writeln!(out, "{value:#}");
+        out.json(&value)?;
     } else {
-        print_changes(&mut out, &fixed, &before);
+        print_changes(&mut out, &fixed, &before)?;
         let next = match format {
-            Format::Zip => "import it to update them",
-            Format::Folder => "pack it with pac solution pack and import the zip to update them",
+            PackageFormat::Zip => "import it to update them",
+            PackageFormat::Folder => {
+                "pack it with pac solution pack and import the zip to update them"
+            }
         };
         for target in &plan.targets {
             let s = if fixed.len() == 1 { "" } else { "s" };
@@ -231,6 +240,7 @@ pub fn run(args: &FixArgs) -> Result<Outcome> {
             ));
         }
     }
+    out.finish()?;
     Ok(Outcome::Clean)
 }
 
@@ -249,23 +259,28 @@ pub(crate) fn refuse_output_flags(flags: &Flags) -> Result<()> {
 }
 
 /// One line per fixed role, then one per privilege added or raised.
-fn print_changes(out: &mut impl Write, fixed: &[Fixed], before: &dyn Fn(&Fixed) -> usize) {
+fn print_changes(
+    out: &mut Output,
+    fixed: &[Fixed],
+    before: &dyn Fn(&Fixed) -> usize,
+) -> Result<()> {
     for f in fixed {
         let added = f.changes.iter().filter(|c| c.from.is_none()).count();
         let raised = f.changes.len() - added;
-        let _ = writeln!(
+        writeln!(
             out,
             "role '{}' {}: {added} added, {raised} raised ({} -> {} privileges)",
             f.role.name,
             guid::braced(f.role.id),
             before(f),
             f.role.privileges.len()
-        );
+        )?;
         for c in &f.changes {
-            let _ = match c.from {
-                None => writeln!(out, "  + {} {}", c.privilege, c.to),
-                Some(from) => writeln!(out, "  ^ {} {from} -> {}", c.privilege, c.to),
-            };
+            match c.from {
+                None => writeln!(out, "  + {} {}", c.privilege, c.to)?,
+                Some(from) => writeln!(out, "  ^ {} {from} -> {}", c.privilege, c.to)?,
+            }
         }
     }
+    Ok(())
 }

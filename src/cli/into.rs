@@ -1,18 +1,16 @@
 //! `--into TREE` on `generate` and `fix`: put roles into an existing source tree, or with
 //! `--check`, say what that would change.
 
-use std::io::Write;
 use std::path::Path;
 
 use serde_json::json;
 
-use super::{console, print_notes, Outcome};
+use super::{console, print_notes, Outcome, Output};
 use crate::error::Result;
 use crate::model::guid;
 use crate::model::options::Given;
 use crate::model::solution::SolutionManifest;
-use crate::ops::drift::Drift;
-use crate::ops::plan::{self, Format, PackageType};
+use crate::ops::plan::{self, PackageFormat, PackageType};
 use crate::ops::tree::{self, Change, IntoRole, Tree};
 use crate::package::read::Limits;
 use crate::part::role_file;
@@ -48,7 +46,7 @@ pub(crate) fn generate_into(
     let built = plan::plan(
         &catalogue,
         &options,
-        Format::Zip,
+        PackageFormat::Zip,
         PackageType::Unmanaged,
         None,
     )?;
@@ -73,7 +71,7 @@ pub(crate) fn put(
     command: &str,
 ) -> Result<Outcome> {
     let plan = tree::plan(tree, roles)?;
-    let mut out = console::stdout();
+    let mut out = Output::stdout();
     let path = plan.path.display().to_string();
     if check {
         let drift = tree::drift(&plan);
@@ -86,22 +84,23 @@ pub(crate) fn put(
                     "format": "tree",
                     "managed": null,
                     "up_to_date": !drifted,
-                    "drift": drift.iter().map(Drift::to_json).collect::<Vec<_>>(),
+                    "drift": &drift,
                 }],
             });
-            let _ = writeln!(out, "{value:#}");
+            out.json(&value)?;
         } else if drifted {
-            let _ = writeln!(out, "drift: {path}");
+            writeln!(out, "drift: {path}")?;
             for d in &drift {
-                let _ = writeln!(out, "  {}", d.describe());
+                writeln!(out, "  {}", d.describe())?;
             }
-            let _ = writeln!(
+            writeln!(
                 out,
                 "run dvrole {command} --into with the same settings to bring the tree up to date"
-            );
+            )?;
         } else {
-            let _ = writeln!(out, "up to date: {path}");
+            writeln!(out, "up to date: {path}")?;
         }
+        out.finish()?;
         return Ok(if drifted {
             Outcome::Findings
         } else {
@@ -124,11 +123,13 @@ pub(crate) fn put(
             })
             .collect();
         let value = json!({"tree": path, "changed": changed > 0, "files": files});
-        let _ = writeln!(out, "{value:#}");
+        out.json(&value)?;
+        out.finish()?;
         return Ok(Outcome::Clean);
     }
     if changed == 0 {
-        let _ = writeln!(out, "up to date: {path}");
+        writeln!(out, "up to date: {path}")?;
+        out.finish()?;
         return Ok(Outcome::Clean);
     }
     for f in &plan.files {
@@ -155,5 +156,6 @@ pub(crate) fn put(
             }
         }
     }
+    out.finish()?;
     Ok(Outcome::Clean)
 }

@@ -204,13 +204,13 @@ pub fn resolve(
     for given in &options.exclude {
         let name = given.value.trim();
         let entry = lookup(catalogue, name, given, true)?;
-        check_claim(&mut named, &entry.privilege, given)?;
+        claim_once(&mut named, &entry.privilege, given)?;
         chosen.remove(&entry.privilege.to_ascii_lowercase());
     }
     for given in &options.depth {
         let (name, choice) = split_pair(given)?;
         let entry = lookup(catalogue, name, given, false)?;
-        check_claim(&mut named, &entry.privilege, given)?;
+        claim_once(&mut named, &entry.privilege, given)?;
         let key = entry.privilege.to_ascii_lowercase();
         match choice {
             DepthChoice::None => {
@@ -266,7 +266,7 @@ pub fn resolve(
                 ),
             ));
         }
-        check_claim(&mut named, name, given)?;
+        claim_once(&mut named, name, given)?;
         notes.push(Note::Unchecked {
             privilege: name.to_string(),
             depth,
@@ -303,7 +303,9 @@ pub fn resolve(
     ))
 }
 
-fn check_claim<'g>(
+/// Records that `given` sets `name`; a second, different setting of the same privilege is a
+/// conflict.
+fn claim_once<'g>(
     named: &mut BTreeMap<String, &'g Given>,
     name: &str,
     given: &'g Given,

@@ -29,48 +29,52 @@ pub struct Mention {
 }
 
 /// Everything dvrole can say about one mentioned privilege.
+///
+/// Fields are in alphabetical order, the order of their keys in JSON.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Explanation {
+pub struct ExplainedPrivilege {
+    /// The access right (Read, Write, ...).
+    pub access_right: Option<String>,
+    /// The depths it allows, where a catalogue knows them.
+    pub allowed: Option<DepthSet>,
+    /// Every built-in catalogue that holds it.
+    pub builtin_catalogues: Vec<String>,
+    /// The catalogue the fix refers to.
+    pub catalogue: String,
+    /// The depth the fix uses.
+    pub depth: Depth,
+    /// The table's logical name.
+    pub entity: Option<String>,
+    /// The table's name in the role editor.
+    pub entity_display: Option<String>,
+    /// The dvrole command that adds the privilege at that depth.
+    pub fix: String,
+    /// Whether that catalogue holds the privilege.
+    pub in_catalogue: bool,
+    /// What the user should know about the depth chosen.
+    pub notes: Vec<String>,
     /// The privilege name.
     pub privilege: String,
     /// Its id, from a catalogue or the text; `privilege_id` in JSON, as in `catalogue show`.
     #[serde(rename = "privilege_id")]
     pub id: Option<String>,
-    /// The table's logical name.
-    pub entity: Option<String>,
-    /// The table's name in the role editor.
-    pub entity_display: Option<String>,
-    /// The role-editor tab.
-    pub tab: Option<String>,
-    /// The access right (Read, Write, ...).
-    pub access_right: Option<String>,
-    /// The depths it allows, where a catalogue knows them.
-    pub allowed: Option<DepthSet>,
-    /// The depth the message requires.
-    pub required_depth: Option<Depth>,
     /// The depth the message says it cannot have.
     pub refused_depth: Option<Depth>,
-    /// The catalogue the fix refers to.
-    pub catalogue: String,
-    /// Whether that catalogue holds the privilege.
-    pub in_catalogue: bool,
-    /// Every built-in catalogue that holds it.
-    pub builtin_catalogues: Vec<String>,
-    /// The depth the fix uses.
-    pub depth: Depth,
-    /// The dvrole command that adds the privilege at that depth.
-    pub fix: String,
-    /// What the user should know about the depth chosen.
-    pub notes: Vec<String>,
+    /// The depth the message requires.
+    pub required_depth: Option<Depth>,
+    /// The role-editor tab.
+    pub tab: Option<String>,
 }
 
 /// What a text says.
+///
+/// Fields are in alphabetical order, the order of their keys in JSON.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Report {
+pub struct Explanation {
     /// `PrivilegeDenied` when the text carries its error code.
     pub error: Option<String>,
     /// Each privilege mentioned, in the order of first mention.
-    pub privileges: Vec<Explanation>,
+    pub privileges: Vec<ExplainedPrivilege>,
 }
 
 /// The catalogues an explanation draws on.
@@ -84,7 +88,7 @@ pub struct Catalogues<'a> {
 }
 
 /// Explains `text`.
-pub fn explain(text: &str, catalogues: &Catalogues<'_>) -> Report {
+pub fn explain(text: &str, catalogues: &Catalogues<'_>) -> Explanation {
     let error = PRIVILEGE_DENIED
         .iter()
         .any(|code| text.contains(code))
@@ -93,7 +97,7 @@ pub fn explain(text: &str, catalogues: &Catalogues<'_>) -> Report {
         .into_iter()
         .map(|m| describe(m, catalogues))
         .collect();
-    Report { error, privileges }
+    Explanation { error, privileges }
 }
 
 /// The privileges `text` mentions, by name or by an id a catalogue knows, merged per name.
@@ -250,7 +254,7 @@ fn depth_after(line: &str, markers: &[&str]) -> Option<Depth> {
 }
 
 /// Says what is known about one mention and builds the fix.
-fn describe(m: Mention, catalogues: &Catalogues<'_>) -> Explanation {
+fn describe(m: Mention, catalogues: &Catalogues<'_>) -> ExplainedPrivilege {
     let selected = catalogues.selected;
     let in_selected = selected.get(&m.privilege);
     let builtin_catalogues: Vec<String> = catalogues
@@ -328,7 +332,7 @@ fn describe(m: Mention, catalogues: &Catalogues<'_>) -> Explanation {
     } else {
         fix.push_str(&format!(" --add {name}={depth}"));
     }
-    Explanation {
+    ExplainedPrivilege {
         id: entry
             .and_then(|e| e.privilege_id)
             .or(m.id)
@@ -354,7 +358,7 @@ fn describe(m: Mention, catalogues: &Catalogues<'_>) -> Explanation {
 mod tests {
     use super::*;
 
-    fn run(text: &str) -> Report {
+    fn run(text: &str) -> Explanation {
         let c = Catalogue::default_catalogue();
         let builtin = [c.clone()];
         explain(

@@ -10,7 +10,7 @@ use crate::model::existing::{self, ExistingRole, Fixed};
 use crate::model::options::SolutionOptions;
 use crate::model::role::Role;
 use crate::model::solution::SolutionManifest;
-use crate::ops::plan::{zip_path, Content, Format, PackageType, Target};
+use crate::ops::plan::{zip_path, Content, PackageFormat, PackageType, Target};
 use crate::ops::validate;
 use crate::package::output_path;
 use crate::package::read::{Limits, PackageReader};
@@ -119,7 +119,7 @@ pub fn plan(
     fixed: &[Fixed],
     solution: &SolutionOptions,
     catalogue: &Catalogue,
-    format: Format,
+    format: PackageFormat,
     package_type: PackageType,
     output: Option<&Path>,
 ) -> Result<FixPlan> {
@@ -129,7 +129,7 @@ pub fn plan(
     let roles: Vec<ExistingRole> = fixed.iter().map(|f| f.role.clone()).collect();
     let modes: &[bool] = match (package_type, format) {
         (PackageType::Managed, _) => &[true],
-        (PackageType::Both, Format::Zip) => &[false, true],
+        (PackageType::Both, PackageFormat::Zip) => &[false, true],
         _ => &[false],
     };
     let mut targets = Vec::new();
@@ -139,7 +139,7 @@ pub fn plan(
         o.managed = managed;
         let (manifest, package, zip) = build_zip(&roles, &o, catalogue)?;
         let target = match format {
-            Format::Zip => Target {
+            PackageFormat::Zip => Target {
                 path: zip_path(output, &manifest, package_type),
                 content: Content::Zip {
                     bytes: zip,
@@ -147,7 +147,7 @@ pub fn plan(
                 },
                 managed,
             },
-            Format::Folder => Target {
+            PackageFormat::Folder => Target {
                 path: output
                     .map(Path::to_path_buf)
                     .unwrap_or_else(|| PathBuf::from(&manifest.unique_name)),
