@@ -19,7 +19,7 @@ use crate::ops::tree::{self, IntoRole};
 use crate::ops::{fix, selection};
 use crate::package::output_path;
 use crate::package::whole::read_whole_roles;
-use crate::package::write::write_atomic;
+use crate::package::write::{check_file_target, write_atomic};
 use crate::part::role_xml;
 use crate::settings::catalogues;
 use crate::settings::Setting;
@@ -193,6 +193,10 @@ pub fn run(args: &FixArgs) -> Result<Outcome> {
     }
     for target in &plan.targets {
         warn_on_name(&target.path, &target.content);
+        // All are checked before the first is written, as generate checks them.
+        if let Content::Zip { .. } = target.content {
+            check_file_target(&target.path)?;
+        }
     }
     // Folders the outputs need are made now and removed again if a write fails.
     let created = output_path::create_parents(plan.targets.iter().map(|t| t.path.as_path()))?;

@@ -62,14 +62,21 @@ impl Package {
     }
 }
 
-/// Refuses a target that is a folder, or whose folder does not exist.
-fn target_folder_for_file(path: &Path) -> Result<PathBuf> {
+/// Refuses a file target where a folder stands. A writer of several files calls it for
+/// each before writing the first, so that a refusal leaves every old output as it was.
+pub fn check_file_target(path: &Path) -> Result<()> {
     if path.is_dir() {
         return Err(Error::Output {
             path: path.display().to_string(),
             message: "is a folder; name a file to write, e.g. -o out/Role_1_0_0_0.zip".into(),
         });
     }
+    Ok(())
+}
+
+/// Refuses a target that is a folder, or whose folder does not exist.
+fn target_folder_for_file(path: &Path) -> Result<PathBuf> {
+    check_file_target(path)?;
     target_folder(path)
 }
 

@@ -430,6 +430,26 @@ fn a_failed_run_leaves_the_previous_output_untouched() {
 }
 
 #[test]
+fn a_refused_second_zip_leaves_the_first_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    fs::write(d.join(DEFAULT_ZIP), b"previous").unwrap();
+    fs::create_dir(d.join("ServerSideSyncRole_1_0_0_0_managed.zip")).unwrap();
+    common::cmd(d)
+        .args(["generate", "--package-type", "both"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains(
+            "ServerSideSyncRole_1_0_0_0_managed.zip: is a folder",
+        ));
+    assert_eq!(fs::read(d.join(DEFAULT_ZIP)).unwrap(), b"previous");
+    assert_eq!(
+        files_in(d),
+        [DEFAULT_ZIP, "ServerSideSyncRole_1_0_0_0_managed.zip"]
+    );
+}
+
+#[test]
 fn output_paths_that_cannot_be_written_are_bad_input() {
     let dir = tempfile::tempdir().unwrap();
     fs::write(dir.path().join("file"), b"x").unwrap();

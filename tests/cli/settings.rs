@@ -277,6 +277,13 @@ fn man_prints_each_commands_page_and_writes_them_all() {
         std::fs::read_to_string(dir.path().join("share/man1/dvrole-generate.1")).unwrap(),
         generate
     );
+    // A folder that cannot be made is named, and nothing is left behind.
+    let a = common::cmd(dir.path())
+        .args(["man", "--dir", "/proc/dvrole-man/man1"])
+        .assert()
+        .code(2);
+    let err = String::from_utf8_lossy(&a.get_output().stderr).into_owned();
+    assert!(err.contains("cannot create the folder /proc"), "{err}");
     std::fs::write(dir.path().join("file"), "x").unwrap();
     common::cmd(dir.path())
         .args(["man", "--dir", "file"])
