@@ -62,7 +62,7 @@ pub const INIT: &[Setting] = &[Setting::InitOutput];
 /// The depth rules `catalogue show` applies, as `generate` does.
 pub const CATALOGUE_SHOW: &[Setting] = &[Setting::Allow];
 
-/// How much a reader reads (`validate`, `audit`).
+/// How much a reader reads (`validate`, `audit`, `report`).
 pub const READ: &[Setting] = &[Setting::MaxEntrySize];
 
 /// What every command takes, before or after the command's name.
@@ -75,7 +75,7 @@ crate::setting_args!(
 );
 crate::setting_args!(
     /// The settings `report` takes.
-    ReportSettings: PRIVILEGES, ROLE, SOLUTION, CONFIG
+    ReportSettings: PRIVILEGES, ROLE, SOLUTION, READ, CONFIG
 );
 crate::setting_args!(
     /// The settings `audit` takes.

@@ -152,6 +152,29 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     if fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir()) {
         return write_in_place(path, bytes);
     }
+    write_atomic_with(path, |file| {
+        file.write_all(bytes).map_err(|e| Error::io(path, e))
+    })
+}
+
+/// Like [`write_atomic`], for output too large to hold: `fill` writes the file's bytes into
+/// the temporary file, which replaces `path` only when `fill` returns `Ok`. On an error the
+/// temporary file is removed and whatever was at `path` stays as it was. A device is
+/// written in place, as [`write_atomic`] writes it.
+pub fn write_atomic_with(
+    path: &Path,
+    fill: impl FnOnce(&mut fs::File) -> Result<()>,
+) -> Result<()> {
+    if fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir()) {
+        let mut file = fs::OpenOptions::new()
+            .write(true)
+            .open(path)
+            .map_err(|source| Error::Write {
+                target: path.display().to_string(),
+                source,
+            })?;
+        return fill(&mut file);
+    }
     let dir = target_folder_for_file(path)?;
     if let Some(name) = path.file_name().and_then(|n| n.to_str()) {
         remove_stale(&dir, name);
@@ -172,7 +195,7 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     let mut temp = builder
         .tempfile_in(&dir)
         .map_err(|e| scratch_error(path, &dir, "file", &e))?;
-    temp.write_all(bytes).map_err(|e| Error::io(path, e))?;
+    fill(temp.as_file_mut())?;
     temp.as_file().sync_all().map_err(|e| Error::io(path, e))?;
     temp.persist(path).map_err(|e| Error::io(path, e.error))?;
     Ok(())

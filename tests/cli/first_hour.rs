@@ -272,12 +272,21 @@ fn a_zip_under_another_name_or_a_format_under_another_extension_gets_a_warning()
         "{}",
         stderr_of(&a)
     );
-    let a = cmd(d).args(["report", "-o", "m.csv"]).assert().success();
+    let a = cmd(d)
+        .args(["report", "--format", "md", "-o", "m.csv"])
+        .assert()
+        .success();
     assert!(
         stderr_of(&a).contains("warning: m.csv: the file holds md, as --format says, not csv"),
         "{}",
         stderr_of(&a)
     );
+    // Without --format, report writes what the extension names.
+    let a = cmd(d).args(["report", "-o", "n.csv"]).assert().success();
+    assert!(!stderr_of(&a).contains("warning"), "{}", stderr_of(&a));
+    assert!(fs::read_to_string(d.join("n.csv"))
+        .unwrap()
+        .starts_with("privilege,entity,"));
     let a = cmd(d).args(["generate", "-o", "ok.ZIP"]).assert().success();
     assert!(!stderr_of(&a).contains("warning"), "{}", stderr_of(&a));
 }
