@@ -124,7 +124,8 @@ pub fn arg(setting: Setting) -> Arg {
         arg = arg.short(c);
     }
     if GLOBAL.contains(&setting) {
-        arg = arg.global(true);
+        // Listed after every command's own flags, just before --help, not among them.
+        arg = arg.global(true).display_order(900);
     }
     match spec.kind {
         Kind::Switch => return arg.action(ArgAction::SetTrue),

@@ -313,7 +313,14 @@ fn bad_input_exits_2_with_one_line_and_writes_nothing() {
             vec!["--depth", "prvReadContact"],
             "expected PRIVILEGE=DEPTH",
         ),
-        (vec!["--default-depth", "None"], "--default-depth 'None'"),
+        (
+            vec!["--default-depth", "None"],
+            "--default-depth 'None': 'None' leaves a privilege out, which is not possible here; use Basic/User, Local/BusinessUnit, Deep/ParentChild or Global/Organization",
+        ),
+        (
+            vec!["--allow", "prvReadContact=Local,Most"],
+            "'Most' is not a depth; use Basic/User, Local/BusinessUnit, Deep/ParentChild or Global/Organization\n",
+        ),
         (
             vec!["--add", "ReadAccount=Global"],
             "'prv' followed by letters",

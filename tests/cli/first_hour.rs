@@ -476,6 +476,19 @@ fn messages_point_the_right_way() {
     assert!(e.contains("name a file with DVROLE_CONFIG"), "{e}");
     fs::remove_dir(d.join("conf")).unwrap();
 
+    // `-o -` is no file anyone means: refused, and nothing named '-' appears.
+    for args in [
+        &["generate", "-o", "-"][..],
+        &["report", "-o", "-"],
+        &["init", "-o", "-"],
+        &["catalogue", "show", "server-side-sync", "-o", "-"],
+    ] {
+        let e = err(args);
+        assert!(
+            e.contains("-: would be a file named '-', not standard output; write ./- if"),
+            "{args:?}: {e}"
+        );
+    }
     let e = err(&["catalogue", "show", "server-sync"]);
     assert!(e.contains("(did you mean 'server-side-sync'?)"), "{e}");
     let e = err(&["generate", "--catalogue", "app-for-outlok"]);
