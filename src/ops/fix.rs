@@ -124,7 +124,7 @@ pub fn plan(
     output: Option<&Path>,
 ) -> Result<FixPlan> {
     if let Some(p) = output {
-        output_path::check_separators(p)?;
+        output_path::check_output_path(p)?;
     }
     let roles: Vec<ExistingRole> = fixed.iter().map(|f| f.role.clone()).collect();
     let modes: &[bool] = match (package_type, format) {
