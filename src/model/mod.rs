@@ -3,6 +3,7 @@
 
 pub mod catalogue;
 pub mod depth;
+pub mod existing;
 pub mod guid;
 pub mod options;
 pub mod role;

@@ -370,7 +370,7 @@ fn list_folder(
 }
 
 /// Compares the files by name: missing, stray, then each file's content.
-fn compare_files(
+pub(crate) fn compare_files(
     expected: &[Part],
     actual: &[(String, Vec<u8>)],
     oversized: &[String],

@@ -6,4 +6,5 @@ pub mod input;
 pub mod names;
 pub mod output_path;
 pub mod read;
+pub mod whole;
 pub mod write;

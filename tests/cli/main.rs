@@ -13,6 +13,7 @@ mod bad_input;
 mod catalogues;
 mod cli_generate;
 mod cli_validate;
+mod existing_roles;
 mod explain;
 mod first_hour;
 mod hostile_input;
