@@ -223,12 +223,71 @@ static NAME: [bool; 256] = {
     table
 };
 
-/// Bytes of an end tag before its `>`, minus the bytes the character check must see.
-static END_TAG: [bool; 256] = {
-    let mut table = PLAIN;
-    table[b'>' as usize] = false;
-    table
-};
+/// Whether byte `b` continues a run of plain character data ended by quote `q` (0 for
+/// text, `>` for the bytes of an end tag before its `>`).
+fn plain(b: u8, q: u8) -> bool {
+    PLAIN[usize::from(b)] && b != q
+}
+
+/// The length of the run of plain bytes at the start of `bytes` (see [`PLAIN`]) that does
+/// not hold `q`: the same as counting with [`plain`] byte by byte, but eight bytes at a
+/// time while they are printable ASCII, which most of a solution file is.
+fn plain_run(bytes: &[u8], q: u8) -> usize {
+    const LO: u64 = 0x0101_0101_0101_0101;
+    const HI: u64 = 0x8080_8080_8080_8080;
+    // Nonzero exactly when some byte of `v` is zero (borrows start only at a zero byte).
+    let zero = |v: u64| v.wrapping_sub(LO) & !v & HI;
+    let mut i = 0;
+    while let Some(chunk) = bytes.get(i..i + 8) {
+        let Ok(word) = <[u8; 8]>::try_from(chunk) else {
+            break;
+        };
+        let x = u64::from_le_bytes(word);
+        // A byte of 0x80 or more, a byte under 0x20 (exact while no high bit is set), or
+        // `<`, `&` or `q`: this chunk is looked at byte by byte.
+        let special = (x & HI)
+            | (x.wrapping_sub(LO * 0x20) & !x & HI)
+            | zero(x ^ (LO * u64::from(b'<')))
+            | zero(x ^ (LO * u64::from(b'&')))
+            | zero(x ^ (LO * u64::from(q)));
+        if special == 0 {
+            i += 8;
+            continue;
+        }
+        for &b in chunk {
+            if !plain(b, q) {
+                return i;
+            }
+            i += 1;
+        }
+    }
+    i + bytes
+        .get(i..)
+        .unwrap_or_default()
+        .iter()
+        .take_while(|&&b| plain(b, q))
+        .count()
+}
+
+/// The shape of a plain attribute at the start of `bytes`: `name="value"` with no space
+/// around `=`, a value of plain bytes under [`MAX_VALUE_BYTES`], closed in `bytes`. Gives the
+/// name's length, the quote, the value's length and whether whitespace follows the quote.
+fn plain_attribute(bytes: &[u8]) -> Option<(usize, u8, usize, bool)> {
+    let name = bytes.iter().take_while(|&&b| NAME[usize::from(b)]).count();
+    if name == 0 || bytes.get(name) != Some(&b'=') {
+        return None;
+    }
+    let q = *bytes.get(name + 1).filter(|&&q| q == b'"' || q == b'\'')?;
+    let start = name + 2;
+    let cap = usize::try_from(MAX_VALUE_BYTES).unwrap_or(usize::MAX);
+    let rest = bytes.get(start..)?;
+    let value = plain_run(rest.get(..cap).unwrap_or(rest), q);
+    if rest.get(value) != Some(&q) {
+        return None;
+    }
+    let space = rest.get(value + 1).is_some_and(|&b| is_space(b));
+    Some((name, q, value, space))
+}
 
 /// Whitespace between attributes.
 static SPACE: [bool; 256] = {
@@ -632,19 +691,56 @@ impl<R: Read> Read for Strict<R> {
                 // reference in progress, under its cap) needs no state change, only counting.
                 // Names in a tag, and the whitespace between attributes, in bulk too: a tag's
                 // bytes are most of a solution file's.
+                // A whole plain attribute (`name="value"` and the space after it) at once:
+                // what the byte-by-byte states would do, or nothing when it would fail.
+                if self.state == State::InTag && !dropped_here {
+                    if let Some((name, _, value, space)) = plain_attribute(&self.buf[i..n]) {
+                        let total = name + value + 3 + usize::from(space);
+                        let within = self.pos + total as u64 - self.tag_start
+                            <= MAX_TAG_BYTES + self.tag_dropped;
+                        self.name.clear();
+                        self.name
+                            .extend_from_slice(&self.buf[i..i + name.min(MAX_KEPT_NAME)]);
+                        if within && self.attribute_named().is_ok() {
+                            out[kept..kept + total].copy_from_slice(&self.buf[i..i + total]);
+                            kept += total;
+                            i += total;
+                            self.pos += total as u64;
+                            self.out += total as u64;
+                            self.last = [self.buf[i - 2], self.buf[i - 1]];
+                            self.run = value as u64;
+                            self.cutting = false;
+                            self.reference = Reference::None;
+                            self.state = if space {
+                                State::InTag
+                            } else {
+                                State::AfterValue
+                            };
+                            continue;
+                        }
+                        // The bytes one by one find the problem and say where it is.
+                        if within {
+                            self.attribute_count -= 1;
+                        }
+                        self.name.clear();
+                    }
+                }
                 if matches!(
                     self.state,
                     State::TagName | State::AttrName | State::InTag | State::EndTag
                 ) {
                     let table = match self.state {
                         State::InTag => &SPACE,
-                        State::EndTag => &END_TAG,
                         _ => &NAME,
                     };
-                    let run = self.buf[i..n]
-                        .iter()
-                        .take_while(|&&b| table[usize::from(b)])
-                        .count();
+                    let run = if self.state == State::EndTag {
+                        plain_run(&self.buf[i..n], b'>')
+                    } else {
+                        self.buf[i..n]
+                            .iter()
+                            .take_while(|&&b| table[usize::from(b)])
+                            .count()
+                    };
                     if run > 0 && !dropped_here {
                         if matches!(self.state, State::TagName | State::AttrName) {
                             let room = MAX_KEPT_NAME.saturating_sub(self.name.len());
@@ -685,10 +781,7 @@ impl<R: Read> Read for Strict<R> {
                         _ => 0,
                     };
                     if self.cutting {
-                        let run = self.buf[i..n]
-                            .iter()
-                            .take_while(|&&b| PLAIN[usize::from(b)] && b != q)
-                            .count();
+                        let run = plain_run(&self.buf[i..n], q);
                         if run > 0 {
                             i += run;
                             self.pos += run as u64;
@@ -721,11 +814,7 @@ impl<R: Read> Read for Strict<R> {
                         MAX_VALUE_BYTES
                     };
                     let room = usize::try_from(cap - self.run).unwrap_or(usize::MAX);
-                    let run = self.buf[i..n]
-                        .iter()
-                        .take(room)
-                        .take_while(|&&b| PLAIN[usize::from(b)] && b != q)
-                        .count();
+                    let run = plain_run(&self.buf[i..n.min(i.saturating_add(room))], q);
                     if run > 0 {
                         out[kept..kept + run].copy_from_slice(&self.buf[i..i + run]);
                         kept += run;
@@ -821,6 +910,80 @@ mod tests {
         match s.read_to_end(&mut out) {
             Ok(_) => Ok(out),
             Err(e) => Err(strict_error(&e).cloned().expect("a strict error")),
+        }
+    }
+
+    proptest::proptest! {
+        /// The word-at-a-time scanner stops exactly where the byte-by-byte one does.
+        #[test]
+        fn plain_run_matches_the_byte_scan(
+            bytes in proptest::collection::vec(
+                proptest::prop_oneof![
+                    proptest::sample::select(
+                        b"a \t\n\r\x00\x1f\x20\x7f\x80\xbe\xbf\xef\xff<>&\"'=".to_vec()
+                    ),
+                    proptest::num::u8::ANY,
+                    0x20u8..0x7f,
+                ],
+                0..80,
+            ),
+            q in proptest::sample::select(vec![0u8, b'"', b'\'', b'>']),
+        ) {
+            let expected = bytes.iter().take_while(|&&b| plain(b, q)).count();
+            proptest::prop_assert_eq!(plain_run(&bytes, q), expected);
+        }
+    }
+
+    /// Hands out one byte per read, so none of the bulk paths sees more than a byte.
+    struct Trickle<'a>(&'a [u8]);
+
+    impl Read for Trickle<'_> {
+        fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+            match (self.0.split_first(), out.first_mut()) {
+                (Some((b, rest)), Some(o)) => {
+                    *o = *b;
+                    self.0 = rest;
+                    Ok(1)
+                }
+                _ => Ok(0),
+            }
+        }
+    }
+
+    fn filtered(reader: impl Read) -> Result<Vec<u8>, StrictError> {
+        let (mut s, _) = strict(reader);
+        let mut out = Vec::new();
+        match s.read_to_end(&mut out) {
+            Ok(_) => Ok(out),
+            Err(e) => Err(strict_error(&e).cloned().expect("a strict error")),
+        }
+    }
+
+    proptest::proptest! {
+        /// The bulk paths (whole attributes, runs eight bytes at a time) decide exactly as
+        /// the byte-by-byte states do: same bytes out, same problem at the same offset.
+        #[test]
+        fn bulk_and_byte_by_byte_agree(
+            parts in proptest::collection::vec(
+                proptest::prop_oneof![
+                    3 => proptest::sample::select(vec![
+                        "<r", "<x:r", " ", "\r\n  ", "a=\"1\"", "a='2'", "x:a=\"v\"",
+                        "xmlns:x=\"u\"", "b=\"t&amp;\u{e9}\"", "/>", ">", "</r>", "text",
+                    ]),
+                    1 => proptest::sample::select(vec![
+                        "<", "/", "</", "=", "\"", "'", "a", "x:", "c=\"&#27;\"", "&#x10000;",
+                        "\u{1b}", "\u{fffe}", "\u{ffff}", "\u{6f22}", "<!--", "-->",
+                        "<![CDATA[", "]]>", "<?", "?>", "!", "\t",
+                    ]),
+                ],
+                0..40,
+            ),
+        ) {
+            let xml: String = parts.concat();
+            proptest::prop_assert_eq!(
+                filtered(xml.as_bytes()),
+                filtered(Trickle(xml.as_bytes()))
+            );
         }
     }
 
