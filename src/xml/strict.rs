@@ -289,6 +289,19 @@ fn plain_attribute(bytes: &[u8]) -> Option<(usize, u8, usize, bool)> {
     Some((name, q, value, space))
 }
 
+/// What a tag at the start of `bytes` (at a `<` in text) starts as, when it is plain: `<name`
+/// and whitespace (the name's length and `false`), or a whole end tag `</name>` with only
+/// plain bytes (the tag's length and `true`).
+fn plain_tag(bytes: &[u8]) -> Option<(usize, bool)> {
+    let rest = bytes.strip_prefix(b"<")?;
+    if let Some(end) = rest.strip_prefix(b"/") {
+        let name = plain_run(end, b'>');
+        return (end.get(name) == Some(&b'>')).then_some((name + 3, true));
+    }
+    let name = rest.iter().take_while(|&&b| NAME[usize::from(b)]).count();
+    (name > 0 && rest.get(name).is_some_and(|&b| is_space(b))).then_some((name, false))
+}
+
 /// Whitespace between attributes.
 static SPACE: [bool; 256] = {
     let mut table = [false; 256];
@@ -691,6 +704,37 @@ impl<R: Read> Read for Strict<R> {
                 // reference in progress, under its cap) needs no state change, only counting.
                 // Names in a tag, and the whitespace between attributes, in bulk too: a tag's
                 // bytes are most of a solution file's.
+                // The start of a plain tag (`<name` and a space), or a whole plain end tag.
+                if let (State::Text, Reference::None, false, Some(b'<')) =
+                    (self.state, self.reference, dropped_here, self.buf.get(i))
+                {
+                    if let Some((len, end)) = plain_tag(&self.buf[i..n]) {
+                        let total = if end { len } else { len + 2 };
+                        self.run = 0;
+                        self.cutting = false;
+                        self.tag_start = self.pos;
+                        self.tag_dropped = 0;
+                        if end {
+                            self.depth = self.depth.saturating_sub(1);
+                            self.close_scope();
+                        } else {
+                            let name = &self.buf[i + 1..i + 1 + len.min(MAX_KEPT_NAME)];
+                            self.element.clear();
+                            self.element.extend_from_slice(name);
+                            self.name.clear();
+                            self.attributes.clear();
+                            self.attribute_count = 0;
+                            self.state = State::InTag;
+                        }
+                        out[kept..kept + total].copy_from_slice(&self.buf[i..i + total]);
+                        kept += total;
+                        i += total;
+                        self.pos += total as u64;
+                        self.out += total as u64;
+                        self.last = [self.buf[i - 2], self.buf[i - 1]];
+                        continue;
+                    }
+                }
                 // A whole plain attribute (`name="value"` and the space after it) at once:
                 // what the byte-by-byte states would do, or nothing when it would fail.
                 if self.state == State::InTag && !dropped_here {
