@@ -11,11 +11,11 @@ use super::{print_notes, read_limits, Outcome, PrivilegeArgs, RoleArgs, Solution
 use crate::error::{Error, Result};
 use crate::model::catalogue::Catalogue;
 use crate::model::options::OutputOptions;
-use crate::model::role;
+use crate::model::role::Inheritance;
 use crate::ops::audit::{role_matches, Desired, Kind, RoleAudit};
+use crate::ops::desired;
 use crate::package::input::Input;
 use crate::part::roles::{RoleSink, RolesFile};
-use crate::settings::catalogues;
 use crate::xml::walk::XmlProblem;
 
 /// Arguments of `dvrole audit`.
@@ -87,8 +87,16 @@ pub fn run(args: &AuditArgs) -> Result<Outcome> {
         OutputOptions::default(),
     )?;
     let options = resolved.options.role;
-    let selected = catalogues::select(&options.catalogue, &options.allow)?;
-    let (desired_role, notes) = role::resolve(&selected, &options, "dvrole")?;
+    let table = desired::environment(&options)?;
+    if let Some(t) = &table {
+        super::warn_incomplete(t);
+    }
+    let desired::DesiredRole {
+        catalogue: selected,
+        role: desired_role,
+        notes,
+        ..
+    } = desired::desired_role_in(&options, table, "dvrole")?;
     print_notes(&notes);
     let mut catalogues = vec![selected];
     for name in Catalogue::builtin_names() {
@@ -215,6 +223,7 @@ impl<W: Write> RoleSink for Run<'_, '_, W> {
         &mut self,
         id: Option<&str>,
         name: Option<&str>,
+        inherited: Option<&str>,
         offset: u64,
         file: RolesFile,
     ) -> Result<(), XmlProblem> {
@@ -240,6 +249,7 @@ impl<W: Write> RoleSink for Run<'_, '_, W> {
         // JSON lists every extra; text lists them only with --show-extra.
         let list_extras = self.args.json || self.args.show_extra;
         self.desired.begin(id, name, offset, file, list_extras);
+        self.desired.inheritance(inherited);
         Ok(())
     }
 
@@ -275,8 +285,30 @@ impl<W: Write> RoleSink for Run<'_, '_, W> {
     }
 }
 
-/// Prints one line per finding of a role (extras are among them only when asked for).
+/// Prints the role's inheritance where it has one, then one line per finding (extras are
+/// among them only when asked for).
 fn print_role(out: &mut impl Write, audit: &RoleAudit) {
+    if let Some(value) = &audit.inherited {
+        let meaning = match Inheritance::from_attribute(value) {
+            Some(i) => format!("{} ({})", i.name(), i.editor_name()),
+            None => "not 0 or 1: run dvrole validate on it".to_string(),
+        };
+        let _ = writeln!(
+            out,
+            "{}: role '{}': inheritance isinherited=\"{}\", {meaning}",
+            audit.file, audit.name, value
+        );
+        if audit.team_only_basic() {
+            let _ = writeln!(
+                out,
+                "{}: role '{}': note: with team privileges only, its {} Basic privilege{} reach a member's own records only when the role is also assigned to the member directly",
+                audit.file,
+                audit.name,
+                audit.basic,
+                if audit.basic == 1 { "" } else { "s" }
+            );
+        }
+    }
     for f in &audit.findings {
         let depth = |d: Option<crate::model::depth::Depth>| d.map_or("none", |d| d.xml_name());
         // Written piece by piece: a large export yields many of these lines.

@@ -6,10 +6,11 @@ use std::path::PathBuf;
 use clap::{Args, Subcommand, ValueEnum};
 use serde_json::json;
 
-use super::{emit, Outcome};
+use super::{emit, print_notes, EnvironmentArgs, Outcome};
 use crate::error::{Error, Result};
 use crate::model::catalogue::{Catalogue, Entry, DEFAULT_CATALOGUE};
 use crate::model::options::Given;
+use crate::model::role;
 use crate::ops::table;
 use crate::settings::catalogues;
 
@@ -48,6 +49,9 @@ pub struct ShowArgs {
     /// (repeatable)
     #[arg(long, value_name = "PRIVILEGE=DEPTHS")]
     pub allow: Vec<String>,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub environment: EnvironmentArgs,
     /// Output format
     #[arg(long, value_enum, default_value_t = Format::Md)]
     pub format: Format,
@@ -123,7 +127,27 @@ fn run_show(args: &ShowArgs) -> Result<Outcome> {
         .iter()
         .map(|v| Given::flag("--allow", v))
         .collect();
-    let catalogue = catalogues::select(&selection, &allow)?;
+    let table = args.environment.table()?;
+    let is_real = |name: &str| {
+        args.environment.accept.iter().any(|a| a == name)
+            || table.as_ref().is_some_and(|t| t.get(name).is_some())
+    };
+    let mut catalogue = catalogues::select_with(&selection, &allow, &is_real)?;
+    if let Some(t) = &table {
+        // The environment's depths, as generate would use them.
+        let (adjusted, notes) = role::with_table_depths(&catalogue, t, &allow);
+        catalogue = adjusted;
+        print_notes(&notes);
+        for e in catalogue.entries() {
+            if t.get(&e.privilege).is_none() {
+                eprintln!(
+                    "note: {}: not in {}; generate stops on it unless it is excluded or --drop-absent is given",
+                    e.privilege,
+                    t.label()
+                );
+            }
+        }
+    }
     let text = match args.format {
         Format::Md => markdown(&catalogue),
         Format::Csv => csv(&catalogue),

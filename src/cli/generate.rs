@@ -8,13 +8,13 @@ use clap::Args;
 use serde_json::json;
 
 use super::{print_notes, Outcome, RoleArgs, SolutionArgs};
+use crate::ops::desired;
 use crate::error::Result;
 use crate::model::guid;
 use crate::model::options::{GenerateOptions, Given, OutputOptions};
 use crate::ops::drift;
 use crate::ops::plan::{self, Content, Format, PackageType};
 use crate::package::write::write_atomic;
-use crate::settings::catalogues;
 use crate::settings::config::{self, ConfigSource, Resolved};
 
 /// Arguments of `dvrole generate`.
@@ -97,7 +97,11 @@ pub fn run(args: &GenerateArgs) -> Result<Outcome> {
         return Ok(Outcome::Clean);
     }
     let options = &resolved.options;
-    let catalogue = catalogues::select(&options.role.catalogue, &options.role.allow)?;
+    let table = desired::environment(&options.role)?;
+    if let Some(t) = &table {
+        super::warn_incomplete(t);
+    }
+    let catalogue = desired::select_catalogue(&options.role, table.as_ref())?;
     let format = Format::parse(resolved.output.format.as_ref())?;
     let package_type = PackageType::parse(resolved.output.package_type.as_ref())?;
     // -o keeps the path exactly as given; the config's output.path is text.
@@ -108,7 +112,14 @@ pub fn run(args: &GenerateArgs) -> Result<Outcome> {
             .as_ref()
             .map(|g| PathBuf::from(&g.value))
     });
-    let plan = plan::plan(&catalogue, options, format, package_type, output.as_deref())?;
+    let plan = plan::plan_in(
+        &catalogue,
+        table.as_ref(),
+        options,
+        format,
+        package_type,
+        output.as_deref(),
+    )?;
     print_notes(&plan.notes);
 
     if args.check {
@@ -126,7 +137,7 @@ pub fn run(args: &GenerateArgs) -> Result<Outcome> {
             .role
             .privileges
             .iter()
-            .map(|p| json!({"name": p.name, "depth": p.depth, "in_catalogue": p.entry.is_some()}))
+            .map(|p| json!({"name": p.name, "depth": p.depth, "in_catalogue": p.entry.is_some(), "in_environment": table.as_ref().map(|t| t.get(&p.name).is_some())}))
             .collect();
         let outputs: Vec<_> = plan
             .targets
@@ -146,6 +157,7 @@ pub fn run(args: &GenerateArgs) -> Result<Outcome> {
             "role": {
                 "id": guid::braced(plan.role.id),
                 "name": plan.role.name,
+                "inheritance": plan.role.inheritance.name(),
                 "privileges": privileges,
             },
             "notes": plan.notes.iter().map(ToString::to_string).collect::<Vec<_>>(),

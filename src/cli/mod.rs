@@ -4,10 +4,12 @@
 //! [`Outcome`] or an [`Error`]; `main.rs` turns those into exit codes.
 
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use clap::{Args, Parser, Subcommand};
 
+use crate::model::environment::PrivilegeTable;
+use crate::settings::environment as environment_file;
 use crate::error::{Error, Result};
 use crate::model::options::{Given, RoleOptions, SolutionOptions};
 use crate::model::role::Note;
@@ -100,6 +102,65 @@ pub struct PrivilegeArgs {
     /// Add a privilege outside the catalogue; its depth cannot be checked (repeatable)
     #[arg(long, value_name = "PRIVILEGE=DEPTH")]
     pub add: Vec<String>,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub environment: EnvironmentArgs,
+    /// Leave out, with a note each, the privileges the environment's table (--privileges)
+    /// lacks, instead of stopping
+    #[arg(long)]
+    pub drop_absent: bool,
+}
+
+/// What dvrole knows of the target environment: its privilege table, and names the user
+/// says are real.
+#[derive(Debug, Clone, Default, Args)]
+pub struct EnvironmentArgs {
+    /// The environment's privilege table: a page saved from
+    /// GET <org>/api/data/v9.2/privileges?$select=name,privilegeid,accessright,canbebasic,canbelocal,canbedeep,canbeglobal;
+    /// repeat it for each page
+    #[arg(long = "privileges", value_name = "FILE")]
+    pub privileges: Vec<PathBuf>,
+    /// Take a privilege name as real though it is close to a known one, e.g. prvReadContract
+    /// beside prvReadContact (repeatable)
+    #[arg(long, value_name = "PRIVILEGE")]
+    pub accept: Vec<String>,
+}
+
+impl EnvironmentArgs {
+    /// The `--privileges` files, each labelled with the flag.
+    pub fn files(&self) -> Vec<Given> {
+        self.privileges
+            .iter()
+            .map(|p| Given::flag("--privileges", p.display().to_string()))
+            .collect()
+    }
+
+    /// The `--accept` names, each labelled with the flag.
+    pub fn accepted(&self) -> Vec<Given> {
+        self.accept
+            .iter()
+            .map(|v| Given::flag("--accept", v))
+            .collect()
+    }
+
+    /// The environment's table the flags name, if any.
+    pub fn table(&self) -> Result<Option<PrivilegeTable>> {
+        let table = environment_file::load(&self.files())?;
+        if let Some(t) = &table {
+            warn_incomplete(t);
+        }
+        Ok(table)
+    }
+}
+
+/// Warns when every page of `table` says another follows.
+pub(crate) fn warn_incomplete(table: &PrivilegeTable) {
+    if table.is_incomplete() {
+        eprintln!(
+            "warning: every page of {} has @odata.nextLink, so its last page is missing; save that page too and pass it with another --privileges",
+            table.label()
+        );
+    }
 }
 
 impl PrivilegeArgs {
@@ -116,6 +177,12 @@ impl PrivilegeArgs {
             default_depth: one("--default-depth", &self.default_depth),
             exclude: many("--exclude", &self.exclude),
             add: many("--add", &self.add),
+            accept: self.environment.accepted(),
+            inheritance: None,
+            privileges: self.environment.files(),
+            drop_absent: self
+                .drop_absent
+                .then(|| Given::flag("--drop-absent", "true")),
         }
     }
 }
@@ -132,6 +199,11 @@ pub struct RoleArgs {
     /// Id of the role [default: derived from publisher and role name, stable across builds]
     #[arg(long, value_name = "GUID")]
     pub role_id: Option<String>,
+    /// Member's privilege inheritance: direct (isinherited="1": Basic privileges reach
+    /// members' own records too) or team (isinherited="0": team privileges only)
+    /// [default: direct]
+    #[arg(long, value_name = "direct|team")]
+    pub inheritance: Option<String>,
 }
 
 impl RoleArgs {
@@ -143,6 +215,10 @@ impl RoleArgs {
                 .as_ref()
                 .map(|v| Given::flag("--role-name", v)),
             role_id: self.role_id.as_ref().map(|v| Given::flag("--role-id", v)),
+            inheritance: self
+                .inheritance
+                .as_ref()
+                .map(|v| Given::flag("--inheritance", v)),
             ..self.privileges.to_options()
         }
     }
@@ -282,7 +358,7 @@ pub(crate) fn print_notes(notes: &[Note]) {
     let mut err = std::io::stderr().lock();
     for note in notes {
         let kind = match note {
-            Note::Adjusted { .. } => "note",
+            Note::Adjusted { .. } | Note::TableDepths { .. } | Note::Dropped { .. } => "note",
             Note::Unchecked { .. } => "warning",
         };
         let _ = writeln!(err, "{kind}: {note}");

@@ -8,8 +8,7 @@ use super::generate::load_settings;
 use super::{emit, print_notes, Outcome, RoleArgs, SolutionArgs};
 use crate::error::Result;
 use crate::model::options::OutputOptions;
-use crate::ops::{build as generate, matrix as report};
-use crate::settings::catalogues;
+use crate::ops::{build as generate, desired, matrix as report};
 
 /// Formats of the privilege matrix.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, ValueEnum)]
@@ -52,8 +51,12 @@ pub fn run(args: &ReportArgs) -> Result<Outcome> {
         OutputOptions::default(),
     )?;
     let options = &resolved.options;
-    let catalogue = catalogues::select(&options.role.catalogue, &options.role.allow)?;
-    let built = generate::build(&catalogue, options)?;
+    let table = desired::environment(&options.role)?;
+    if let Some(t) = &table {
+        super::warn_incomplete(t);
+    }
+    let catalogue = desired::select_catalogue(&options.role, table.as_ref())?;
+    let built = generate::build_in(&catalogue, table.as_ref(), options)?;
     print_notes(&built.notes);
     let text = match args.format {
         ReportFormat::Md => report::markdown(&built.role, &built.manifest),

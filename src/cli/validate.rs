@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use clap::Args;
 use serde_json::json;
 
-use super::{read_limits, Outcome};
+use super::{read_limits, EnvironmentArgs, Outcome};
 use crate::error::Result;
 use crate::model::catalogue::Catalogue;
 use crate::ops::validate;
@@ -21,6 +21,9 @@ pub struct ValidateArgs {
     /// The most bytes to read from one file or zip entry, e.g. 512M or 2G [default: 1G]
     #[arg(long, value_name = "SIZE")]
     pub max_entry_size: Option<String>,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub environment: EnvironmentArgs,
     /// Print the reports as JSON on stdout
     #[arg(long)]
     pub json: bool,
@@ -30,10 +33,16 @@ pub struct ValidateArgs {
 pub fn run(args: &ValidateArgs) -> Result<Outcome> {
     let limits = read_limits(args.max_entry_size.as_deref())?;
     let catalogues = Catalogue::all_builtin()?;
+    let table = args.environment.table()?;
+    let against = validate::Against {
+        catalogues: &catalogues,
+        table: table.as_ref(),
+        accept: &args.environment.accept,
+    };
     let reports = args
         .paths
         .iter()
-        .map(|p| validate::validate_path(Path::new(p), &catalogues, limits))
+        .map(|p| validate::validate_path_against(Path::new(p), against, limits))
         .collect::<Result<Vec<_>>>()?;
     let valid = reports.iter().all(|r| r.valid);
     let mut out = std::io::stdout().lock();

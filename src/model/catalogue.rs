@@ -34,6 +34,10 @@ const BUILTIN: &[(&str, &str)] = &[
         "app-for-outlook-views",
         include_str!("../../catalogues/app-for-outlook-views.toml"),
     ),
+    (
+        "exchange-sync",
+        include_str!("../../catalogues/exchange-sync.toml"),
+    ),
 ];
 
 /// The catalogue used when none is named.
@@ -55,6 +59,8 @@ pub struct Entry {
     pub tab: String,
     /// The access right (Read, Write, Append, ...), where the privilege is a table privilege.
     pub access_right: Option<String>,
+    /// The table's object type code, the number error messages print (`ObjectTypeCode: 4120`).
+    pub object_type_code: Option<u32>,
     /// The depths the privilege allows.
     pub allowed: DepthSet,
     /// The depth used when the user asks for none.
@@ -108,6 +114,7 @@ struct EntryFile {
     entity_display: Option<String>,
     tab: String,
     access_right: Option<String>,
+    object_type_code: Option<u32>,
     allowed: Spanned<Vec<Depth>>,
     default: Option<Spanned<Depth>>,
     privilege_id: Option<Spanned<String>>,
@@ -257,6 +264,7 @@ impl Catalogue {
                 entity_display: e.entity_display,
                 tab: e.tab,
                 access_right: e.access_right,
+                object_type_code: e.object_type_code,
                 allowed,
                 default,
                 privilege_id,
@@ -276,6 +284,11 @@ impl Catalogue {
         })
     }
 
+    /// The built-in name or the file path the catalogue was read from.
+    pub fn origin(&self) -> &str {
+        &self.origin
+    }
+
     /// The entries in the catalogue's own order.
     pub fn entries(&self) -> &[Entry] {
         &self.entries
@@ -286,6 +299,34 @@ impl Catalogue {
         self.entries
             .iter()
             .find(|e| e.privilege.eq_ignore_ascii_case(privilege))
+    }
+
+    /// Replaces the depths `privilege` allows, moving its default to the nearest of them;
+    /// an empty set changes nothing. Returns whether the catalogue holds the privilege.
+    pub fn replace_allowed(&mut self, privilege: &str, allowed: DepthSet) -> bool {
+        let Some(entry) = self
+            .entries
+            .iter_mut()
+            .find(|e| e.privilege.eq_ignore_ascii_case(privilege))
+        else {
+            return false;
+        };
+        if let Some(default) = allowed.nearest(entry.default) {
+            entry.default = default;
+            entry.allowed = allowed;
+        }
+        true
+    }
+
+    /// The entry for the privilege of table `object_type_code` with `access_right`
+    /// (`Write`, matched without regard to case).
+    pub fn by_object_type(&self, object_type_code: u32, access_right: &str) -> Option<&Entry> {
+        self.entries.iter().find(|e| {
+            e.object_type_code == Some(object_type_code)
+                && e.access_right
+                    .as_deref()
+                    .is_some_and(|a| a.eq_ignore_ascii_case(access_right))
+        })
     }
 
     /// The entry whose privilege id is `id`.
@@ -453,6 +494,7 @@ impl Merge {
         e.entity = e.entity.take().or(other.entity);
         e.entity_display = e.entity_display.take().or(other.entity_display);
         e.access_right = e.access_right.take().or(other.access_right);
+        e.object_type_code = e.object_type_code.or(other.object_type_code);
         e.privilege_id = e.privilege_id.or(other.privilege_id);
         e.note = e.note.take().or(other.note);
         e.confirmed &= other.confirmed;

@@ -3,7 +3,9 @@
 
 pub mod catalogue;
 pub mod depth;
+pub mod environment;
 pub mod guid;
+pub mod names;
 pub mod options;
 pub mod role;
 pub mod solution;

@@ -2,6 +2,7 @@
 
 pub mod audit;
 pub mod build;
+pub mod desired;
 pub mod drift;
 pub mod explain;
 pub mod matrix;

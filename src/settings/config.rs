@@ -197,6 +197,34 @@ pub const KEYS: &[Key] = &[
         help: "replace the depths a catalogue privilege allows: prvReadContact = [\"Local\", \"Global\"]",
     },
     Key {
+        name: "role.inheritance",
+        flag: "--inheritance",
+        kind: KeyKind::Text,
+        default: Some("\"direct\""),
+        help: "member's privilege inheritance: direct (isinherited=\"1\") or team (isinherited=\"0\", team privileges only)",
+    },
+    Key {
+        name: "role.accept",
+        flag: "--accept",
+        kind: KeyKind::List,
+        default: Some("[]"),
+        help: "privilege names to take as real though they are close to a known name, e.g. [\"prvReadContract\"]",
+    },
+    Key {
+        name: "environment.privileges",
+        flag: "--privileges",
+        kind: KeyKind::List,
+        default: Some("[]"),
+        help: "pages of the target environment's privilege table (JSON saved from the Web API), relative to this file",
+    },
+    Key {
+        name: "environment.drop_absent",
+        flag: "--drop-absent",
+        kind: KeyKind::Bool,
+        default: Some("false"),
+        help: "leave out privileges the environment's table lacks, instead of stopping",
+    },
+    Key {
         name: "output.path",
         flag: "--output",
         kind: KeyKind::Text,
@@ -283,6 +311,10 @@ impl Layer {
         layer.set_one("role.default_depth", r.default_depth.clone());
         layer.set_list("role.exclude", r.exclude.clone());
         layer.set_table("role.add", r.add.clone());
+        layer.set_one("role.inheritance", r.inheritance.clone());
+        layer.set_list("role.accept", r.accept.clone());
+        layer.set_list("environment.privileges", r.privileges.clone());
+        layer.set_one("environment.drop_absent", r.drop_absent.clone());
         layer.set_one("solution.name", s.solution_name.clone());
         layer.set_one("solution.display_name", s.solution_display_name.clone());
         layer.set_one("solution.version", s.solution_version.clone());
@@ -393,7 +425,7 @@ struct File<'a> {
 }
 
 /// The sections a config file may hold.
-const SECTIONS: &[&str] = &["solution", "publisher", "role", "output"];
+const SECTIONS: &[&str] = &["solution", "publisher", "role", "environment", "output"];
 
 impl File<'_> {
     fn origin(&self, at: usize, key: &str) -> String {
@@ -649,6 +681,7 @@ pub fn read_file(source: &ConfigSource) -> Result<Option<Layer>> {
         })?;
     let mut layer = Layer::from_toml(&label, &bytes)?;
     rebase_catalogue_paths(&mut layer, path.parent());
+    rebase_table_paths(&mut layer, path.parent());
     Ok(Some(layer))
 }
 
@@ -670,6 +703,21 @@ fn rebase_catalogue_paths(layer: &mut Layer, dir: Option<&Path>) {
             || (!crate::model::catalogue::is_builtin_name(v) && dir.join(v).is_file());
         if is_path && Path::new(v).is_relative() {
             given.value = dir.join(v).display().to_string();
+        }
+    }
+}
+
+/// Makes relative `environment.privileges` paths relative to the config file's folder.
+fn rebase_table_paths(layer: &mut Layer, dir: Option<&Path>) {
+    let Some(dir) = dir.filter(|d| !d.as_os_str().is_empty()) else {
+        return;
+    };
+    let Some(Value::List(items)) = layer.values.get_mut("environment.privileges") else {
+        return;
+    };
+    for given in items {
+        if Path::new(given.value.trim()).is_relative() {
+            given.value = dir.join(given.value.trim()).display().to_string();
         }
     }
 }
@@ -779,6 +827,10 @@ pub fn resolve(layers: &[Layer]) -> Result<Resolved> {
             default_depth: one("role.default_depth"),
             exclude: many("role.exclude"),
             add: many("role.add"),
+            accept: many("role.accept"),
+            inheritance: one("role.inheritance"),
+            privileges: many("environment.privileges"),
+            drop_absent: one("environment.drop_absent"),
         },
         solution: SolutionOptions {
             solution_name: one("solution.name"),

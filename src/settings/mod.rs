@@ -3,3 +3,4 @@
 
 pub mod catalogues;
 pub mod config;
+pub mod environment;

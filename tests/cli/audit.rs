@@ -484,6 +484,7 @@ mod no_panic {
             &mut self,
             _: Option<&str>,
             _: Option<&str>,
+            _: Option<&str>,
             _: u64,
             _: RolesFile,
         ) -> Result<(), XmlProblem> {

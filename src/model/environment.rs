@@ -9,9 +9,9 @@ use std::collections::HashMap;
 
 use uuid::Uuid;
 
-use crate::depth::DepthSet;
-use crate::guid;
-use crate::names;
+use crate::model::depth::DepthSet;
+use crate::model::guid;
+use crate::model::names;
 
 /// One privilege of the environment.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -200,7 +200,7 @@ impl PrivilegeTable {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::depth::Depth;
+    use crate::model::depth::Depth;
 
     fn row(name: &str, allowed: &[Depth], id: Option<u128>, origin: &str) -> TablePrivilege {
         TablePrivilege {

@@ -11,7 +11,7 @@ use std::collections::HashSet;
 use std::sync::OnceLock;
 
 /// The embedded list: one name per line, `#` comments.
-const KNOWN_TEXT: &str = include_str!("../data/privilege-names.txt");
+const KNOWN_TEXT: &str = include_str!("../../data/privilege-names.txt");
 
 /// Names longer than this are never compared: no real privilege name is that long, and the
 /// comparison costs time in proportion to the length.
@@ -129,7 +129,7 @@ mod tests {
         assert_eq!(names.len(), 824);
         let distinct: HashSet<String> = names.iter().map(|n| n.to_ascii_lowercase()).collect();
         assert_eq!(distinct.len(), 824);
-        assert!(names.iter().all(|n| crate::catalogue::is_privilege_name(n)));
+        assert!(names.iter().all(|n| crate::model::catalogue::is_privilege_name(n)));
         assert!(is_known("prvReadAccount"));
         assert!(!is_known("prvreadaccount"));
     }

@@ -10,12 +10,12 @@ use std::path::Path;
 use serde::Deserialize;
 use serde_json::Value;
 
-use crate::catalogue::is_privilege_name;
-use crate::depth::{Depth, DepthSet};
-use crate::environment::{PrivilegeTable, TablePrivilege};
+use crate::model::catalogue::is_privilege_name;
+use crate::model::depth::{Depth, DepthSet};
+use crate::model::environment::{PrivilegeTable, TablePrivilege};
 use crate::error::{Error, Result};
-use crate::guid;
-use crate::options::Given;
+use crate::model::guid;
+use crate::model::options::Given;
 
 /// The largest page read, in bytes. A page holds at most 5,000 rows of a few hundred bytes.
 pub const MAX_PAGE_BYTES: u64 = 64 << 20;
@@ -69,7 +69,7 @@ fn fail(origin: impl Into<String>, message: impl Into<String>) -> Error {
 
 /// A JSON value shortened for a message.
 fn shown(v: &Value) -> String {
-    crate::validate::short(&v.to_string())
+    crate::util::short(&v.to_string())
 }
 
 /// The privileges of one page, and whether it names a next page. `origin` names the page
@@ -156,7 +156,7 @@ fn parse_row(raw: Value, at: &str) -> Result<TablePrivilege> {
             ))
         }
     };
-    let at = format!("{at} ({})", crate::validate::short(&name));
+    let at = format!("{at} ({})", crate::util::short(&name));
     if !is_privilege_name(&name) {
         return Err(fail(
             &at,
@@ -243,7 +243,7 @@ pub fn read_page(path: &Path) -> Result<(Vec<TablePrivilege>, bool)> {
             "is a folder; give the JSON file of one page of the privilege table",
         ));
     }
-    let bytes = crate::check::read_capped(path, MAX_PAGE_BYTES)
+    let bytes = crate::util::read_capped(path, MAX_PAGE_BYTES)
         .map_err(|e| fail(&origin, format!("cannot be read ({e})")))?
         .ok_or_else(|| {
             fail(
