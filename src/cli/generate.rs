@@ -8,10 +8,10 @@ use clap::Args;
 use serde_json::json;
 
 use super::{print_notes, Outcome, RoleArgs, SolutionArgs};
-use crate::ops::desired;
 use crate::error::Result;
 use crate::model::guid;
 use crate::model::options::{GenerateOptions, Given, OutputOptions};
+use crate::ops::desired;
 use crate::ops::drift;
 use crate::ops::plan::{self, Content, Format, PackageType};
 use crate::package::write::write_atomic;

@@ -8,13 +8,13 @@ use std::path::{Path, PathBuf};
 
 use clap::{Args, Parser, Subcommand};
 
-use crate::model::environment::PrivilegeTable;
-use crate::settings::environment as environment_file;
 use crate::error::{Error, Result};
+use crate::model::environment::PrivilegeTable;
 use crate::model::options::{Given, RoleOptions, SolutionOptions};
 use crate::model::role::Note;
 use crate::package::read::{Limits, DEFAULT_MAX_ENTRY_BYTES};
 use crate::package::write::write_atomic;
+use crate::settings::environment as environment_file;
 
 mod audit;
 mod catalogue;

@@ -111,11 +111,9 @@ impl PrivilegeTable {
                 ))
             } else {
                 match (first.id, row.id) {
-                    (Some(a), Some(b)) if a != b => Some(format!(
-                        "ids {} and {}",
-                        guid::braced(a),
-                        guid::braced(b)
-                    )),
+                    (Some(a), Some(b)) if a != b => {
+                        Some(format!("ids {} and {}", guid::braced(a), guid::braced(b)))
+                    }
                     _ => None,
                 }
             };
@@ -136,11 +134,7 @@ impl PrivilegeTable {
                     first: other.origin.clone(),
                     second: row.origin.clone(),
                     name: row.name.clone(),
-                    what: format!(
-                        "id {} is also the id of {}",
-                        guid::braced(id),
-                        other.name
-                    ),
+                    what: format!("id {} is also the id of {}", guid::braced(id), other.name),
                 });
             }
             self.by_id.insert(id, index);
@@ -219,7 +213,10 @@ mod tests {
             .unwrap();
         assert_eq!(t.get("PRVREADCONTACT").unwrap().name, "prvReadContact");
         assert_eq!(t.by_id(Uuid::from_u128(7)).unwrap().name, "prvReadContact");
-        assert_eq!(t.suggest("prvReadContcat").as_deref(), Some("prvReadContact"));
+        assert_eq!(
+            t.suggest("prvReadContcat").as_deref(),
+            Some("prvReadContact")
+        );
         assert_eq!(t.len(), 1);
     }
 
@@ -235,7 +232,10 @@ mod tests {
             .insert(row("prvx", &[Depth::Global], Some(1), "b.json: row 10"))
             .unwrap_err()
             .to_string();
-        assert!(err.contains("a.json: row 3 and b.json: row 10 disagree on prvX"), "{err}");
+        assert!(
+            err.contains("a.json: row 3 and b.json: row 10 disagree on prvX"),
+            "{err}"
+        );
         assert!(err.contains("one allows Basic, the other Global"), "{err}");
         let err = t
             .insert(row("prvY", &[Depth::Basic], Some(1), "b.json: row 11"))

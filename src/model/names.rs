@@ -66,7 +66,10 @@ pub fn near_miss<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) 
     }
     nearest(
         name,
-        candidates.iter().copied().chain(known_names().iter().copied()),
+        candidates
+            .iter()
+            .copied()
+            .chain(known_names().iter().copied()),
     )
 }
 
@@ -129,7 +132,9 @@ mod tests {
         assert_eq!(names.len(), 824);
         let distinct: HashSet<String> = names.iter().map(|n| n.to_ascii_lowercase()).collect();
         assert_eq!(distinct.len(), 824);
-        assert!(names.iter().all(|n| crate::model::catalogue::is_privilege_name(n)));
+        assert!(names
+            .iter()
+            .all(|n| crate::model::catalogue::is_privilege_name(n)));
         assert!(is_known("prvReadAccount"));
         assert!(!is_known("prvreadaccount"));
     }

@@ -310,8 +310,7 @@ pub fn with_table_depths(
         let Some(row) = table.get(&entry.privilege) else {
             continue;
         };
-        if row.allowed != entry.allowed && !named.contains(&entry.privilege.to_ascii_lowercase())
-        {
+        if row.allowed != entry.allowed && !named.contains(&entry.privilege.to_ascii_lowercase()) {
             adjusted.replace_allowed(&entry.privilege, row.allowed);
             notes.push(Note::TableDepths {
                 privilege: entry.privilege.clone(),
@@ -351,7 +350,13 @@ pub fn resolve_in(
         Some(g) => match g.value.trim().to_ascii_lowercase().as_str() {
             "true" | "1" | "yes" => true,
             "false" | "0" | "no" => false,
-            _ => return Err(Error::invalid(&g.origin, &g.value, "expected true or false")),
+            _ => {
+                return Err(Error::invalid(
+                    &g.origin,
+                    &g.value,
+                    "expected true or false",
+                ))
+            }
         },
     };
     let name = role_name(options.role_name.as_ref())?;

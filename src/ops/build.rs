@@ -1,9 +1,8 @@
 //! `dvrole generate`: from settings to a checked, deterministic package.
 
-use crate::model::environment::PrivilegeTable;
-use crate::settings::environment as environment_file;
 use crate::error::{Error, Result};
 use crate::model::catalogue::Catalogue;
+use crate::model::environment::PrivilegeTable;
 use crate::model::options::GenerateOptions;
 use crate::model::role::{self, Note, Role};
 use crate::model::solution::SolutionManifest;
@@ -11,6 +10,7 @@ use crate::ops::validate;
 use crate::package::read::{Limits, PackageReader};
 use crate::package::write::{Package, Part};
 use crate::part::{self, Shape};
+use crate::settings::environment as environment_file;
 
 /// A package built in memory, checked, and ready to be written.
 #[derive(Debug, Clone)]
@@ -64,7 +64,12 @@ pub fn build_in(
         .accept
         .iter()
         .map(|g| g.value.trim().to_string())
-        .chain(role.privileges.iter().filter(|p| p.entry.is_none()).map(|p| p.name.clone()))
+        .chain(
+            role.privileges
+                .iter()
+                .filter(|p| p.entry.is_none())
+                .map(|p| p.name.clone()),
+        )
         .collect();
     let against = validate::Against {
         catalogues: std::slice::from_ref(catalogue),

@@ -2,13 +2,13 @@
 //! `audit`, and any that compares a role with it): the catalogue selected, the target
 //! environment's privilege table when one is given, and the role resolved against both.
 
-use crate::model::catalogue::Catalogue;
-use crate::settings::catalogues;
-use crate::model::environment::PrivilegeTable;
-use crate::settings::environment as environment_file;
 use crate::error::Result;
+use crate::model::catalogue::Catalogue;
+use crate::model::environment::PrivilegeTable;
 use crate::model::options::RoleOptions;
 use crate::model::role::{self, Note, Role};
+use crate::settings::catalogues;
+use crate::settings::environment as environment_file;
 
 /// The desired role and what it was built from.
 #[derive(Debug, Clone)]
@@ -33,10 +33,12 @@ pub fn environment(options: &RoleOptions) -> Result<Option<PrivilegeTable>> {
 /// Selects the catalogue the settings name. A catalogue file's entry that is a probable
 /// misspelling of a known privilege is refused unless `table` holds it or `--accept` names
 /// it.
-pub fn select_catalogue(options: &RoleOptions, table: Option<&PrivilegeTable>) -> Result<Catalogue> {
-    let is_real = |name: &str| {
-        role::accepted(options, name) || table.is_some_and(|t| t.get(name).is_some())
-    };
+pub fn select_catalogue(
+    options: &RoleOptions,
+    table: Option<&PrivilegeTable>,
+) -> Result<Catalogue> {
+    let is_real =
+        |name: &str| role::accepted(options, name) || table.is_some_and(|t| t.get(name).is_some());
     catalogues::select_with(&options.catalogue, &options.allow, &is_real)
 }
 

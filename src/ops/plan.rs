@@ -181,7 +181,14 @@ pub fn plan(
     output: Option<&Path>,
 ) -> Result<Plan> {
     let table = crate::settings::environment::load(&options.role.privileges)?;
-    plan_in(catalogue, table.as_ref(), options, format, package_type, output)
+    plan_in(
+        catalogue,
+        table.as_ref(),
+        options,
+        format,
+        package_type,
+        output,
+    )
 }
 
 /// [`plan`] for the environment whose privilege table is `table` (see

@@ -137,7 +137,10 @@ impl<'c> Checker<'c> {
             return known.clone();
         }
         let meant = if self.accept.iter().any(|a| a == privilege)
-            || self.catalogues.iter().any(|c| c.get(privilege).is_some_and(|e| e.privilege == privilege))
+            || self
+                .catalogues
+                .iter()
+                .any(|c| c.get(privilege).is_some_and(|e| e.privilege == privilege))
         {
             None
         } else {

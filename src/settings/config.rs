@@ -176,6 +176,20 @@ pub const KEYS: &[Key] = &[
         help: "catalogue privileges to leave out",
     },
     Key {
+        name: "role.inheritance",
+        flag: "--inheritance",
+        kind: KeyKind::Text,
+        default: Some("\"direct\""),
+        help: "member's privilege inheritance: direct (isinherited=\"1\") or team (isinherited=\"0\", team privileges only)",
+    },
+    Key {
+        name: "role.accept",
+        flag: "--accept",
+        kind: KeyKind::List,
+        default: Some("[]"),
+        help: "privilege names to take as real though they are close to a known name, e.g. [\"prvReadContract\"]",
+    },
+    Key {
         name: "role.depth",
         flag: "--depth",
         kind: KeyKind::DepthTable,
@@ -195,20 +209,6 @@ pub const KEYS: &[Key] = &[
         kind: KeyKind::DepthsTable,
         default: None,
         help: "replace the depths a catalogue privilege allows: prvReadContact = [\"Local\", \"Global\"]",
-    },
-    Key {
-        name: "role.inheritance",
-        flag: "--inheritance",
-        kind: KeyKind::Text,
-        default: Some("\"direct\""),
-        help: "member's privilege inheritance: direct (isinherited=\"1\") or team (isinherited=\"0\", team privileges only)",
-    },
-    Key {
-        name: "role.accept",
-        flag: "--accept",
-        kind: KeyKind::List,
-        default: Some("[]"),
-        help: "privilege names to take as real though they are close to a known name, e.g. [\"prvReadContract\"]",
     },
     Key {
         name: "environment.privileges",

@@ -10,10 +10,10 @@ use std::path::Path;
 use serde::Deserialize;
 use serde_json::Value;
 
+use crate::error::{Error, Result};
 use crate::model::catalogue::is_privilege_name;
 use crate::model::depth::{Depth, DepthSet};
 use crate::model::environment::{PrivilegeTable, TablePrivilege};
-use crate::error::{Error, Result};
 use crate::model::guid;
 use crate::model::options::Given;
 
@@ -30,13 +30,6 @@ const FLAGS: [(&str, Depth); 4] = [
     ("canbedeep", Depth::Deep),
     ("canbeglobal", Depth::Global),
 ];
-
-#[derive(Deserialize)]
-struct Page {
-    value: Option<Value>,
-    #[serde(rename = "@odata.nextLink")]
-    next_link: Option<Value>,
-}
 
 #[derive(Deserialize)]
 struct Row {
@@ -76,7 +69,8 @@ fn shown(v: &Value) -> String {
 /// in messages.
 pub fn parse_page(bytes: &[u8], origin: &str) -> Result<(Vec<TablePrivilege>, bool)> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    let page: Page = serde_json::from_slice(bytes).map_err(|e| {
+    // A map, not a struct: serde would read a struct from an array too.
+    let mut page: serde_json::Map<String, Value> = serde_json::from_slice(bytes).map_err(|e| {
         use serde_json::error::Category;
         match e.classify() {
             Category::Data => fail(
@@ -89,7 +83,7 @@ pub fn parse_page(bytes: &[u8], origin: &str) -> Result<(Vec<TablePrivilege>, bo
             ),
         }
     })?;
-    let rows = match page.value {
+    let rows = match page.remove("value") {
         Some(Value::Array(rows)) => rows,
         Some(other) => {
             return Err(fail(
@@ -104,7 +98,7 @@ pub fn parse_page(bytes: &[u8], origin: &str) -> Result<(Vec<TablePrivilege>, bo
             ))
         }
     };
-    let has_next = matches!(&page.next_link, Some(Value::String(s)) if !s.is_empty());
+    let has_next = matches!(page.get("@odata.nextLink"), Some(Value::String(s)) if !s.is_empty());
     let mut out = Vec::with_capacity(rows.len());
     for (i, raw) in rows.into_iter().enumerate() {
         out.push(parse_row(raw, &format!("{origin}: row {}", i + 1))?);
@@ -139,8 +133,8 @@ fn parse_row(raw: Value, at: &str) -> Result<TablePrivilege> {
             format!("is {}, not an object with a name", kind(&raw)),
         ));
     }
-    let row: Row = serde_json::from_value(raw)
-        .map_err(|e| fail(at, format!("cannot be read ({e})")))?;
+    let row: Row =
+        serde_json::from_value(raw).map_err(|e| fail(at, format!("cannot be read ({e})")))?;
     let name = match &row.name {
         Some(Value::String(s)) if !s.trim().is_empty() => s.trim().to_string(),
         None | Some(Value::Null) => {
@@ -183,16 +177,14 @@ fn parse_row(raw: Value, at: &str) -> Result<TablePrivilege> {
     };
     let access_right = match &row.accessright {
         None | Some(Value::Null) => None,
-        Some(Value::Number(n)) => Some(
-            n.as_u64()
-                .and_then(|v| u32::try_from(v).ok())
-                .ok_or_else(|| {
-                    fail(
-                        &at,
-                        format!("`accessright` {n} is not an AccessRights flag"),
-                    )
-                })?,
-        ),
+        Some(Value::Number(n)) => Some(n.as_u64().and_then(|v| u32::try_from(v).ok()).ok_or_else(
+            || {
+                fail(
+                    &at,
+                    format!("`accessright` {n} is not an AccessRights flag"),
+                )
+            },
+        )?),
         Some(other) => {
             return Err(fail(
                 &at,
@@ -304,14 +296,19 @@ mod tests {
     #[test]
     fn every_bad_page_is_one_line_naming_the_file_and_row() {
         let cases = [
-            ("not json", "env.json:1:1: is not JSON"),
+            ("not json", "env.json:1:2: is not JSON"),
             ("[1,2]", "env.json: is not a JSON object"),
             ("{}", "env.json: has no `value` array"),
             (r#"{"value":{}}"#, "env.json: `value` is an object"),
-            (r#"{"value":[{"canbebasic":true}]}"#, "env.json: row 1: has no `name`"),
+            (
+                r#"{"value":[{"canbebasic":true}]}"#,
+                "env.json: row 1: has no `name`",
+            ),
             (r#"{"value":[3]}"#, "env.json: row 1: is a number"),
             (
-                &format!(r#"{{"value":[{{{ROW}}},{{"name":"prvX","canbebasic":"yes","canbelocal":true,"canbedeep":true,"canbeglobal":true}}]}}"#),
+                &format!(
+                    r#"{{"value":[{{{ROW}}},{{"name":"prvX","canbebasic":"yes","canbelocal":true,"canbedeep":true,"canbeglobal":true}}]}}"#
+                ),
                 "env.json: row 2 (prvX): `canbebasic` is \"yes\", not true or false",
             ),
             (

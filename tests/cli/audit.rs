@@ -251,7 +251,15 @@ fn json_schema_is_stable() {
     let role = &v["roles"][0];
     assert_eq!(
         keys(role),
-        ["file", "findings", "id", "input", "name", "privileges"]
+        [
+            "file",
+            "findings",
+            "id",
+            "inherited",
+            "input",
+            "name",
+            "privileges"
+        ]
     );
     assert_eq!(
         keys(&role["findings"][0]),

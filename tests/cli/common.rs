@@ -86,9 +86,25 @@ pub fn reference_dir(test: &str) -> Option<PathBuf> {
 /// libxml2-compatible set under the reference material (`xsd/9.0.0.2090-libxml2`). Returns
 /// `None`, after saying why, where it or `xmllint` is missing (a failure under CI).
 pub fn schema(test: &str) -> Option<PathBuf> {
-    let dir = match std::env::var_os("DVROLE_XSD_DIR") {
+    schema_in(test, "DVROLE_XSD_DIR", "xsd/9.0.0.2090-libxml2")
+}
+
+/// The current schema copy (`$DVROLE_XSD_CURRENT_DIR`, or
+/// `../shared/reference/xsd/9.0.0.2090-libxml2-current`): the published 9.0.0.2090 set plus
+/// the `isinherited` attribute and `<IsAutoAssigned>` that current exports carry. Skips like
+/// [`schema`].
+pub fn schema_current(test: &str) -> Option<PathBuf> {
+    schema_in(
+        test,
+        "DVROLE_XSD_CURRENT_DIR",
+        "xsd/9.0.0.2090-libxml2-current",
+    )
+}
+
+fn schema_in(test: &str, var: &str, below_reference: &str) -> Option<PathBuf> {
+    let dir = match std::env::var_os(var) {
         Some(d) => PathBuf::from(d),
-        None => reference_dir(test)?.join("xsd/9.0.0.2090-libxml2"),
+        None => reference_dir(test)?.join(below_reference),
     };
     let xsd = dir.join("CustomizationsSolution.xsd");
     if !xsd.is_file() {
