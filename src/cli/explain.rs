@@ -1,11 +1,12 @@
 //! `dvrole explain`: turn an error message into the privilege it is about and the fix.
 
-use std::io::{Read, Write};
+use std::io::{IsTerminal, Read, Write};
+use std::path::Path;
 
 use clap::Args;
 use serde_json::json;
 
-use super::Outcome;
+use super::{EnvironmentArgs, Outcome};
 use crate::error::{Error, Result};
 use crate::model::catalogue::Catalogue;
 use crate::model::options::Given;
@@ -24,6 +25,9 @@ pub struct ExplainArgs {
     /// Catalogue the fix refers to [default: server-side-sync]
     #[arg(long, value_name = "NAME")]
     pub catalogue: Vec<String>,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub environment: EnvironmentArgs,
     /// Print the result as JSON on stdout
     #[arg(long)]
     pub json: bool,
@@ -32,8 +36,21 @@ pub struct ExplainArgs {
 /// Runs `dvrole explain`.
 pub fn run(args: &ExplainArgs) -> Result<Outcome> {
     let text = if args.text.is_empty() || args.text == ["-"] {
-        read_text(std::io::stdin().lock())?
+        let stdin = std::io::stdin();
+        if stdin.is_terminal() {
+            eprintln!(
+                "Paste the error message, then press Ctrl-D (on Windows: Ctrl-Z, then Enter)."
+            );
+        }
+        read_text(stdin.lock())?
     } else {
+        if let [one] = args.text.as_slice() {
+            if Path::new(one).is_file() {
+                eprintln!(
+                    "note: '{one}' is a file; dvrole explain reads the text itself, so to explain what the file holds run: dvrole explain < {one}"
+                );
+            }
+        }
         args.text.join(" ")
     };
     let given: Vec<Given> = args
@@ -43,12 +60,15 @@ pub fn run(args: &ExplainArgs) -> Result<Outcome> {
         .collect();
     let selected = catalogues::select(&given, &[])?;
     let builtin = Catalogue::all_builtin()?;
+    let table = args.environment.table()?;
     let report = explain::explain(
         &text,
         &Catalogues {
             selected: &selected,
             named: !given.is_empty(),
             builtin: &builtin,
+            table: table.as_ref(),
+            accept: &args.environment.accept,
         },
     );
     let mut out = std::io::stdout().lock();
@@ -61,18 +81,31 @@ pub fn run(args: &ExplainArgs) -> Result<Outcome> {
         for e in &report.privileges {
             print_explanation(&mut out, e);
         }
-        if report.privileges.is_empty() {
+        if let Some(fix) = &report.fix {
+            let label = if report.privileges.len() == 1 {
+                "fix:"
+            } else {
+                "fix (all of them):"
+            };
+            let _ = writeln!(out, "{label:<15} {fix}");
+        }
+        for line in &report.advice {
+            let _ = writeln!(out, "advice: {line}");
+        }
+        if report.privileges.is_empty() && report.advice.is_empty() {
             let _ = writeln!(
                 out,
                 "no privilege found in the text; paste the whole message, including the prv... name or the privilege id"
             );
         }
     }
-    Ok(if report.privileges.is_empty() {
-        Outcome::Findings
-    } else {
-        Outcome::Clean
-    })
+    Ok(
+        if report.privileges.is_empty() && report.advice.is_empty() {
+            Outcome::Findings
+        } else {
+            Outcome::Clean
+        },
+    )
 }
 
 /// Reads the error text from `input` (stdin), refusing more than [`MAX_INPUT`] bytes rather
@@ -144,7 +177,17 @@ fn print_explanation(out: &mut impl Write, e: &Explanation) {
         if e.in_catalogue { "in" } else { "not in" },
         e.catalogue
     );
-    let _ = writeln!(out, "  fix:            {}", e.fix);
+    if let Some(found) = e.in_environment {
+        let _ = writeln!(
+            out,
+            "  environment:    {}",
+            if found {
+                "in its privilege table"
+            } else {
+                "NOT in its privilege table"
+            }
+        );
+    }
     for note in &e.notes {
         let _ = writeln!(out, "  note: {note}");
     }

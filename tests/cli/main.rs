@@ -13,6 +13,8 @@ mod bad_input;
 mod catalogues;
 mod cli_generate;
 mod cli_validate;
+mod env_tables;
+mod environment;
 mod explain;
 mod layering;
 mod parts;
