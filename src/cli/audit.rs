@@ -301,11 +301,15 @@ fn print_role(out: &mut impl Write, audit: &RoleAudit) {
         if audit.team_only_basic() {
             let _ = writeln!(
                 out,
-                "{}: role '{}': note: with team privileges only, its {} Basic privilege{} reach a member's own records only when the role is also assigned to the member directly",
+                "{}: role '{}': note: with team privileges only, {} reach{} a member's own records only when the role is also assigned to the member directly",
                 audit.file,
                 audit.name,
-                audit.basic,
-                if audit.basic == 1 { "" } else { "s" }
+                if audit.basic == 1 {
+                    "its Basic privilege".to_string()
+                } else {
+                    format!("its {} Basic privileges", audit.basic)
+                },
+                if audit.basic == 1 { "es" } else { "" }
             );
         }
     }

@@ -637,6 +637,8 @@ mod tests {
                 selected: &c,
                 named: false,
                 builtin: &builtin,
+                table: None,
+                accept: &[],
             },
         )
     }
@@ -670,11 +672,41 @@ mod tests {
         let r = run("PrivilegeName: prvReadEmailServerProfile, Required Depth: Basic");
         let e = &r.privileges[0];
         assert_eq!(e.depth, Depth::Global);
-        assert_eq!(
-            e.fix,
-            "dvrole generate --depth prvReadEmailServerProfile=Global"
-        );
+        // Global is what the role holds already: no --depth that changes nothing.
+        assert!(e.already_in_role);
+        assert_eq!(e.fix, "dvrole generate");
         assert!(e.notes[0].contains("does not allow"), "{:?}", e.notes);
+        assert_eq!(e.notes[1], ALREADY_IN_ROLE);
+    }
+
+    #[test]
+    fn access_checks_pair_each_object_type_with_the_right_after_it() {
+        let text = "SecLib::AccessCheckEx failed. ObjectTypeCode: 4120, objectBusinessUnitId: x, AccessRights: WriteAccess
+ObjectTypeCode=2 AccessRights=ReadAccess; ObjectTypeCode: none";
+        assert_eq!(
+            access_checks(text),
+            [(4120, "Write".to_string()), (2, "Read".to_string())]
+        );
+        let r = run("Crm.80048306 ObjectTypeCode: 2, AccessRights: ReadAccess");
+        assert!(r.error.unwrap().starts_with("Crm.80048306"));
+        assert_eq!(r.privileges[0].privilege, "prvReadContact");
+        let r = run("ObjectTypeCode: 77777, AccessRights: ReadAccess");
+        assert!(r.privileges.is_empty());
+        assert!(r.advice[0].contains("table 77777"), "{:?}", r.advice);
+    }
+
+    #[test]
+    fn a_misspelt_name_is_explained_as_the_name_it_means() {
+        let r = run("missing prvReadContcat and prvReadMailbx, Required Depth: Local");
+        let names: Vec<&str> = r.privileges.iter().map(|e| e.privilege.as_str()).collect();
+        assert_eq!(names, ["prvReadContact", "prvReadMailbox"]);
+        assert_eq!(r.privileges[0].written.as_deref(), Some("prvReadContcat"));
+        let fix = r.fix.unwrap();
+        assert_eq!(
+            fix,
+            "dvrole generate --depth prvReadContact=Local --depth prvReadMailbox=Local"
+        );
+        assert!(!fix.contains("Contcat") && !fix.contains("Mailbx"));
     }
 
     #[test]

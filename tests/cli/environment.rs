@@ -284,7 +284,7 @@ fn every_bad_page_is_exit_2_with_one_line_naming_the_file_and_row() {
         ),
         (
             "flag.json",
-            format!("{{\"value\": [{{\"name\": \"prvA\", \"canbebasic\": 1, \"canbelocal\": true, \"canbedeep\": true, \"canbeglobal\": true}}]}}"),
+            "{\"value\": [{\"name\": \"prvA\", \"canbebasic\": 1, \"canbelocal\": true, \"canbedeep\": true, \"canbeglobal\": true}]}".to_string(),
             "flag.json: row 1 (prvA): `canbebasic` is 1, not true or false",
         ),
         (
