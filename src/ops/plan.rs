@@ -192,7 +192,7 @@ pub fn plan(
 }
 
 /// [`plan`] for the environment whose privilege table is `table` (see
-/// [`generate::build_in`]).
+/// [`build::build_in`]).
 pub fn plan_in(
     catalogue: &Catalogue,
     table: Option<&crate::model::environment::PrivilegeTable>,
