@@ -737,4 +737,165 @@ mod tests {
         });
         assert!(resolve(&c, &o, "dvrole").is_err());
     }
+
+    /// A table holding every privilege of `c` with its catalogue depths, minus `lacks`,
+    /// with `flags` replacing the depths of some.
+    fn table_of(c: &Catalogue, lacks: &[&str], flags: &[(&str, DepthSet)]) -> PrivilegeTable {
+        use crate::model::environment::TablePrivilege;
+        let mut t = PrivilegeTable::new();
+        t.add_page("t.json", false);
+        let extra = ["prvReadAccount", "prvReadContract"];
+        let names = c
+            .entries()
+            .iter()
+            .map(|e| (e.privilege.clone(), e.allowed))
+            .chain(
+                extra
+                    .iter()
+                    .map(|n| (n.to_string(), DepthSet::from_iter(Depth::ALL))),
+            );
+        for (i, (name, allowed)) in names.enumerate() {
+            if lacks.contains(&name.as_str()) {
+                continue;
+            }
+            let allowed = flags
+                .iter()
+                .find(|(n, _)| *n == name)
+                .map_or(allowed, |(_, f)| *f);
+            t.insert(TablePrivilege {
+                name,
+                id: None,
+                access_right: None,
+                allowed,
+                origin: format!("t.json: row {}", i + 1),
+            })
+            .unwrap();
+        }
+        t
+    }
+
+    #[test]
+    fn a_table_lacking_a_privilege_stops_unless_it_is_dropped() {
+        let c = Catalogue::default_catalogue();
+        let t = table_of(&c, &["prvReadIncident", "prvReadQueue"], &[]);
+        let err = resolve_in(&c, Some(&t), &RoleOptions::default(), "dvrole")
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            err,
+            "the privilege table t.json lacks prvReadIncident, prvReadQueue: an import would refuse or drop them; leave them out with --exclude prvReadIncident --exclude prvReadQueue, or pass --drop-absent"
+        );
+        let o = opts(|o| o.drop_absent = Some(Given::flag("--drop-absent", "true")));
+        let (role, notes) = resolve_in(&c, Some(&t), &o, "dvrole").unwrap();
+        assert_eq!(role.privileges.len(), 22);
+        assert!(notes.contains(&Note::Dropped {
+            privilege: "prvReadIncident".into()
+        }));
+        // Excluding them is as good.
+        let o = opts(|o| {
+            o.exclude.push(Given::flag("--exclude", "prvReadIncident"));
+            o.depth.push(Given::flag("--depth", "prvReadQueue=None"));
+        });
+        assert_eq!(
+            resolve_in(&c, Some(&t), &o, "dvrole")
+                .unwrap()
+                .0
+                .privileges
+                .len(),
+            22
+        );
+    }
+
+    #[test]
+    fn the_tables_depths_replace_the_catalogues_unless_allow_names_the_privilege() {
+        let c = Catalogue::default_catalogue();
+        let local_up: DepthSet = [Depth::Local, Depth::Deep, Depth::Global]
+            .into_iter()
+            .collect();
+        let t = table_of(&c, &[], &[("prvReadContact", local_up)]);
+        let (role, notes) = resolve_in(&c, Some(&t), &RoleOptions::default(), "dvrole").unwrap();
+        assert_eq!(depth_of(&role, "prvReadContact"), Some(Depth::Local));
+        assert_eq!(
+            notes,
+            [Note::TableDepths {
+                privilege: "prvReadContact".into(),
+                catalogue: DepthSet::from_iter(Depth::ALL),
+                table: local_up,
+            }]
+        );
+        let o = opts(|o| o.depth.push(Given::flag("--depth", "prvReadContact=Basic")));
+        let err = resolve_in(&c, Some(&t), &o, "dvrole")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.ends_with("prvReadContact cannot have depth Basic; it allows only Local/Deep/Global in the environment's privilege table"),
+            "{err}"
+        );
+        // --allow is the user's word for that privilege, and wins.
+        let allow = [Given::flag("--allow", "prvReadContact=Basic,Global")];
+        let (adjusted, notes) = with_table_depths(&c, &t, &allow);
+        assert!(notes.is_empty());
+        assert_eq!(
+            adjusted.get("prvReadContact").unwrap().allowed,
+            c.get("prvReadContact").unwrap().allowed
+        );
+    }
+
+    #[test]
+    fn add_is_checked_against_the_table_or_for_misspellings() {
+        let c = Catalogue::default_catalogue();
+        let t = table_of(&c, &[], &[]);
+        let add = |v: &str| opts(|o| o.add.push(Given::flag("--add", v)));
+        let (role, notes) =
+            resolve_in(&c, Some(&t), &add("prvreadcontract=Local"), "dvrole").unwrap();
+        // The table's spelling, and no "unchecked" warning.
+        assert_eq!(depth_of(&role, "prvReadContract"), Some(Depth::Local));
+        assert!(notes.is_empty(), "{notes:?}");
+        let err = resolve_in(&c, Some(&t), &add("prvReadAcount=Local"), "dvrole")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("(did you mean 'prvReadAccount'?)"), "{err}");
+        // Without a table: real names pass, near-misses need --accept.
+        assert!(resolve(&c, &add("prvReadAccount=Local"), "dvrole").is_ok());
+        let err = resolve(&c, &add("prvReadContract=Local"), "dvrole")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("did you mean 'prvReadContact'"), "{err}");
+        assert!(err.contains("--accept prvReadContract"), "{err}");
+        let mut o = add("prvReadContract=Local");
+        o.accept.push(Given::flag("--accept", "prvReadContract"));
+        assert!(resolve(&c, &o, "dvrole").is_ok());
+    }
+
+    #[test]
+    fn inheritance_defaults_to_direct_and_is_parsed() {
+        let c = Catalogue::default_catalogue();
+        let (role, _) = resolve(&c, &RoleOptions::default(), "dvrole").unwrap();
+        assert_eq!(role.inheritance, Inheritance::Direct);
+        assert_eq!(role.inheritance.attribute(), "1");
+        let o = opts(|o| o.inheritance = Some(Given::flag("--inheritance", " Team ")));
+        assert_eq!(
+            resolve(&c, &o, "dvrole").unwrap().0.inheritance,
+            Inheritance::Team
+        );
+        let o = opts(|o| o.inheritance = Some(Given::flag("--inheritance", "1")));
+        assert!(resolve(&c, &o, "dvrole").is_err());
+        assert_eq!(Inheritance::from_attribute("0"), Some(Inheritance::Team));
+        assert_eq!(Inheritance::from_attribute("true"), None);
+    }
+
+    #[test]
+    fn an_unknown_name_that_is_a_misspelling_gets_no_add_hint_of_itself() {
+        let c = Catalogue::default_catalogue();
+        for (v, meant) in [
+            ("prvReadContcat=Global", "prvReadContact"),
+            ("prvReadAcount=Global", "prvReadAccount"),
+        ] {
+            let o = opts(|o| o.depth.push(Given::flag("--depth", v)));
+            let err = resolve(&c, &o, "dvrole").unwrap_err().to_string();
+            let typo = v.split('=').next().unwrap();
+            assert!(err.contains(&format!("did you mean '{meant}'")), "{err}");
+            assert!(!err.contains(&format!("--add {typo}")), "{err}");
+        }
+    }
 }
