@@ -185,6 +185,11 @@ impl PrivilegeTable {
         }
     }
 
+    /// The files the table was read from, in order.
+    pub fn files(&self) -> &[String] {
+        &self.files
+    }
+
     /// Whether every page read says another follows, so the last page is missing.
     pub fn is_incomplete(&self) -> bool {
         self.incomplete

@@ -130,6 +130,37 @@ impl Catalogues<'_> {
         std::iter::once(self.selected).chain(self.builtin.iter())
     }
 
+    /// The flags every fix carries: the catalogue named, and the environment's table, so
+    /// that `generate` builds for the same environment the explanation is about.
+    fn context_flags(&self) -> Vec<String> {
+        let mut flags = Vec::new();
+        if self.named {
+            for name in self.selected.name.split(" + ") {
+                flags.push(format!("--catalogue {}", shell_word(name)));
+            }
+        }
+        if let Some(t) = self.table {
+            for file in t.files() {
+                flags.push(format!("--privileges {}", shell_word(file)));
+            }
+        }
+        flags
+    }
+
+    /// `--accept NAME` for each name the user accepted that `flags` add.
+    fn accept_flags<'f>(&self, flags: impl IntoIterator<Item = &'f String>) -> Vec<String> {
+        let added: Vec<&str> = flags
+            .into_iter()
+            .filter_map(|f| f.strip_prefix("--add "))
+            .filter_map(|f| f.split('=').next())
+            .collect();
+        self.accept
+            .iter()
+            .filter(|a| added.contains(&a.as_str()))
+            .map(|a| format!("--accept {a}"))
+            .collect()
+    }
+
     fn entry(&self, name: &str) -> Option<&Entry> {
         self.all().find_map(|c| c.get(name))
     }
@@ -225,11 +256,7 @@ pub fn explain(text: &str, catalogues: &Catalogues<'_>) -> Report {
 /// One `dvrole generate` command with every privilege's flags, each once.
 fn combined_fix(privileges: &[Explanation], catalogues: &Catalogues<'_>) -> String {
     let mut parts: Vec<String> = vec!["dvrole generate".to_string()];
-    if catalogues.named {
-        for name in catalogues.selected.name.split(" + ") {
-            parts.push(format!("--catalogue {name}"));
-        }
-    }
+    parts.extend(catalogues.context_flags());
     for e in privileges {
         for flag in &e.flags {
             if !parts.contains(flag) {
@@ -237,7 +264,21 @@ fn combined_fix(privileges: &[Explanation], catalogues: &Catalogues<'_>) -> Stri
             }
         }
     }
+    parts.extend(catalogues.accept_flags(privileges.iter().flat_map(|e| &e.flags)));
     parts.join(" ")
+}
+
+/// `value` as one shell word: as it is where it is safe, else in single quotes.
+fn shell_word(value: &str) -> String {
+    if !value.is_empty()
+        && value
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-_./:=+,@".contains(&b))
+    {
+        value.to_string()
+    } else {
+        format!("'{}'", value.replace('\'', "'\\''"))
+    }
 }
 
 /// Adds `m` to `found`, or merges it into the mention of the same privilege.
@@ -494,19 +535,11 @@ fn describe(m: Mention, catalogues: &Catalogues<'_>) -> Explanation {
             "the access check names table {code} ({table}) and the {right} access right: that is {name}"
         ));
     }
-    let catalogue_flags: Vec<String> = if catalogues.named {
-        selected
-            .name
-            .split(" + ")
-            .map(|n| format!("--catalogue {n}"))
-            .collect()
-    } else {
-        Vec::new()
-    };
     let command = |flags: &[String]| {
         let mut parts = vec!["dvrole generate".to_string()];
-        parts.extend(catalogue_flags.iter().cloned());
+        parts.extend(catalogues.context_flags());
         parts.extend(flags.iter().cloned());
+        parts.extend(catalogues.accept_flags(flags));
         parts.join(" ")
     };
     let mut allow_flag: Option<String> = None;

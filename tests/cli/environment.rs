@@ -561,6 +561,10 @@ fn explain_names_any_privilege_of_the_table_by_name_or_id() {
     let fix = v["fix"].as_str().unwrap();
     assert_eq!(
         fix,
-        format!("dvrole generate --add prvReadnew_synthetic00004=Basic --add {name}=Basic")
+        format!(
+            "dvrole generate --privileges {} --privileges {} --add prvReadnew_synthetic00004=Basic --add {name}=Basic",
+            pages[0].display(),
+            pages[1].display()
+        )
     );
 }

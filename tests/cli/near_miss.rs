@@ -204,5 +204,7 @@ fn explain_never_recommends_a_misspelling() {
         .args(["explain", "prvReadAcount", "--accept", "prvReadAcount"])
         .assert()
         .success()
-        .stdout(predicate::str::contains("--add prvReadAcount=Global"));
+        .stdout(predicate::str::contains(
+            "dvrole generate --add prvReadAcount=Global --accept prvReadAcount",
+        ));
 }
