@@ -158,10 +158,16 @@ impl<'c> Checker<'c> {
         meant
     }
 
-    fn allowed_depths(&self, privilege: &str) -> Option<(crate::model::depth::DepthSet, &str)> {
-        self.catalogues
-            .iter()
-            .find_map(|c| c.get(privilege).map(|e| (e.allowed, c.name.as_str())))
+    /// The depths a catalogue allows `privilege`, the catalogue, and its spelling there.
+    fn allowed_depths(
+        &self,
+        privilege: &str,
+    ) -> Option<(crate::model::depth::DepthSet, &'c str, &'c str)> {
+        let catalogues: &'c [Catalogue] = self.catalogues;
+        catalogues.iter().find_map(|c| {
+            c.get(privilege)
+                .map(|e| (e.allowed, c.name.as_str(), e.privilege.as_str()))
+        })
     }
 }
 
@@ -575,7 +581,14 @@ fn check_role(
             }
             continue;
         }
-        if let Some((allowed, catalogue)) = c.allowed_depths(pname) {
+        if let Some((allowed, catalogue, spelt)) = c.allowed_depths(pname) {
+            if spelt != pname && !c.accept.iter().any(|a| a == pname) {
+                c.add(
+                    file,
+                    Some(p.offset),
+                    format!("role '{label}': {pname} differs from {spelt} only in case, and probably means it; write {spelt}"),
+                );
+            }
             if !allowed.contains(depth) {
                 c.add(
                     file,

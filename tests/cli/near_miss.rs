@@ -161,6 +161,7 @@ fn validate_reports_a_misspelling_as_a_finding() {
          <RolePrivilege name=\"prvReadContcat\" level=\"Basic\" />\
          <RolePrivilege name=\"prvReadAccount\" level=\"Basic\" />\
          <RolePrivilege name=\"prvReadnew_project\" level=\"Basic\" />\
+         <RolePrivilege name=\"prvreadmailbox\" level=\"Basic\" />\
          </RolePrivileges></Role></Roles></ImportExportXml>",
     )
     .unwrap();
@@ -170,11 +171,15 @@ fn validate_reports_a_misspelling_as_a_finding() {
         out.contains("prvReadContcat is no privilege dvrole knows, and probably a misspelling of 'prvReadContact'"),
         "{out}"
     );
-    assert!(out.contains("1 problem"), "{out}");
+    assert!(
+        out.contains("prvreadmailbox differs from prvReadMailbox only in case"),
+        "{out}"
+    );
+    assert!(out.contains("2 problems"), "{out}");
     dvrole()
         .arg("validate")
         .arg(&xml)
-        .args(["--accept", "prvReadContcat"])
+        .args(["--accept", "prvReadContcat", "--accept", "prvreadmailbox"])
         .assert()
         .success();
 }
