@@ -7,10 +7,9 @@ use clap::Args;
 use serde_json::json;
 
 use super::generate::load_settings;
-use super::{print_notes, read_limits, Outcome, PrivilegeArgs, RoleArgs, SolutionArgs};
+use super::{print_notes, read_limits, AuditSettings, Outcome};
 use crate::error::{Error, Result};
 use crate::model::catalogue::Catalogue;
-use crate::model::options::OutputOptions;
 use crate::model::role::Inheritance;
 use crate::ops::audit::{role_matches, Desired, Kind, RoleAudit};
 use crate::ops::desired;
@@ -25,23 +24,18 @@ pub struct AuditArgs {
     /// customizations.xml files or role files
     #[arg(required = true, value_name = "INPUT")]
     pub inputs: Vec<PathBuf>,
-    /// Audit only this role, by name (any case) or id (repeatable) [default: every role]
+    /// Audit only this role, by name (any case) or id, braces and case aside (repeatable); a
+    /// --role that matches no role is an error [default: every role]
     #[arg(long, value_name = "NAME|GUID")]
     pub role: Vec<String>,
     #[command(flatten)]
     #[allow(missing_docs)]
-    pub privileges: PrivilegeArgs,
-    /// The most bytes to read from one file or zip entry, e.g. 512M or 2G [default: 1G]
-    #[arg(long, value_name = "SIZE")]
-    pub max_entry_size: Option<String>,
-    /// Also list, in text output, the privileges a role holds beyond the desired role
+    pub settings: AuditSettings,
+    /// Also list, in text output, the privileges a role holds beyond the desired role (they
+    /// are always counted)
     #[arg(long)]
     pub show_extra: bool,
-    /// Settings file: the desired role follows its catalogue and role settings, as
-    /// `generate` would [default: dvrole.toml in the current folder, when there]
-    #[arg(long, value_name = "PATH", env = "DVROLE_CONFIG")]
-    pub config: Option<PathBuf>,
-    /// Print the result as JSON on stdout
+    /// Print the result as JSON on stdout (its shape is in README.md, under dvrole audit)
     #[arg(long)]
     pub json: bool,
 }
@@ -74,23 +68,11 @@ impl Totals {
 
 /// Runs `dvrole audit`.
 pub fn run(args: &AuditArgs) -> Result<Outcome> {
-    let limits = read_limits(args.max_entry_size.as_deref())?;
+    let limits = read_limits(&args.settings)?;
     // The desired role is the one generate would build: flags, environment and config alike.
-    let role_args = RoleArgs {
-        privileges: args.privileges.clone(),
-        ..RoleArgs::default()
-    };
-    let resolved = load_settings(
-        &role_args,
-        &SolutionArgs::default(),
-        args.config.as_deref(),
-        OutputOptions::default(),
-    )?;
+    let resolved = load_settings(&args.settings)?;
     let options = resolved.options.role;
-    let table = desired::environment(&options)?;
-    if let Some(t) = &table {
-        super::warn_incomplete(t);
-    }
+    let table = super::environment_table(&options.privileges)?;
     let desired::DesiredRole {
         catalogue: selected,
         role: desired_role,

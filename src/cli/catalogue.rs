@@ -6,13 +6,15 @@ use std::path::PathBuf;
 use clap::{Args, Subcommand, ValueEnum};
 use serde_json::json;
 
-use super::{emit, print_notes, EnvironmentArgs, Outcome};
+use super::{emit, flags, print_notes, CatalogueShowSettings, Outcome};
 use crate::error::{Error, Result};
 use crate::model::catalogue::{Catalogue, Entry, DEFAULT_CATALOGUE};
 use crate::model::options::Given;
 use crate::model::role;
 use crate::ops::table;
 use crate::settings::catalogues;
+use crate::settings::table::Values;
+use crate::settings::Setting;
 
 /// Arguments of `dvrole catalogue`.
 #[derive(Debug, Clone, Args)]
@@ -35,6 +37,8 @@ pub enum CatalogueCommand {
 #[derive(Debug, Clone, Args)]
 pub struct ListArgs {
     /// Print the list as JSON on stdout
+    ///
+    /// `{"catalogues": [{"name", "default": bool, "privileges": count, "description", "source"}]}`
     #[arg(long)]
     pub json: bool,
 }
@@ -43,19 +47,28 @@ pub struct ListArgs {
 #[derive(Debug, Clone, Args)]
 pub struct ShowArgs {
     /// Built-in catalogue names or paths of catalogue files; several show their union
-    #[arg(value_name = "NAME|PATH", required = true)]
+    #[arg(
+        value_name = "NAME|PATH",
+        required = true,
+        value_parser = flags::offer(Values::Catalogues),
+        hide_possible_values = true
+    )]
     pub catalogues: Vec<String>,
-    /// Replace the depths a privilege allows, as generate does, e.g. prvReadContact=Local,Global
-    /// (repeatable)
-    #[arg(long, value_name = "PRIVILEGE=DEPTHS")]
-    pub allow: Vec<String>,
     #[command(flatten)]
     #[allow(missing_docs)]
-    pub environment: EnvironmentArgs,
+    pub settings: CatalogueShowSettings,
     /// Output format
+    ///
+    /// md: a heading, the description and source, a table. csv: a header row
+    /// `privilege,entity,entity_display,tab,access_right,allowed,default,privilege_id,confirmed,override,catalogues,note,source`,
+    /// one row per privilege, quoted as RFC 4180 says, CRLF line ends; allowed is written
+    /// Basic/Local, catalogues joined by " + ". json: `{"name", "description", "source",
+    /// "entries": [{"privilege", "entity", "entity_display", "tab", "access_right",
+    /// "allowed": [depth...], "default", "privilege_id", "object_type_code", "confirmed", "override",
+    /// "catalogues": [name...], "note", "source"}]}`, absent values null.
     #[arg(long, value_enum, default_value_t = Format::Md)]
     pub format: Format,
-    /// Write to this file instead of stdout
+    /// Write to this file instead of stdout, atomically [default: stdout]
     #[arg(short, long, value_name = "PATH")]
     pub output: Option<PathBuf>,
 }
@@ -122,15 +135,16 @@ fn run_show(args: &ShowArgs) -> Result<Outcome> {
         .iter()
         .map(|v| Given::flag("catalogue", v))
         .collect();
-    let allow: Vec<Given> = args
-        .allow
-        .iter()
-        .map(|v| Given::flag("--allow", v))
+    let allow: Vec<Given> = args.settings.all(Setting::Allow);
+    let table = super::environment_table(&args.settings.all(Setting::Privileges))?;
+    let accept: Vec<String> = args
+        .settings
+        .all(Setting::Accept)
+        .into_iter()
+        .map(|g| g.value)
         .collect();
-    let table = args.environment.table()?;
     let is_real = |name: &str| {
-        args.environment.accept.iter().any(|a| a == name)
-            || table.as_ref().is_some_and(|t| t.get(name).is_some())
+        accept.iter().any(|a| a == name) || table.as_ref().is_some_and(|t| t.get(name).is_some())
     };
     let mut catalogue = catalogues::select_with(&selection, &allow, &is_real)?;
     if let Some(t) = &table {

@@ -2,11 +2,13 @@
 //! printed on stdout.
 
 use std::io::Write;
+use std::path::PathBuf;
 
 use clap::{Args, CommandFactory, ValueEnum};
 
 use super::{Cli, Outcome};
 use crate::error::{Error, Result};
+use crate::package::write::write_atomic;
 
 /// Shells dvrole writes completions for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -37,19 +39,140 @@ pub fn run(args: &CompletionsArgs) -> Result<Outcome> {
         Shell::Fish => clap_complete::Shell::Fish,
         Shell::Powershell => clap_complete::Shell::PowerShell,
     };
-    let mut command = Cli::command();
+    let mut command = super::flags::offering_all(Cli::command());
     let mut buf = Vec::new();
     clap_complete::generate(shell, &mut command, "dvrole", &mut buf);
     let _ = std::io::stdout().lock().write_all(&buf);
     Ok(Outcome::Clean)
 }
 
-/// Runs `dvrole man`: the man page in roff, for `man -l -` or a `man1` folder.
-pub fn run_man() -> Result<Outcome> {
-    let mut buf = Vec::new();
-    clap_mangen::Man::new(Cli::command())
-        .render(&mut buf)
-        .map_err(|e| Error::Internal(format!("man page: {e}")))?;
-    let _ = std::io::stdout().lock().write_all(&buf);
+/// Arguments of `dvrole man`.
+#[derive(Debug, Clone, Args)]
+pub struct ManArgs {
+    /// The command whose page to print, e.g. `generate` or `catalogue show` [default: the
+    /// page of dvrole itself]
+    #[arg(
+        value_name = "COMMAND",
+        conflicts_with = "dir",
+        value_parser = CommandNames,
+        hide_possible_values = true
+    )]
+    pub command: Vec<String>,
+    /// Write dvrole.1 and a page for every command (dvrole-generate.1, ...) into this folder,
+    /// creating it if needed, instead of printing one page
+    #[arg(long, value_name = "DIR", value_hint = clap::ValueHint::DirPath)]
+    pub dir: Option<PathBuf>,
+}
+
+/// Takes any word for `dvrole man COMMAND` and offers completions the command names.
+#[derive(Debug, Clone, Copy)]
+struct CommandNames;
+
+impl clap::builder::TypedValueParser for CommandNames {
+    type Value = String;
+
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        arg: Option<&clap::Arg>,
+        value: &std::ffi::OsStr,
+    ) -> std::result::Result<String, clap::Error> {
+        clap::builder::StringValueParser::new().parse_ref(cmd, arg, value)
+    }
+
+    fn possible_values(
+        &self,
+    ) -> Option<Box<dyn Iterator<Item = clap::builder::PossibleValue> + '_>> {
+        fn walk(cmd: &clap::Command, names: &mut Vec<String>) {
+            for sub in cmd.get_subcommands().filter(|s| !s.is_hide_set()) {
+                if !names.iter().any(|n| n == sub.get_name()) {
+                    names.push(sub.get_name().to_string());
+                }
+                walk(sub, names);
+            }
+        }
+        // Asked only when completions or help are made; the tree is not built, so this
+        // parser is not asked again from within.
+        let mut names = Vec::new();
+        walk(&Cli::command(), &mut names);
+        Some(Box::new(
+            names.into_iter().map(clap::builder::PossibleValue::new),
+        ))
+    }
+}
+
+/// One man page: its file name (`dvrole-generate.1`) and its roff text.
+struct Page {
+    file: String,
+    roff: Vec<u8>,
+    /// The command words after `dvrole`, e.g. `["catalogue", "show"]`.
+    words: Vec<String>,
+}
+
+/// The man pages of dvrole and every command below it, each naming its subcommands' pages.
+fn pages() -> Result<Vec<Page>> {
+    fn walk(cmd: clap::Command, words: Vec<String>, out: &mut Vec<Page>) -> Result<()> {
+        let man = clap_mangen::Man::new(cmd.clone());
+        let mut roff = Vec::new();
+        man.render(&mut roff)
+            .map_err(|e| Error::Internal(format!("man page: {e}")))?;
+        out.push(Page {
+            file: man.get_filename(),
+            roff,
+            words: words.clone(),
+        });
+        for sub in cmd.get_subcommands().filter(|s| !s.is_hide_set()).cloned() {
+            let mut below = words.clone();
+            below.push(sub.get_name().to_string());
+            walk(sub, below, out)?;
+        }
+        Ok(())
+    }
+    let mut cmd = Cli::command().disable_help_subcommand(true);
+    cmd.build();
+    let mut out = Vec::new();
+    walk(cmd, Vec::new(), &mut out)?;
+    Ok(out)
+}
+
+/// Runs `dvrole man`: one page in roff on stdout (for `man -l -`), or every page into a
+/// folder (a `man1` folder, say).
+pub fn run_man(args: &ManArgs) -> Result<Outcome> {
+    let pages = pages()?;
+    if let Some(dir) = &args.dir {
+        if dir.exists() && !dir.is_dir() {
+            return Err(Error::Output {
+                path: dir.display().to_string(),
+                message: "is a file; name a folder for the man pages".into(),
+            });
+        }
+        std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+        for page in &pages {
+            write_atomic(&dir.join(&page.file), &page.roff)?;
+        }
+        let _ = writeln!(
+            std::io::stderr().lock(),
+            "wrote {} man pages to {}",
+            pages.len(),
+            dir.display()
+        );
+        return Ok(Outcome::Clean);
+    }
+    let page = pages
+        .iter()
+        .find(|p| p.words == args.command)
+        .ok_or_else(|| {
+            let known: Vec<String> = pages
+                .iter()
+                .filter(|p| !p.words.is_empty())
+                .map(|p| p.words.join(" "))
+                .collect();
+            Error::invalid(
+                "dvrole man",
+                &args.command.join(" "),
+                format!("no such command; pages: {}", known.join(", ")),
+            )
+        })?;
+    let _ = std::io::stdout().lock().write_all(&page.roff);
     Ok(Outcome::Clean)
 }

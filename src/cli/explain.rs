@@ -6,12 +6,13 @@ use std::path::Path;
 use clap::Args;
 use serde_json::json;
 
-use super::{EnvironmentArgs, Outcome};
+use super::{ExplainSettings, Outcome};
 use crate::error::{Error, Result};
 use crate::model::catalogue::Catalogue;
 use crate::model::options::Given;
 use crate::ops::explain::{self, Catalogues, Explanation};
 use crate::settings::catalogues;
+use crate::settings::Setting;
 
 /// The most bytes of error text read from stdin; more is refused.
 const MAX_INPUT: u64 = 16 << 20;
@@ -22,13 +23,18 @@ pub struct ExplainArgs {
     /// The error text; several words are joined with spaces; `-` or nothing reads stdin
     #[arg(value_name = "TEXT")]
     pub text: Vec<String>,
-    /// Catalogue the fix refers to [default: server-side-sync]
-    #[arg(long, value_name = "NAME")]
-    pub catalogue: Vec<String>,
     #[command(flatten)]
     #[allow(missing_docs)]
-    pub environment: EnvironmentArgs,
+    pub settings: ExplainSettings,
     /// Print the result as JSON on stdout
+    ///
+    /// `{"error": string|null, "privileges": [{"privilege", "written", "id", "entity",
+    /// "entity_display", "tab", "access_right", "object_type_code", "allowed": [depths]|null,
+    /// "required_depth", "refused_depth", "catalogue", "in_catalogue", "in_environment",
+    /// "builtin_catalogues": [names], "depth", "already_in_role", "flags": [strings], "fix",
+    /// "notes": [strings]}], "fix": string|null, "advice": [strings]}`; `written` is the text's
+    /// spelling where it is a misspelling, `fix` per privilege the command for it alone, the
+    /// top-level `fix` the one command for all; unknown values are null
     #[arg(long)]
     pub json: bool,
 }
@@ -53,14 +59,16 @@ pub fn run(args: &ExplainArgs) -> Result<Outcome> {
         }
         args.text.join(" ")
     };
-    let given: Vec<Given> = args
-        .catalogue
-        .iter()
-        .map(|v| Given::flag("--catalogue", v))
-        .collect();
+    let given: Vec<Given> = args.settings.all(Setting::ExplainCatalogue);
     let selected = catalogues::select(&given, &[])?;
     let builtin = Catalogue::all_builtin()?;
-    let table = args.environment.table()?;
+    let table = super::environment_table(&args.settings.all(Setting::Privileges))?;
+    let accept: Vec<String> = args
+        .settings
+        .all(Setting::Accept)
+        .into_iter()
+        .map(|g| g.value)
+        .collect();
     let report = explain::explain(
         &text,
         &Catalogues {
@@ -68,7 +76,7 @@ pub fn run(args: &ExplainArgs) -> Result<Outcome> {
             named: !given.is_empty(),
             builtin: &builtin,
             table: table.as_ref(),
-            accept: &args.environment.accept,
+            accept: &accept,
         },
     );
     let mut out = std::io::stdout().lock();

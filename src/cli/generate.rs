@@ -2,42 +2,28 @@
 //! check (`--check`) that what is there is what would be written.
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use clap::Args;
 use serde_json::json;
 
-use super::{print_notes, Outcome, RoleArgs, SolutionArgs};
+use super::flags::Flags;
+use super::{print_notes, GenerateSettings, Outcome};
 use crate::error::Result;
 use crate::model::guid;
-use crate::model::options::{GenerateOptions, Given, OutputOptions};
 use crate::ops::desired;
 use crate::ops::drift;
 use crate::ops::plan::{self, Content, Format, PackageType};
 use crate::package::write::write_atomic;
-use crate::settings::config::{self, ConfigSource, Resolved};
+use crate::settings::config::{self, Resolved};
+use crate::settings::Setting;
 
 /// Arguments of `dvrole generate`.
 #[derive(Debug, Clone, Default, Args)]
 pub struct GenerateArgs {
     #[command(flatten)]
     #[allow(missing_docs)]
-    pub role: RoleArgs,
-    #[command(flatten)]
-    #[allow(missing_docs)]
-    pub solution: SolutionArgs,
-    /// Where to write [default: <SolutionName>_<version>.zip, or the folder <SolutionName>]
-    #[arg(short, long, value_name = "PATH")]
-    pub output: Option<PathBuf>,
-    /// Layout: zip (ready to import) or folder (Other/, Roles/, for source control) [default: zip]
-    #[arg(long, value_name = "zip|folder")]
-    pub format: Option<String>,
-    /// Package type: unmanaged, managed, or both (two zips, or one folder) [default: unmanaged]
-    #[arg(long, value_name = "TYPE")]
-    pub package_type: Option<String>,
-    /// Settings file [default: dvrole.toml in the current folder, when there]
-    #[arg(long, value_name = "PATH", env = "DVROLE_CONFIG")]
-    pub config: Option<PathBuf>,
+    pub settings: GenerateSettings,
     /// Print the resolved settings and where each came from, and write nothing
     #[arg(long, conflicts_with = "check")]
     pub print_config: bool,
@@ -46,47 +32,30 @@ pub struct GenerateArgs {
     #[arg(long)]
     pub check: bool,
     /// Print the result as JSON on stdout
+    ///
+    /// `{"output", "outputs": [{"path", "format", "managed"}], "solution": {"unique_name",
+    /// "version", "managed", "package_type", "publisher"}, "role": {"id", "name", "inheritance",
+    /// "privileges": [{"name", "depth", "in_catalogue", "in_environment"}]}, "notes"}`
+    /// (`in_environment` is null without --privileges); with --check or --print-config, their
+    /// JSON.
     #[arg(long)]
     pub json: bool,
 }
 
-/// Resolves the settings from the config file, the environment and the flags.
-pub(crate) fn load_settings(
-    role: &RoleArgs,
-    solution: &SolutionArgs,
-    config: Option<&Path>,
-    output: OutputOptions,
-) -> Result<Resolved> {
-    let flags = GenerateOptions {
-        role: role.to_options(),
-        solution: solution.to_options(),
-    };
-    let source = match config {
-        Some(p) => ConfigSource::Path(p.to_path_buf()),
-        None => ConfigSource::Discover,
-    };
-    config::load(&source, &flags, &output)
+/// Resolves the settings from the config file, the environment and the flags, and prints
+/// the warnings about the environment.
+pub(crate) fn load_settings(flags: &Flags) -> Result<Resolved> {
+    let resolved = config::load(&flags.config_source(), flags.givens())?;
+    let mut err = std::io::stderr().lock();
+    for warning in &resolved.warnings {
+        let _ = writeln!(err, "warning: {warning}");
+    }
+    Ok(resolved)
 }
 
 /// Runs `dvrole generate`.
 pub fn run(args: &GenerateArgs) -> Result<Outcome> {
-    let flag_output = OutputOptions {
-        path: args
-            .output
-            .as_ref()
-            .map(|p| Given::flag("--output", p.display().to_string())),
-        format: args.format.as_ref().map(|v| Given::flag("--format", v)),
-        package_type: args
-            .package_type
-            .as_ref()
-            .map(|v| Given::flag("--package-type", v)),
-    };
-    let resolved = load_settings(
-        &args.role,
-        &args.solution,
-        args.config.as_deref(),
-        flag_output,
-    )?;
+    let resolved = load_settings(&args.settings)?;
     let mut out = std::io::stdout().lock();
     if args.print_config {
         if args.json {
@@ -97,15 +66,12 @@ pub fn run(args: &GenerateArgs) -> Result<Outcome> {
         return Ok(Outcome::Clean);
     }
     let options = &resolved.options;
-    let table = desired::environment(&options.role)?;
-    if let Some(t) = &table {
-        super::warn_incomplete(t);
-    }
+    let table = super::environment_table(&options.role.privileges)?;
     let catalogue = desired::select_catalogue(&options.role, table.as_ref())?;
     let format = Format::parse(resolved.output.format.as_ref())?;
     let package_type = PackageType::parse(resolved.output.package_type.as_ref())?;
     // -o keeps the path exactly as given; the config's output.path is text.
-    let output = args.output.clone().or_else(|| {
+    let output = args.settings.path(Setting::Output).or_else(|| {
         resolved
             .output
             .path

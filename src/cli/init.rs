@@ -5,17 +5,18 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use super::Outcome;
+use super::{InitSettings, Outcome};
 use crate::error::{Error, Result};
 use crate::package::write::write_atomic;
 use crate::settings::config;
+use crate::settings::Setting;
 
 /// Arguments of `dvrole init`.
 #[derive(Debug, Clone, Default, Args)]
 pub struct InitArgs {
-    /// Where to write the config [default: dvrole.toml]
-    #[arg(short, long, value_name = "PATH")]
-    pub output: Option<PathBuf>,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub settings: InitSettings,
     /// Replace the file if it exists
     #[arg(long)]
     pub force: bool,
@@ -24,8 +25,8 @@ pub struct InitArgs {
 /// Runs `dvrole init`.
 pub fn run(args: &InitArgs) -> Result<Outcome> {
     let path = args
-        .output
-        .clone()
+        .settings
+        .path(Setting::InitOutput)
         .unwrap_or_else(|| PathBuf::from(config::DEFAULT_CONFIG_FILE));
     if !args.force && std::fs::symlink_metadata(&path).is_ok() {
         return Err(Error::Unreadable {

@@ -5,9 +5,8 @@ use std::path::PathBuf;
 use clap::{Args, ValueEnum};
 
 use super::generate::load_settings;
-use super::{emit, print_notes, Outcome, RoleArgs, SolutionArgs};
+use super::{emit, print_notes, Outcome, ReportSettings};
 use crate::error::Result;
-use crate::model::options::OutputOptions;
 use crate::ops::{build as generate, desired, matrix as report};
 
 /// Formats of the privilege matrix.
@@ -27,34 +26,24 @@ pub enum ReportFormat {
 pub struct ReportArgs {
     #[command(flatten)]
     #[allow(missing_docs)]
-    pub role: RoleArgs,
-    #[command(flatten)]
-    #[allow(missing_docs)]
-    pub solution: SolutionArgs,
+    pub settings: ReportSettings,
     /// Output format
+    ///
+    /// md: a heading naming the role, then a table. csv: a header row and CRLF rows. json:
+    /// `{"role": {"id", "name"}, "solution": {"unique_name", "version"}, "privileges":
+    /// [{"privilege", "entity", "tab", "depth", "allowed", "source"}]}`
     #[arg(long, value_enum, default_value_t = ReportFormat::Md)]
     pub format: ReportFormat,
-    /// Write the matrix to this file instead of stdout
+    /// Write the matrix to this file instead of stdout, atomically [default: stdout]
     #[arg(short, long, value_name = "PATH")]
     pub output: Option<PathBuf>,
-    /// Settings file [default: dvrole.toml in the current folder, when there]
-    #[arg(long, value_name = "PATH", env = "DVROLE_CONFIG")]
-    pub config: Option<PathBuf>,
 }
 
 /// Runs `dvrole report`.
 pub fn run(args: &ReportArgs) -> Result<Outcome> {
-    let resolved = load_settings(
-        &args.role,
-        &args.solution,
-        args.config.as_deref(),
-        OutputOptions::default(),
-    )?;
+    let resolved = load_settings(&args.settings)?;
     let options = &resolved.options;
-    let table = desired::environment(&options.role)?;
-    if let Some(t) = &table {
-        super::warn_incomplete(t);
-    }
+    let table = super::environment_table(&options.role.privileges)?;
     let catalogue = desired::select_catalogue(&options.role, table.as_ref())?;
     let built = generate::build_in(&catalogue, table.as_ref(), options)?;
     print_notes(&built.notes);

@@ -6,10 +6,11 @@ use std::path::{Path, PathBuf};
 use clap::Args;
 use serde_json::json;
 
-use super::{read_limits, EnvironmentArgs, Outcome};
+use super::{read_limits, Outcome, ValidateSettings};
 use crate::error::Result;
 use crate::model::catalogue::Catalogue;
 use crate::ops::validate;
+use crate::settings::Setting;
 
 /// Arguments of `dvrole validate`.
 #[derive(Debug, Clone, Args)]
@@ -18,26 +19,32 @@ pub struct ValidateArgs {
     /// customizations.xml files or role files
     #[arg(required = true, value_name = "PATH")]
     pub paths: Vec<PathBuf>,
-    /// The most bytes to read from one file or zip entry, e.g. 512M or 2G [default: 1G]
-    #[arg(long, value_name = "SIZE")]
-    pub max_entry_size: Option<String>,
     #[command(flatten)]
     #[allow(missing_docs)]
-    pub environment: EnvironmentArgs,
+    pub settings: ValidateSettings,
     /// Print the reports as JSON on stdout
+    ///
+    /// `{"valid": bool, "reports": [{"input", "valid", "roles": [{"id", "name", "privileges"}],
+    /// "findings": [{"location", "message"}]}]}`
     #[arg(long)]
     pub json: bool,
 }
 
 /// Runs `dvrole validate`.
 pub fn run(args: &ValidateArgs) -> Result<Outcome> {
-    let limits = read_limits(args.max_entry_size.as_deref())?;
+    let limits = read_limits(&args.settings)?;
     let catalogues = Catalogue::all_builtin()?;
-    let table = args.environment.table()?;
+    let table = super::environment_table(&args.settings.all(Setting::Privileges))?;
+    let accept: Vec<String> = args
+        .settings
+        .all(Setting::Accept)
+        .into_iter()
+        .map(|g| g.value)
+        .collect();
     let against = validate::Against {
         catalogues: &catalogues,
         table: table.as_ref(),
-        accept: &args.environment.accept,
+        accept: &accept,
     };
     let reports = args
         .paths

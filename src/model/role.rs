@@ -20,6 +20,9 @@ use crate::util::privilege_key;
 /// The role name used when none is given.
 pub const DEFAULT_ROLE_NAME: &str = "Server-Side Sync User";
 
+/// The inheritance used when none is given: `direct` (`isinherited="1"`).
+pub const DEFAULT_INHERITANCE: &str = "direct";
+
 /// The longest role name Dataverse accepts.
 pub const MAX_ROLE_NAME: usize = 100;
 

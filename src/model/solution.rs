@@ -225,7 +225,7 @@ impl SolutionManifest {
     pub fn from_options(o: &SolutionOptions, role_ids: Vec<Uuid>) -> Result<SolutionManifest> {
         let version = match &o.solution_version {
             Some(given) => Version::parse(given)?,
-            None => Version(vec![1, 0, 0, 0]),
+            None => Version::parse(&Given::flag("the default version", DEFAULT_VERSION))?,
         };
         Ok(SolutionManifest {
             unique_name: unique_name(o.solution_name.as_ref(), DEFAULT_SOLUTION_NAME, 65)?,

@@ -7,6 +7,9 @@
 //! variable or the flag. Lists (`catalogue`, `role.exclude`) are replaced whole by the
 //! highest layer that sets them; per-privilege tables (`role.depth`, `role.add`,
 //! `role.allow`) merge privilege by privilege, the higher layer winning.
+//!
+//! Which keys there are, their kinds and defaults, is the setting table's
+//! ([`crate::settings::table`]); this module only reads, merges and renders them.
 
 use std::collections::BTreeMap;
 use std::ffi::OsString;
@@ -18,239 +21,10 @@ use toml::Spanned;
 
 use crate::error::{Error, Result};
 use crate::model::options::{GenerateOptions, Given, OutputOptions, RoleOptions, SolutionOptions};
+use crate::settings::table::{toml_string, Kind, Setting};
 use crate::util::{line_of, privilege_key, push_distinct};
 
-/// The config file read from the working folder when `--config` is not given.
-pub const DEFAULT_CONFIG_FILE: &str = "dvrole.toml";
-
-/// Prefix of the environment variables dvrole reads.
-pub const ENV_PREFIX: &str = "DVROLE_";
-
-/// What kind of value a key holds.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum KeyKind {
-    /// A string.
-    Text,
-    /// A whole number (a TOML integer, or a string of digits).
-    Number,
-    /// `true` or `false`.
-    Bool,
-    /// A list of strings; a layer that sets it replaces the lower layers' list.
-    List,
-    /// A table `PRIVILEGE = "DEPTH"`; merged per privilege across layers.
-    DepthTable,
-    /// A table `PRIVILEGE = ["DEPTH", ...]`; merged per privilege across layers.
-    DepthsTable,
-}
-
-/// One setting: its config key, flag, environment variable and default.
-#[derive(Debug, Clone, Copy)]
-pub struct Key {
-    /// The dotted config key, e.g. `solution.version`.
-    pub name: &'static str,
-    /// The flag that sets it, e.g. `--solution-version`.
-    pub flag: &'static str,
-    /// What it holds.
-    pub kind: KeyKind,
-    /// The default as TOML text, or `None` where the default is computed.
-    pub default: Option<&'static str>,
-    /// What it means, for the starter config and `--print-config`.
-    pub help: &'static str,
-}
-
-impl Key {
-    /// The environment variable that sets it: `DVROLE_` and the key in capitals, `.` as `_`.
-    pub fn env_var(&self) -> String {
-        format!(
-            "{ENV_PREFIX}{}",
-            self.name.replace('.', "_").to_ascii_uppercase()
-        )
-    }
-}
-
-/// Every setting, in the order the starter config and `--print-config` list them.
-pub const KEYS: &[Key] = &[
-    Key {
-        name: "catalogue",
-        flag: "--catalogue",
-        kind: KeyKind::List,
-        default: Some("[\"server-side-sync\"]"),
-        help: "catalogues the role is built from: built-in names or .toml paths (relative to this file); several make their union",
-    },
-    Key {
-        name: "solution.name",
-        flag: "--solution-name",
-        kind: KeyKind::Text,
-        default: Some("\"ServerSideSyncRole\""),
-        help: "unique name of the solution",
-    },
-    Key {
-        name: "solution.display_name",
-        flag: "--solution-display-name",
-        kind: KeyKind::Text,
-        default: Some("\"Server-Side Sync Role\""),
-        help: "display name of the solution",
-    },
-    Key {
-        name: "solution.version",
-        flag: "--solution-version",
-        kind: KeyKind::Text,
-        default: Some("\"1.0.0.0\""),
-        help: "version, 2 to 4 numeric parts; in a pipeline set DVROLE_SOLUTION_VERSION instead",
-    },
-    Key {
-        name: "solution.description",
-        flag: "--description",
-        kind: KeyKind::Text,
-        default: None,
-        help: "description of the solution [default: a sentence naming KB 4015092]",
-    },
-    Key {
-        name: "solution.managed",
-        flag: "--managed",
-        kind: KeyKind::Bool,
-        default: Some("false"),
-        help: "short form of output.package_type = \"managed\"",
-    },
-    Key {
-        name: "solution.language",
-        flag: "--language",
-        kind: KeyKind::Number,
-        default: Some("1033"),
-        help: "language code (LCID) of names and descriptions",
-    },
-    Key {
-        name: "publisher.name",
-        flag: "--publisher-name",
-        kind: KeyKind::Text,
-        default: Some("\"dvrole\""),
-        help: "unique name of the publisher",
-    },
-    Key {
-        name: "publisher.display_name",
-        flag: "--publisher-display-name",
-        kind: KeyKind::Text,
-        default: Some("\"dvrole\""),
-        help: "display name of the publisher",
-    },
-    Key {
-        name: "publisher.prefix",
-        flag: "--publisher-prefix",
-        kind: KeyKind::Text,
-        default: Some("\"dvrole\""),
-        help: "customization prefix: 2 to 8 letters or digits, starting with a letter",
-    },
-    Key {
-        name: "publisher.option_value_prefix",
-        flag: "--option-value-prefix",
-        kind: KeyKind::Number,
-        default: Some("27182"),
-        help: "option value prefix, 10000 to 99999",
-    },
-    Key {
-        name: "role.name",
-        flag: "--role-name",
-        kind: KeyKind::Text,
-        default: Some("\"Server-Side Sync User\""),
-        help: "name of the role",
-    },
-    Key {
-        name: "role.id",
-        flag: "--role-id",
-        kind: KeyKind::Text,
-        default: None,
-        help: "id of the role [default: derived from publisher and role name, stable across builds]",
-    },
-    Key {
-        name: "role.default_depth",
-        flag: "--default-depth",
-        kind: KeyKind::Text,
-        default: None,
-        help: "depth for every privilege that allows it [default: each privilege's least allowed depth]",
-    },
-    Key {
-        name: "role.exclude",
-        flag: "--exclude",
-        kind: KeyKind::List,
-        default: Some("[]"),
-        help: "catalogue privileges to leave out",
-    },
-    Key {
-        name: "role.inheritance",
-        flag: "--inheritance",
-        kind: KeyKind::Text,
-        default: Some("\"direct\""),
-        help: "member's privilege inheritance: direct (isinherited=\"1\") or team (isinherited=\"0\", team privileges only)",
-    },
-    Key {
-        name: "role.accept",
-        flag: "--accept",
-        kind: KeyKind::List,
-        default: Some("[]"),
-        help: "privilege names to take as real though they are close to a known name, e.g. [\"prvReadContract\"]",
-    },
-    Key {
-        name: "role.depth",
-        flag: "--depth",
-        kind: KeyKind::DepthTable,
-        default: None,
-        help: "depth of one catalogue privilege: prvReadContact = \"Global\" (\"None\" leaves it out)",
-    },
-    Key {
-        name: "role.add",
-        flag: "--add",
-        kind: KeyKind::DepthTable,
-        default: None,
-        help: "privileges outside the catalogue, with their depth: prvReadAccount = \"Local\"",
-    },
-    Key {
-        name: "role.allow",
-        flag: "--allow",
-        kind: KeyKind::DepthsTable,
-        default: None,
-        help: "replace the depths a catalogue privilege allows: prvReadContact = [\"Local\", \"Global\"]",
-    },
-    Key {
-        name: "environment.privileges",
-        flag: "--privileges",
-        kind: KeyKind::List,
-        default: Some("[]"),
-        help: "pages of the target environment's privilege table (JSON saved from the Web API), relative to this file",
-    },
-    Key {
-        name: "environment.drop_absent",
-        flag: "--drop-absent",
-        kind: KeyKind::Bool,
-        default: Some("false"),
-        help: "leave out privileges the environment's table lacks, instead of stopping",
-    },
-    Key {
-        name: "output.path",
-        flag: "--output",
-        kind: KeyKind::Text,
-        default: None,
-        help: "where generate writes [default: <SolutionName>_<version>.zip, or <SolutionName> for a folder]",
-    },
-    Key {
-        name: "output.format",
-        flag: "--format",
-        kind: KeyKind::Text,
-        default: Some("\"zip\""),
-        help: "zip, or folder for the source-control layout (Other/, Roles/)",
-    },
-    Key {
-        name: "output.package_type",
-        flag: "--package-type",
-        kind: KeyKind::Text,
-        default: Some("\"unmanaged\""),
-        help: "unmanaged, managed or both",
-    },
-];
-
-/// The key called `name`.
-pub fn key(name: &str) -> Option<&'static Key> {
-    KEYS.iter().find(|k| k.name == name)
-}
+pub use crate::settings::table::{DEFAULT_CONFIG_FILE, ENV_PREFIX};
 
 /// A value set by one layer.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -264,27 +38,27 @@ pub enum Value {
     Table(BTreeMap<String, Vec<Given>>),
 }
 
-/// The settings one layer (file, environment, flags) gives, by key name.
+/// The settings one layer (file, environment, flags) gives.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Layer {
-    /// The values, by key name.
-    pub values: BTreeMap<&'static str, Value>,
+    /// The values, by setting.
+    pub values: BTreeMap<Setting, Value>,
 }
 
 impl Layer {
-    fn set_one(&mut self, key: &'static str, given: Option<Given>) {
+    fn set_one(&mut self, key: Setting, given: Option<Given>) {
         if let Some(given) = given {
             self.values.insert(key, Value::One(given));
         }
     }
 
-    fn set_list(&mut self, key: &'static str, list: Vec<Given>) {
+    fn set_list(&mut self, key: Setting, list: Vec<Given>) {
         if !list.is_empty() {
             self.values.insert(key, Value::List(list));
         }
     }
 
-    fn set_table(&mut self, key: &'static str, list: Vec<Given>) {
+    fn set_table(&mut self, key: Setting, list: Vec<Given>) {
         if list.is_empty() {
             return;
         }
@@ -298,41 +72,28 @@ impl Layer {
         self.values.insert(key, Value::Table(table));
     }
 
-    /// The layer that command-line flags give.
-    pub fn from_flags(options: &GenerateOptions, output: &OutputOptions) -> Layer {
+    /// The layer that command-line flags give: for each setting given, its values, each
+    /// labelled with the flag. Settings without a config key are left out; a switch counts
+    /// when its value is `true`.
+    pub fn from_flags(flags: impl IntoIterator<Item = (Setting, Vec<Given>)>) -> Layer {
         let mut layer = Layer::default();
-        let r = &options.role;
-        let s = &options.solution;
-        layer.set_list("catalogue", r.catalogue.clone());
-        layer.set_table("role.allow", r.allow.clone());
-        layer.set_one("role.name", r.role_name.clone());
-        layer.set_one("role.id", r.role_id.clone());
-        layer.set_table("role.depth", r.depth.clone());
-        layer.set_one("role.default_depth", r.default_depth.clone());
-        layer.set_list("role.exclude", r.exclude.clone());
-        layer.set_table("role.add", r.add.clone());
-        layer.set_one("role.inheritance", r.inheritance.clone());
-        layer.set_list("role.accept", r.accept.clone());
-        layer.set_list("environment.privileges", r.privileges.clone());
-        layer.set_one("environment.drop_absent", r.drop_absent.clone());
-        layer.set_one("solution.name", s.solution_name.clone());
-        layer.set_one("solution.display_name", s.solution_display_name.clone());
-        layer.set_one("solution.version", s.solution_version.clone());
-        layer.set_one("solution.description", s.description.clone());
-        layer.set_one("publisher.name", s.publisher_name.clone());
-        layer.set_one("publisher.display_name", s.publisher_display_name.clone());
-        layer.set_one("publisher.prefix", s.publisher_prefix.clone());
-        layer.set_one(
-            "publisher.option_value_prefix",
-            s.option_value_prefix.clone(),
-        );
-        layer.set_one("solution.language", s.language.clone());
-        if s.managed {
-            layer.set_one("solution.managed", Some(Given::flag("--managed", "true")));
+        for (setting, values) in flags {
+            if setting.key().is_none() {
+                continue;
+            }
+            match setting.spec().kind {
+                Kind::List => layer.set_list(setting, values),
+                Kind::DepthTable | Kind::DepthsTable => layer.set_table(setting, values),
+                Kind::Switch => {
+                    if values.iter().any(|g| g.value == "true") {
+                        layer.set_one(setting, values.into_iter().next());
+                    }
+                }
+                Kind::Text | Kind::Number | Kind::Path => {
+                    layer.set_one(setting, values.into_iter().next_back())
+                }
+            }
         }
-        layer.set_one("output.path", output.path.clone());
-        layer.set_one("output.format", output.format.clone());
-        layer.set_one("output.package_type", output.package_type.clone());
         layer
     }
 
@@ -349,8 +110,10 @@ impl Layer {
                 }
             }
         }
-        for key in KEYS {
-            let var = key.env_var();
+        for key in Setting::keyed() {
+            let Some(var) = key.env_var() else {
+                continue;
+            };
             let Some(raw) = found.get(&var) else {
                 continue;
             };
@@ -370,17 +133,17 @@ impl Layer {
                     .map(|s| Given::flag(&var, s))
                     .collect()
             };
-            match key.kind {
-                KeyKind::Text | KeyKind::Number => {
-                    layer.set_one(key.name, Some(Given::flag(&var, text)));
+            match key.spec().kind {
+                Kind::Text | Kind::Number | Kind::Path => {
+                    layer.set_one(key, Some(Given::flag(&var, text)));
                 }
-                KeyKind::Bool => {
+                Kind::Switch => {
                     let value = parse_bool(text.trim())
                         .ok_or_else(|| Error::invalid(&var, text, "expected true or false"))?;
-                    layer.set_one(key.name, Some(Given::flag(&var, value.to_string())));
+                    layer.set_one(key, Some(Given::flag(&var, value.to_string())));
                 }
-                KeyKind::List => layer.set_list(key.name, items()),
-                KeyKind::DepthTable | KeyKind::DepthsTable => layer.set_table(key.name, items()),
+                Kind::List => layer.set_list(key, items()),
+                Kind::DepthTable | Kind::DepthsTable => layer.set_table(key, items()),
             }
         }
         Ok(layer)
@@ -425,7 +188,13 @@ struct File<'a> {
 }
 
 /// The sections a config file may hold.
-const SECTIONS: &[&str] = &["solution", "publisher", "role", "environment", "output"];
+/// Whether `name` is a section of the config file: the part before the `.` of some key.
+fn is_section(name: &str) -> bool {
+    Setting::keyed().filter_map(Setting::key).any(|k| {
+        k.split_once('.')
+            .is_some_and(|(section, _)| section == name)
+    })
+}
 
 impl File<'_> {
     fn origin(&self, at: usize, key: &str) -> String {
@@ -451,7 +220,7 @@ impl File<'_> {
                 format!("{prefix}.{}", k.get_ref())
             };
             let at = k.span().start;
-            if prefix.is_empty() && SECTIONS.contains(&name.as_str()) {
+            if prefix.is_empty() && is_section(&name) {
                 let DeValue::Table(inner) = v.get_ref() else {
                     return Err(self.error(
                         at,
@@ -465,8 +234,8 @@ impl File<'_> {
                 self.table(layer, &name, inner)?;
                 continue;
             }
-            let Some(key) = key(&name) else {
-                let known: Vec<&str> = KEYS.iter().map(|k| k.name).collect();
+            let Some(key) = Setting::from_key(&name) else {
+                let known: Vec<&str> = Setting::keyed().filter_map(Setting::key).collect();
                 let hint = strsim_nearest(&name, &known)
                     .map(|s| format!(" (did you mean '{s}'?)"))
                     .unwrap_or_default();
@@ -484,51 +253,53 @@ impl File<'_> {
     fn value(
         &self,
         layer: &mut Layer,
-        key: &'static Key,
+        key: Setting,
         at: usize,
         v: &Spanned<DeValue<'_>>,
     ) -> Result<()> {
-        let origin = self.origin(at, key.name);
+        let spec = key.spec();
+        let name = spec.key.unwrap_or(spec.flag);
+        let origin = self.origin(at, name);
         let wrong = |expected: &str| {
             self.error(
                 at,
-                key.name,
+                name,
                 format!("expected {expected}, found {}", v.get_ref().type_str()),
             )
         };
-        match key.kind {
-            KeyKind::Text => {
+        match spec.kind {
+            Kind::Text | Kind::Path => {
                 let s = v.get_ref().as_str().ok_or_else(|| wrong("a string"))?;
                 layer.set_one(
-                    key.name,
+                    key,
                     Some(Given {
                         value: s.to_string(),
                         origin,
                     }),
                 );
             }
-            KeyKind::Number => {
+            Kind::Number => {
                 let s = match v.get_ref() {
                     DeValue::Integer(i) => i.as_str().replace('_', ""),
                     DeValue::String(s) => s.to_string(),
                     _ => return Err(wrong("a whole number")),
                 };
-                layer.set_one(key.name, Some(Given { value: s, origin }));
+                layer.set_one(key, Some(Given { value: s, origin }));
             }
-            KeyKind::Bool => {
+            Kind::Switch => {
                 let b = v
                     .get_ref()
                     .as_bool()
                     .ok_or_else(|| wrong("true or false"))?;
                 layer.set_one(
-                    key.name,
+                    key,
                     Some(Given {
                         value: b.to_string(),
                         origin,
                     }),
                 );
             }
-            KeyKind::List => {
+            Kind::List => {
                 let items = v
                     .get_ref()
                     .as_array()
@@ -538,7 +309,7 @@ impl File<'_> {
                     let s = item.get_ref().as_str().ok_or_else(|| {
                         self.error(
                             item.span().start,
-                            key.name,
+                            name,
                             format!(
                                 "expected a list of strings, but an item is {}",
                                 item.get_ref().type_str()
@@ -551,26 +322,26 @@ impl File<'_> {
                     });
                 }
                 // An explicit empty list still replaces the lower layers' list.
-                layer.values.insert(key.name, Value::List(list));
+                layer.values.insert(key, Value::List(list));
             }
-            KeyKind::DepthTable | KeyKind::DepthsTable => {
+            Kind::DepthTable | Kind::DepthsTable => {
                 let DeValue::Table(table) = v.get_ref() else {
                     return Err(wrong("a table of privilege = depth"));
                 };
                 let mut map: BTreeMap<String, Vec<Given>> = BTreeMap::new();
                 for (pk, pv) in table.iter() {
                     let privilege = pk.get_ref().to_string();
-                    let name = format!("{}.{privilege}", key.name);
+                    let entry_name = format!("{name}.{privilege}");
                     let at = pk.span().start;
-                    let depths = match (key.kind, pv.get_ref()) {
+                    let depths = match (spec.kind, pv.get_ref()) {
                         (_, DeValue::String(s)) => s.to_string(),
-                        (KeyKind::DepthsTable, DeValue::Array(items)) => {
+                        (Kind::DepthsTable, DeValue::Array(items)) => {
                             let mut words = Vec::new();
                             for item in items.iter() {
                                 let s = item.get_ref().as_str().ok_or_else(|| {
                                     self.error(
                                         at,
-                                        &name,
+                                        &entry_name,
                                         "expected a list of depths, e.g. [\"Local\", \"Global\"]",
                                     )
                                 })?;
@@ -579,16 +350,16 @@ impl File<'_> {
                             if words.is_empty() {
                                 return Err(self.error(
                                     at,
-                                    &name,
+                                    &entry_name,
                                     "the list of allowed depths is empty; name at least one depth",
                                 ));
                             }
                             words.join(",")
                         }
-                        (KeyKind::DepthsTable, other) => {
+                        (Kind::DepthsTable, other) => {
                             return Err(self.error(
                                 at,
-                                &name,
+                                &entry_name,
                                 format!(
                                 "expected a list of depths, e.g. [\"Local\", \"Global\"], found {}",
                                 other.type_str()
@@ -598,7 +369,7 @@ impl File<'_> {
                         (_, other) => {
                             return Err(self.error(
                                 at,
-                                &name,
+                                &entry_name,
                                 format!(
                                     "expected a depth such as \"Global\", found {}",
                                     other.type_str()
@@ -610,10 +381,10 @@ impl File<'_> {
                         .or_default()
                         .push(Given {
                             value: format!("{privilege}={depths}"),
-                            origin: self.origin(at, &name),
+                            origin: self.origin(at, &entry_name),
                         });
                 }
-                layer.values.insert(key.name, Value::Table(map));
+                layer.values.insert(key, Value::Table(map));
             }
         }
         Ok(())
@@ -640,7 +411,12 @@ pub enum ConfigSource {
     /// `dvrole.toml` in the working folder, if it is there.
     Discover,
     /// A file the user named: it must exist.
-    Path(PathBuf),
+    Path {
+        /// The file.
+        path: PathBuf,
+        /// What named it: `--config` or `DVROLE_CONFIG`.
+        origin: String,
+    },
 }
 
 /// Reads the config file `source` names, if any.
@@ -653,7 +429,7 @@ pub fn read_file(source: &ConfigSource) -> Result<Option<Layer>> {
             }
             p
         }
-        ConfigSource::Path(p) => p,
+        ConfigSource::Path { path, .. } => path,
     };
     let label = path.display().to_string();
     if path.is_dir() {
@@ -670,8 +446,13 @@ pub fn read_file(source: &ConfigSource) -> Result<Option<Layer>> {
         .map_err(|e| match e.kind() {
             std::io::ErrorKind::NotFound => Error::Config {
                 origin: label.clone(),
-                message: "config file not found; check --config, or run `dvrole init` to write one"
-                    .into(),
+                message: format!(
+                    "config file not found; check {}, or run `dvrole init` to write one",
+                    match source {
+                        ConfigSource::Path { origin, .. } => origin.as_str(),
+                        ConfigSource::Discover => "--config",
+                    }
+                ),
             },
             _ => Error::io(path, e),
         })?
@@ -685,6 +466,23 @@ pub fn read_file(source: &ConfigSource) -> Result<Option<Layer>> {
     Ok(Some(layer))
 }
 
+/// Makes relative `environment.privileges` paths in a config file relative to the file's
+/// folder.
+fn rebase_table_paths(layer: &mut Layer, dir: Option<&Path>) {
+    let Some(dir) = dir.filter(|d| !d.as_os_str().is_empty()) else {
+        return;
+    };
+    let Some(Value::List(items)) = layer.values.get_mut(&Setting::Privileges) else {
+        return;
+    };
+    for given in items {
+        let v = given.value.trim();
+        if Path::new(v).is_relative() {
+            given.value = dir.join(v).display().to_string();
+        }
+    }
+}
+
 /// Makes relative catalogue paths in a config file relative to the file's folder, so a
 /// config works from any working folder. A value is a path by the rules `--catalogue` follows
 /// ([`catalogues::is_path`](crate::settings::catalogues::is_path)), except that a value that is no
@@ -694,7 +492,7 @@ fn rebase_catalogue_paths(layer: &mut Layer, dir: Option<&Path>) {
     let Some(dir) = dir.filter(|d| !d.as_os_str().is_empty()) else {
         return;
     };
-    let Some(Value::List(items)) = layer.values.get_mut("catalogue") else {
+    let Some(Value::List(items)) = layer.values.get_mut(&Setting::Catalogue) else {
         return;
     };
     for given in items {
@@ -707,21 +505,6 @@ fn rebase_catalogue_paths(layer: &mut Layer, dir: Option<&Path>) {
     }
 }
 
-/// Makes relative `environment.privileges` paths relative to the config file's folder.
-fn rebase_table_paths(layer: &mut Layer, dir: Option<&Path>) {
-    let Some(dir) = dir.filter(|d| !d.as_os_str().is_empty()) else {
-        return;
-    };
-    let Some(Value::List(items)) = layer.values.get_mut("environment.privileges") else {
-        return;
-    };
-    for given in items {
-        if Path::new(given.value.trim()).is_relative() {
-            given.value = dir.join(given.value.trim()).display().to_string();
-        }
-    }
-}
-
 /// The settings resolved from every layer, ready to build from.
 #[derive(Debug, Clone, Default)]
 pub struct Resolved {
@@ -729,21 +512,43 @@ pub struct Resolved {
     pub options: GenerateOptions,
     /// Where and how generate writes.
     pub output: OutputOptions,
-    /// The winning value of every key that some layer set.
-    pub values: BTreeMap<&'static str, Value>,
+    /// The winning value of every setting that some layer set.
+    pub values: BTreeMap<Setting, Value>,
+    /// Warnings about the environment, e.g. a `DVROLE_` variable no setting reads.
+    pub warnings: Vec<String>,
+}
+
+impl Resolved {
+    /// The value of a single-valued setting, when some layer set it.
+    pub fn one(&self, setting: Setting) -> Option<&Given> {
+        match self.values.get(&setting) {
+            Some(Value::One(g)) => Some(g),
+            _ => None,
+        }
+    }
+
+    /// The values of a list or table setting (empty when no layer set it).
+    pub fn many(&self, setting: Setting) -> Vec<Given> {
+        match self.values.get(&setting) {
+            Some(Value::List(l)) => l.clone(),
+            Some(Value::Table(t)) => t.values().flatten().cloned().collect(),
+            Some(Value::One(g)) => vec![g.clone()],
+            None => Vec::new(),
+        }
+    }
 }
 
 /// Folds `solution.managed` into `output.package_type` within one layer: they are one
 /// setting, and both set must agree.
 fn normalise_package_type(layer: &Layer) -> Result<Layer> {
     let mut layer = layer.clone();
-    let Some(Value::One(m)) = layer.values.remove("solution.managed") else {
+    let Some(Value::One(m)) = layer.values.remove(&Setting::Managed) else {
         return Ok(layer);
     };
     let managed = parse_bool(&m.value)
         .ok_or_else(|| Error::invalid(&m.origin, &m.value, "expected true or false"))?;
     let as_type = if managed { "managed" } else { "unmanaged" };
-    if let Some(Value::One(p)) = layer.values.get("output.package_type") {
+    if let Some(Value::One(p)) = layer.values.get(&Setting::PackageType) {
         if !p.value.trim().eq_ignore_ascii_case(as_type) {
             return Err(Error::Conflict(format!(
                 "{} '{}' contradicts {} '{}'; keep one",
@@ -753,7 +558,7 @@ fn normalise_package_type(layer: &Layer) -> Result<Layer> {
         return Ok(layer);
     }
     layer.values.insert(
-        "output.package_type",
+        Setting::PackageType,
         Value::One(Given {
             value: as_type.to_string(),
             origin: m.origin,
@@ -762,14 +567,14 @@ fn normalise_package_type(layer: &Layer) -> Result<Layer> {
     Ok(layer)
 }
 
-/// The keys that each say what becomes of a privilege.
-const PRIVILEGE_KEYS: [&str; 3] = ["role.depth", "role.add", "role.exclude"];
+/// The settings that each say what becomes of a privilege.
+const PRIVILEGE_KEYS: [Setting; 3] = [Setting::Depth, Setting::Add, Setting::Exclude];
 
 /// The lowercase privileges a layer names under [`PRIVILEGE_KEYS`].
 fn privileges_named(layer: &Layer) -> std::collections::BTreeSet<String> {
     let mut named = std::collections::BTreeSet::new();
     for key in PRIVILEGE_KEYS {
-        match layer.values.get(key) {
+        match layer.values.get(&key) {
             Some(Value::Table(t)) => named.extend(t.keys().cloned()),
             Some(Value::List(l)) => named.extend(l.iter().map(|g| privilege_key(&g.value))),
             _ => {}
@@ -780,7 +585,7 @@ fn privileges_named(layer: &Layer) -> std::collections::BTreeSet<String> {
 
 /// Resolves the layers, given lowest first (file, environment, flags), per key.
 pub fn resolve(layers: &[Layer]) -> Result<Resolved> {
-    let mut values: BTreeMap<&'static str, Value> = BTreeMap::new();
+    let mut values: BTreeMap<Setting, Value> = BTreeMap::new();
     for layer in layers {
         let layer = normalise_package_type(layer)?;
         // The highest layer that names a privilege in depth, add or exclude decides what
@@ -788,7 +593,7 @@ pub fn resolve(layers: &[Layer]) -> Result<Resolved> {
         let named = privileges_named(&layer);
         if !named.is_empty() {
             for key in PRIVILEGE_KEYS {
-                match values.get_mut(key) {
+                match values.get_mut(&key) {
                     Some(Value::Table(lower)) => lower.retain(|p, _| !named.contains(p)),
                     Some(Value::List(lower)) => {
                         lower.retain(|g| !named.contains(&privilege_key(&g.value)))
@@ -798,7 +603,7 @@ pub fn resolve(layers: &[Layer]) -> Result<Resolved> {
             }
         }
         for (name, value) in layer.values {
-            match (values.get_mut(name), value) {
+            match (values.get_mut(&name), value) {
                 (Some(Value::Table(lower)), Value::Table(higher)) => {
                     lower.extend(higher);
                 }
@@ -808,80 +613,112 @@ pub fn resolve(layers: &[Layer]) -> Result<Resolved> {
             }
         }
     }
-    let one = |name: &str| match values.get(name) {
-        Some(Value::One(g)) => Some(g.clone()),
-        _ => None,
+    let mut resolved = Resolved {
+        values,
+        ..Resolved::default()
     };
-    let many = |name: &str| match values.get(name) {
-        Some(Value::List(l)) => l.clone(),
-        Some(Value::Table(t)) => t.values().flatten().cloned().collect(),
-        _ => Vec::new(),
-    };
+    let one = |s: Setting| resolved.one(s).cloned();
+    let many = |s: Setting| resolved.many(s);
     let options = GenerateOptions {
         role: RoleOptions {
-            catalogue: many("catalogue"),
-            allow: many("role.allow"),
-            role_name: one("role.name"),
-            role_id: one("role.id"),
-            depth: many("role.depth"),
-            default_depth: one("role.default_depth"),
-            exclude: many("role.exclude"),
-            add: many("role.add"),
-            accept: many("role.accept"),
-            inheritance: one("role.inheritance"),
-            privileges: many("environment.privileges"),
-            drop_absent: one("environment.drop_absent"),
+            catalogue: many(Setting::Catalogue),
+            allow: many(Setting::Allow),
+            role_name: one(Setting::RoleName),
+            role_id: one(Setting::RoleId),
+            depth: many(Setting::Depth),
+            default_depth: one(Setting::DefaultDepth),
+            exclude: many(Setting::Exclude),
+            add: many(Setting::Add),
+            accept: many(Setting::Accept),
+            inheritance: one(Setting::Inheritance),
+            privileges: many(Setting::Privileges),
+            drop_absent: one(Setting::DropAbsent),
         },
         solution: SolutionOptions {
-            solution_name: one("solution.name"),
-            solution_display_name: one("solution.display_name"),
-            solution_version: one("solution.version"),
-            description: one("solution.description"),
-            publisher_name: one("publisher.name"),
-            publisher_display_name: one("publisher.display_name"),
-            publisher_prefix: one("publisher.prefix"),
-            option_value_prefix: one("publisher.option_value_prefix"),
+            solution_name: one(Setting::SolutionName),
+            solution_display_name: one(Setting::SolutionDisplayName),
+            solution_version: one(Setting::SolutionVersion),
+            description: one(Setting::Description),
+            publisher_name: one(Setting::PublisherName),
+            publisher_display_name: one(Setting::PublisherDisplayName),
+            publisher_prefix: one(Setting::PublisherPrefix),
+            option_value_prefix: one(Setting::OptionValuePrefix),
             managed: false,
-            language: one("solution.language"),
+            language: one(Setting::Language),
         },
     };
     let output = OutputOptions {
-        path: one("output.path"),
-        format: one("output.format"),
-        package_type: one("output.package_type"),
+        path: one(Setting::Output),
+        format: one(Setting::Format),
+        package_type: one(Setting::PackageType),
     };
-    Ok(Resolved {
-        options,
-        output,
-        values,
-    })
+    resolved.options = options;
+    resolved.output = output;
+    Ok(resolved)
+}
+
+/// Warnings for the `DVROLE_` variables among `names` that no setting reads: one per
+/// variable that looks like a misspelt one, naming it, and one listing the rest.
+pub fn env_warnings<'a>(names: impl IntoIterator<Item = &'a str>) -> Vec<String> {
+    let known: Vec<String> = Setting::ALL.iter().filter_map(|s| s.env_var()).collect();
+    let known_refs: Vec<&str> = known.iter().map(String::as_str).collect();
+    let mut unknown: Vec<&str> = names
+        .into_iter()
+        .filter(|n| n.starts_with(ENV_PREFIX) && !known_refs.contains(n))
+        .collect();
+    unknown.sort_unstable();
+    unknown.dedup();
+    let mut warnings = Vec::new();
+    let mut others = Vec::new();
+    // Compared without the shared prefix, which would make every name look close.
+    let known_rest: Vec<&str> = known_refs
+        .iter()
+        .map(|k| k.strip_prefix(ENV_PREFIX).unwrap_or(k))
+        .collect();
+    for name in unknown {
+        let rest = name.strip_prefix(ENV_PREFIX).unwrap_or(name);
+        match strsim_nearest(rest, &known_rest) {
+            Some(meant) => warnings.push(format!(
+                "ignoring environment variable {name}: dvrole reads no such variable; did you mean {ENV_PREFIX}{meant}?"
+            )),
+            None => others.push(name),
+        }
+    }
+    if !others.is_empty() {
+        let (them, such) = if others.len() == 1 {
+            ("variable", "variable")
+        } else {
+            ("variables", "variables")
+        };
+        warnings.push(format!(
+            "ignoring environment {them} {}: dvrole reads no such {such}; `dvrole init` lists the DVROLE_ variables it reads",
+            others.join(", ")
+        ));
+    }
+    warnings
 }
 
 /// Reads the config file and the environment, and resolves them with the flags.
 pub fn load(
     source: &ConfigSource,
-    flags: &GenerateOptions,
-    output: &OutputOptions,
+    flags: impl IntoIterator<Item = (Setting, Vec<Given>)>,
 ) -> Result<Resolved> {
     let mut layers = Vec::with_capacity(3);
     if let Some(layer) = read_file(source)? {
         layers.push(layer);
     }
-    layers.push(Layer::from_env(std::env::vars_os())?);
-    layers.push(Layer::from_flags(flags, output));
-    resolve(&layers)
+    let vars: Vec<(OsString, OsString)> = std::env::vars_os().collect();
+    layers.push(Layer::from_env(vars.iter().cloned())?);
+    layers.push(Layer::from_flags(flags));
+    let mut resolved = resolve(&layers)?;
+    resolved.warnings = env_warnings(vars.iter().filter_map(|(name, _)| name.to_str()));
+    Ok(resolved)
 }
 
-/// A TOML string literal.
-fn toml_string(s: &str) -> String {
-    // JSON string escapes are valid TOML basic-string escapes.
-    serde_json::to_string(s).unwrap_or_else(|_| format!("\"{}\"", s.escape_default()))
-}
-
-fn toml_value(key: &Key, given: &Given) -> String {
-    match key.kind {
-        KeyKind::Bool => given.value.clone(),
-        KeyKind::Number
+fn toml_value(key: Setting, given: &Given) -> String {
+    match key.spec().kind {
+        Kind::Switch => given.value.clone(),
+        Kind::Number
             if !given.value.is_empty() && given.value.bytes().all(|b| b.is_ascii_digit()) =>
         {
             given.value.clone()
@@ -891,13 +728,13 @@ fn toml_value(key: &Key, given: &Given) -> String {
 }
 
 /// The value part of a table item `PRIVILEGE=...`.
-fn table_item(key: &Key, given: &Given) -> (String, String) {
+fn table_item(key: Setting, given: &Given) -> (String, String) {
     let (name, rest) = given
         .value
         .split_once('=')
         .map_or((given.value.as_str(), ""), |(a, b)| (a.trim(), b.trim()));
-    let value = match key.kind {
-        KeyKind::DepthsTable => {
+    let value = match key.spec().kind {
+        Kind::DepthsTable => {
             let words: Vec<String> = rest.split(',').map(|w| toml_string(w.trim())).collect();
             format!("[{}]", words.join(", "))
         }
@@ -915,17 +752,33 @@ fn table_item(key: &Key, given: &Given) -> (String, String) {
     (name, value)
 }
 
+/// The keyed settings `--print-config` lists: all but `solution.managed`, which resolves
+/// into `output.package_type`.
+fn printed() -> impl Iterator<Item = (Setting, &'static str)> {
+    Setting::keyed()
+        .filter(|s| *s != Setting::Managed)
+        .filter_map(|s| s.key().map(|k| (s, k)))
+}
+
+/// What a key without a value says: its help and, where there is one, its default.
+fn unset_note(setting: Setting) -> String {
+    let spec = setting.spec();
+    match spec.default.describe() {
+        Some(d) => format!("{} [default: {d}]", spec.help),
+        None => spec.help.to_string(),
+    }
+}
+
 /// The resolved settings as TOML lines, each with a comment saying where it came from,
 /// as `dvrole generate --print-config` shows them.
 pub fn render_text(resolved: &Resolved) -> String {
     let mut out = String::new();
-    for key in KEYS.iter().filter(|k| k.name != "solution.managed") {
-        match resolved.values.get(key.name) {
+    for (setting, name) in printed() {
+        match resolved.values.get(&setting) {
             Some(Value::One(g)) => {
                 out.push_str(&format!(
-                    "{} = {}  # {}\n",
-                    key.name,
-                    toml_value(key, g),
+                    "{name} = {}  # {}\n",
+                    toml_value(setting, g),
                     g.origin
                 ));
             }
@@ -937,24 +790,17 @@ pub fn render_text(resolved: &Resolved) -> String {
                 } else {
                     origins.join(", ")
                 };
-                out.push_str(&format!(
-                    "{} = [{}]  # {origin}\n",
-                    key.name,
-                    items.join(", ")
-                ));
+                out.push_str(&format!("{name} = [{}]  # {origin}\n", items.join(", ")));
             }
             Some(Value::Table(table)) => {
                 for given in table.values().flatten() {
-                    let (name, value) = table_item(key, given);
-                    out.push_str(&format!(
-                        "{}.{name} = {value}  # {}\n",
-                        key.name, given.origin
-                    ));
+                    let (item, value) = table_item(setting, given);
+                    out.push_str(&format!("{name}.{item} = {value}  # {}\n", given.origin));
                 }
             }
-            None => match key.default {
-                Some(d) => out.push_str(&format!("{} = {d}  # default\n", key.name)),
-                None => out.push_str(&format!("# {} not set: {}\n", key.name, key.help)),
+            None => match setting.spec().default.toml(setting.spec().kind) {
+                Some(d) => out.push_str(&format!("{name} = {d}  # default\n")),
+                None => out.push_str(&format!("# {name} not set: {}\n", unset_note(setting))),
             },
         }
     }
@@ -975,72 +821,93 @@ fn origins(list: &[Given]) -> Vec<String> {
 /// layer set.
 pub fn render_json(resolved: &Resolved) -> serde_json::Value {
     let mut settings = Vec::new();
-    for key in KEYS.iter().filter(|k| k.name != "solution.managed") {
-        match resolved.values.get(key.name) {
+    for (setting, name) in printed() {
+        match resolved.values.get(&setting) {
             Some(Value::One(g)) => {
-                settings.push(json!({"key": key.name, "value": g.value, "origin": g.origin}))
+                settings.push(json!({"key": name, "value": g.value, "origin": g.origin}))
             }
             Some(Value::List(list)) => settings.push(json!({
-                "key": key.name,
+                "key": name,
                 "value": list.iter().map(|g| g.value.clone()).collect::<Vec<_>>(),
                 "origin": origins(list).join(", "),
             })),
             Some(Value::Table(table)) => {
                 for given in table.values().flatten() {
-                    settings.push(
-                        json!({"key": key.name, "value": given.value, "origin": given.origin}),
-                    );
+                    settings
+                        .push(json!({"key": name, "value": given.value, "origin": given.origin}));
                 }
             }
-            None => settings.push(json!({"key": key.name, "value": null, "origin": "default"})),
+            None => settings.push(json!({"key": name, "value": null, "origin": "default"})),
         }
     }
     json!({ "settings": settings })
 }
 
-/// The commented starter config `dvrole init` writes: every key, commented out, with its
-/// default.
+/// The commented starter config `dvrole init` writes: every key, commented out. A key with
+/// a default shows it as the commented value, so uncommenting it changes nothing; a key
+/// whose default is worked out says how, and a table shows an example.
 pub fn starter() -> String {
     let mut out = String::from(
-        "# dvrole.toml: settings for `dvrole generate` and `dvrole report`.\n\
+        "# dvrole.toml: settings for `dvrole generate`, `dvrole report` and `dvrole audit`.\n\
          # Precedence, per key: command-line flags > DVROLE_* environment variables > this file > defaults.\n\
          # Each key's environment variable is DVROLE_ and the key in capitals, '.' as '_',\n\
-         # e.g. DVROLE_SOLUTION_VERSION. Uncomment a line to set it.\n\n",
+         # e.g. DVROLE_SOLUTION_VERSION. Relative catalogue paths are read relative to this file.\n\
+         # Each commented value is the default (a line that says \"for example\" shows a sample);\n\
+         # uncomment a line and change it to set it.\n\n",
     );
     let mut section = "";
-    for key in KEYS {
-        let (sect, leaf) = key.name.split_once('.').unwrap_or(("", key.name));
-        let table_key = matches!(key.kind, KeyKind::DepthTable | KeyKind::DepthsTable);
-        let header = if table_key { key.name } else { sect };
+    for setting in Setting::keyed() {
+        let spec = setting.spec();
+        let Some(name) = spec.key else { continue };
+        let (sect, leaf) = name.split_once('.').unwrap_or(("", name));
+        let header = if spec.kind.is_table() { name } else { sect };
         if header != section {
             if !header.is_empty() {
                 out.push_str(&format!("\n[{header}]\n"));
             }
             section = header;
         }
-        out.push_str(&format!(
-            "# {} ({}, {})\n",
-            key.help,
-            key.flag,
-            key.env_var()
-        ));
-        if table_key {
-            let example = match key.name {
-                "role.depth" => "prvReadContact = \"Global\"",
-                "role.add" => "prvReadAccount = \"Local\"",
-                _ => "prvReadContact = [\"Local\", \"Global\"]",
-            };
-            out.push_str(&format!("# {example}\n"));
-        } else {
-            let value = key.default.unwrap_or(match key.name {
-                "role.id" => "\"2f3c1f8e-0d6b-4a8e-9a51-7c1d2e3f4a5b\"",
-                "role.default_depth" => "\"Local\"",
-                "output.path" => "\"ServerSideSyncRole_1_0_0_0.zip\"",
-                _ => "\"\"",
-            });
-            out.push_str(&format!("# {leaf} = {value}\n"));
+        let env = setting.env_var().unwrap_or_default();
+        let flag = setting.flag();
+        match spec.default.toml(spec.kind) {
+            Some(value) if !spec.kind.is_table() => {
+                out.push_str(&comment(&format!("{} ({flag}, {env})", spec.help)));
+                out.push_str(&format!("# {leaf} = {value}\n"));
+            }
+            _ => {
+                out.push_str(&comment(&format!(
+                    "{} ({flag}, {env})",
+                    unset_note(setting)
+                )));
+                if let Some(example) = spec.example {
+                    let line = if spec.kind.is_table() {
+                        example.to_string()
+                    } else {
+                        format!("{leaf} = {example}")
+                    };
+                    out.push_str(&format!("# for example: {line}\n"));
+                }
+            }
         }
     }
+    out
+}
+
+/// `text` as `# ` comment lines of at most 100 columns, broken between words.
+fn comment(text: &str) -> String {
+    let mut out = String::new();
+    let mut line = String::from("#");
+    for word in text.split(' ') {
+        if line.len() > 1 && line.len() + 1 + word.len() > 100 {
+            out.push_str(&line);
+            out.push('\n');
+            line = String::from("#");
+        }
+        line.push(' ');
+        line.push_str(word);
+    }
+    out.push_str(&line);
+    out.push('\n');
     out
 }
 
@@ -1112,7 +979,7 @@ mod tests {
         )
         .unwrap();
         rebase_catalogue_paths(&mut layer, Some(dir.path()));
-        let Some(Value::List(items)) = layer.values.get("catalogue") else {
+        let Some(Value::List(items)) = layer.values.get(&Setting::Catalogue) else {
             panic!("catalogue is a list");
         };
         let values: Vec<&str> = items.iter().map(|g| g.value.as_str()).collect();
@@ -1202,14 +1069,22 @@ mod tests {
     }
 
     #[test]
-    fn every_key_has_a_distinct_env_var() {
-        let mut vars: Vec<String> = KEYS.iter().map(Key::env_var).collect();
-        vars.sort();
-        vars.dedup();
-        assert_eq!(vars.len(), KEYS.len());
+    fn unknown_variables_are_named_once_and_typos_get_a_suggestion() {
+        let warnings = env_warnings([
+            "DVROLE_SOLUTION_VERSON",
+            "DVROLE_CONFIG",
+            "DVROLE_SOLUTION_VERSION",
+            "DVROLE_FROBNICATE",
+            "DVROLE_XYZZY",
+            "PATH",
+        ]);
         assert_eq!(
-            key("solution.version").unwrap().env_var(),
-            "DVROLE_SOLUTION_VERSION"
+            warnings,
+            [
+                "ignoring environment variable DVROLE_SOLUTION_VERSON: dvrole reads no such variable; did you mean DVROLE_SOLUTION_VERSION?",
+                "ignoring environment variables DVROLE_FROBNICATE, DVROLE_XYZZY: dvrole reads no such variables; `dvrole init` lists the DVROLE_ variables it reads",
+            ]
         );
+        assert!(env_warnings(["DVROLE_ROLE_NAME", "HOME"]).is_empty());
     }
 }

@@ -330,15 +330,32 @@ fn init_writes_a_starter_that_builds_the_defaults() {
         .success()
         .stdout("wrote dvrole.toml\n");
     let starter = fs::read_to_string(d.join("dvrole.toml")).unwrap();
-    for key in dvrole::settings::config::KEYS {
-        let leaf = key.name.rsplit('.').next().unwrap();
-        assert!(
-            starter.contains(&format!("# {leaf} = "))
-                || starter.contains(&format!("[{}]", key.name)),
-            "{} is in the starter",
-            key.name
-        );
-        assert!(starter.contains(&key.env_var()));
+    for setting in dvrole::settings::Setting::keyed() {
+        let spec = setting.spec();
+        let key = spec.key.unwrap();
+        let leaf = key.rsplit('.').next().unwrap();
+        // A literal default is shown as the commented value; any other default is described.
+        match spec.default.toml(spec.kind) {
+            Some(value) if !spec.kind.is_table() => assert!(
+                starter.contains(&format!("\n# {leaf} = {value}\n")),
+                "{key} shows its default {value}"
+            ),
+            _ => assert!(
+                starter.contains(&format!("[{key}]"))
+                    || starter
+                        .replace("\n# ", " ")
+                        .contains(&spec.default.describe().unwrap()),
+                "{key} says what its default is"
+            ),
+        }
+        assert!(starter.contains(&setting.env_var().unwrap()));
+    }
+    for fake in [
+        "default_depth = \"Local\"",
+        "description = \"\"",
+        "2f3c1f8e",
+    ] {
+        assert!(!starter.contains(fake), "the starter shows no {fake}");
     }
     cmd(d)
         .arg("init")
@@ -365,25 +382,23 @@ fn init_writes_a_starter_that_builds_the_defaults() {
         fs::read(d.join("with.zip")).unwrap(),
         fs::read(d.join("without.zip")).unwrap()
     );
-    // Every commented default, uncommented, still builds the same.
+    // Every commented default, uncommented, still builds the same: a commented value is
+    // `# key = value`, a key being lowercase letters and `_`.
+    let is_key = |k: &str| !k.is_empty() && k.bytes().all(|b| b.is_ascii_lowercase() || b == b'_');
     let uncommented: String = starter
         .lines()
         .map(|l| match l.strip_prefix("# ") {
-            Some(rest)
-                if rest.contains(" = ")
-                    && !rest.contains('(')
-                    && !rest.starts_with("prv")
-                    && !rest.ends_with("\"\"")
-                    && !rest.starts_with("id ")
-                    && !rest.starts_with("default_depth")
-                    && !rest.starts_with("path") =>
-            {
+            Some(rest) if rest.split_once(" = ").is_some_and(|(k, _)| is_key(k)) => {
                 rest.to_string()
             }
             _ => l.to_string(),
         })
         .collect::<Vec<_>>()
         .join("\n");
+    assert!(
+        uncommented.contains("\ndescription = \"Security role"),
+        "{uncommented}"
+    );
     fs::write(d.join("full.toml"), uncommented).unwrap();
     cmd(d)
         .args(["generate", "--config", "full.toml", "-o", "full.zip"])

@@ -98,6 +98,12 @@ fn run_steps(steps: &[Step], subst: &dyn Fn(&str, &Path) -> String) -> tempfile:
                         "{line:?} failed: {}",
                         String::from_utf8_lossy(&out.stderr)
                     );
+                    // The pipeline's own variables are none that dvrole would warn about.
+                    let stderr = String::from_utf8_lossy(&out.stderr);
+                    assert!(
+                        !stderr.contains("environment variable"),
+                        "{line:?}: {stderr}"
+                    );
                     ran += 1;
                 }
                 Some("mkdir") => {

@@ -10,10 +10,17 @@ use assert_cmd::Command;
 pub fn dvrole() -> Command {
     let mut cmd = Command::cargo_bin("dvrole").expect("the dvrole binary is built by cargo test");
     cmd.env_remove("NO_COLOR");
-    for key in dvrole::settings::config::KEYS {
-        cmd.env_remove(key.env_var());
+    // Every DVROLE_ variable of the environment the tests run in, settings and others.
+    for (name, _) in std::env::vars_os() {
+        if name.to_string_lossy().starts_with("DVROLE_") {
+            cmd.env_remove(name);
+        }
     }
-    cmd.env_remove("DVROLE_CONFIG");
+    for setting in dvrole::settings::Setting::ALL {
+        if let Some(var) = setting.env_var() {
+            cmd.env_remove(var);
+        }
+    }
     cmd
 }
 

@@ -25,4 +25,5 @@ mod real_shape;
 mod roundtrip;
 mod roundtrip_config;
 mod schema;
+mod settings;
 mod source_folder;
