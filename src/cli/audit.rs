@@ -7,7 +7,7 @@ use clap::Args;
 use serde_json::json;
 
 use super::generate::load_settings;
-use super::{print_notes, read_limits, AuditSettings, Outcome};
+use super::{console, print_notes, read_limits, AuditSettings, Outcome};
 use crate::error::{Error, Result};
 use crate::model::catalogue::Catalogue;
 use crate::model::role::Inheritance;
@@ -33,8 +33,16 @@ pub struct AuditArgs {
     pub settings: AuditSettings,
     /// Also list, in text output, the privileges a role holds beyond the desired role (they
     /// are always counted)
-    #[arg(long)]
+    #[arg(long, conflicts_with = "summary")]
     pub show_extra: bool,
+    /// One line per role instead of one per finding: its name, id and how many privileges
+    /// are missing, too shallow, deeper and extra; then the totals
+    ///
+    /// `FILE: role 'NAME' {ID}: 3 missing, 0 too shallow, 1 deeper, 190 extra`; with --json,
+    /// each role has `missing`, `too_shallow`, `deeper` and `extra` counts instead of
+    /// `findings`.
+    #[arg(long)]
+    pub summary: bool,
     /// Print the result as JSON on stdout (its shape is in README.md, under dvrole audit)
     #[arg(long)]
     pub json: bool,
@@ -89,7 +97,7 @@ pub fn run(args: &AuditArgs) -> Result<Outcome> {
     let mut desired = Desired::new(&desired_role, &catalogues);
 
     // Buffered, as a large export can yield many lines; dropping it flushes what is left.
-    let mut out = std::io::BufWriter::with_capacity(64 * 1024, std::io::stdout().lock());
+    let mut out = std::io::BufWriter::with_capacity(64 * 1024, console::stdout());
     if args.json {
         let wanted: Vec<_> = desired_role
             .privileges
@@ -116,7 +124,7 @@ pub fn run(args: &AuditArgs) -> Result<Outcome> {
         run.seen_here = 0;
         input.stream_roles(&mut run)?;
         if run.seen_here == 0 {
-            eprintln!("note: {} holds no role", run.label);
+            console::diagnostic(&format!("note: {} holds no role", run.label));
         }
     }
     let Run {
@@ -228,8 +236,9 @@ impl<W: Write> RoleSink for Run<'_, '_, W> {
                 return Ok(());
             }
         }
-        // JSON lists every extra; text lists them only with --show-extra.
-        let list_extras = self.args.json || self.args.show_extra;
+        // JSON lists every extra; text lists them only with --show-extra; a summary only
+        // counts them.
+        let list_extras = !self.args.summary && (self.args.json || self.args.show_extra);
         self.desired.begin(id, name, offset, file, list_extras);
         self.desired.inheritance(inherited);
         Ok(())
@@ -257,14 +266,45 @@ impl<W: Write> RoleSink for Run<'_, '_, W> {
             let mut value = json!(audit);
             if let Some(obj) = value.as_object_mut() {
                 obj.insert("input".to_string(), json!(self.label));
+                if self.args.summary {
+                    obj.remove("findings");
+                    for (key, kind) in COUNTED {
+                        obj.insert(key.to_string(), json!(audit.count(kind)));
+                    }
+                }
             }
             let _ = write!(self.out, "{sep}{value}");
+        } else if self.args.summary {
+            print_summary_line(self.out, &audit);
         } else {
             print_role(self.out, &audit);
         }
         self.totals.add(&audit);
         Ok(())
     }
+}
+
+/// The counts of a summary, by their JSON names (those of the totals).
+const COUNTED: [(&str, Kind); 4] = [
+    ("missing", Kind::Missing),
+    ("too_shallow", Kind::TooShallow),
+    ("deeper", Kind::Deeper),
+    ("extra", Kind::Extra),
+];
+
+/// Prints a role's summary line: file, name, id and the count of each kind of finding.
+fn print_summary_line(out: &mut impl Write, audit: &RoleAudit) {
+    let _ = writeln!(
+        out,
+        "{}: role '{}' {}: {} missing, {} too shallow, {} deeper, {} extra",
+        audit.file,
+        audit.name,
+        audit.id.as_deref().unwrap_or("(no id)"),
+        audit.count(Kind::Missing),
+        audit.count(Kind::TooShallow),
+        audit.count(Kind::Deeper),
+        audit.count(Kind::Extra),
+    );
 }
 
 /// Prints the role's inheritance where it has one, then one line per finding (extras are

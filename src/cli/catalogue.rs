@@ -6,12 +6,13 @@ use std::path::PathBuf;
 use clap::{Args, Subcommand, ValueEnum};
 use serde_json::json;
 
-use super::{emit, flags, print_notes, CatalogueShowSettings, Outcome};
+use super::{console, emit, flags, print_notes, warn_on_extension, CatalogueShowSettings, Outcome};
 use crate::error::{Error, Result};
 use crate::model::catalogue::{Catalogue, Entry, DEFAULT_CATALOGUE};
 use crate::model::options::Given;
 use crate::model::role;
 use crate::ops::table;
+use crate::part::role_file;
 use crate::settings::catalogues;
 use crate::settings::table::Values;
 use crate::settings::Setting;
@@ -38,7 +39,7 @@ pub enum CatalogueCommand {
 pub struct ListArgs {
     /// Print the list as JSON on stdout
     ///
-    /// `{"catalogues": [{"name", "default": bool, "privileges": count, "description", "source"}]}`
+    /// `{"catalogues": [{"name", "default": bool, "privilege_count", "description", "source"}]}`
     #[arg(long)]
     pub json: bool,
 }
@@ -68,7 +69,9 @@ pub struct ShowArgs {
     /// "catalogues": [name...], "note", "source"}]}`, absent values null.
     #[arg(long, value_enum, default_value_t = Format::Md)]
     pub format: Format,
-    /// Write to this file instead of stdout, atomically [default: stdout]
+    /// Write to this file instead of stdout, atomically, creating missing folders; a folder
+    /// (or a path ending in /) gets <catalogue name>.<format>, a union's names joined by +
+    /// [default: stdout]
     #[arg(short, long, value_name = "PATH")]
     pub output: Option<PathBuf>,
 }
@@ -94,7 +97,7 @@ pub fn run(args: &CatalogueArgs) -> Result<Outcome> {
 
 fn run_list(args: &ListArgs) -> Result<Outcome> {
     let catalogues = Catalogue::all_builtin()?;
-    let mut out = std::io::stdout().lock();
+    let mut out = console::stdout();
     if args.json {
         let list: Vec<_> = catalogues
             .iter()
@@ -102,7 +105,7 @@ fn run_list(args: &ListArgs) -> Result<Outcome> {
                 json!({
                     "name": c.name,
                     "default": c.name == DEFAULT_CATALOGUE,
-                    "privileges": c.entries().len(),
+                    "privilege_count": c.entries().len(),
                     "description": c.description,
                     "source": c.source,
                 })
@@ -154,11 +157,11 @@ fn run_show(args: &ShowArgs) -> Result<Outcome> {
         print_notes(&notes);
         for e in catalogue.entries() {
             if t.get(&e.privilege).is_none() {
-                eprintln!(
+                console::diagnostic(&format!(
                     "note: {}: not in {}; generate stops on it unless it is excluded or --drop-absent is given",
                     e.privilege,
                     t.label()
-                );
+                ));
             }
         }
     }
@@ -172,7 +175,26 @@ fn run_show(args: &ShowArgs) -> Result<Outcome> {
             s
         }
     };
-    emit(args.output.as_deref(), &text)?;
+    let ext = match args.format {
+        Format::Md => "md",
+        Format::Csv => "csv",
+        Format::Json => "json",
+    };
+    if let Some(path) = &args.output {
+        warn_on_extension(path, ext);
+    }
+    // Inside a folder, the file is named after the catalogue (`a+b` for a union).
+    let default_name = format!(
+        "{}.{ext}",
+        role_file::file_name(&catalogue.name.replace(" + ", "+")).trim_end_matches(".xml")
+    );
+    if let Some(path) = emit(args.output.as_deref(), &default_name, &text)? {
+        console::diagnostic(&format!(
+            "wrote {}: {} privileges",
+            path.display(),
+            catalogue.entries().len()
+        ));
+    }
     Ok(Outcome::Clean)
 }
 

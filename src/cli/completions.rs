@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use clap::{Args, CommandFactory, ValueEnum};
 
-use super::{Cli, Outcome};
+use super::{console, Cli, Outcome};
 use crate::error::{Error, Result};
 use crate::package::write::write_atomic;
 
@@ -42,7 +42,7 @@ pub fn run(args: &CompletionsArgs) -> Result<Outcome> {
     let mut command = super::flags::offering_all(Cli::command());
     let mut buf = Vec::new();
     clap_complete::generate(shell, &mut command, "dvrole", &mut buf);
-    let _ = std::io::stdout().lock().write_all(&buf);
+    let _ = console::stdout().write_all(&buf);
     Ok(Outcome::Clean)
 }
 
@@ -150,12 +150,11 @@ pub fn run_man(args: &ManArgs) -> Result<Outcome> {
         for page in &pages {
             write_atomic(&dir.join(&page.file), &page.roff)?;
         }
-        let _ = writeln!(
-            std::io::stderr().lock(),
+        console::diagnostic(&format!(
             "wrote {} man pages to {}",
             pages.len(),
             dir.display()
-        );
+        ));
         return Ok(Outcome::Clean);
     }
     let page = pages
@@ -173,6 +172,6 @@ pub fn run_man(args: &ManArgs) -> Result<Outcome> {
                 format!("no such command; pages: {}", known.join(", ")),
             )
         })?;
-    let _ = std::io::stdout().lock().write_all(&page.roff);
+    let _ = console::stdout().write_all(&page.roff);
     Ok(Outcome::Clean)
 }

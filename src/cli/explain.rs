@@ -6,7 +6,7 @@ use std::path::Path;
 use clap::Args;
 use serde_json::json;
 
-use super::{ExplainSettings, Outcome};
+use super::{console, ExplainSettings, Outcome};
 use crate::error::{Error, Result};
 use crate::model::catalogue::Catalogue;
 use crate::model::options::Given;
@@ -28,7 +28,7 @@ pub struct ExplainArgs {
     pub settings: ExplainSettings,
     /// Print the result as JSON on stdout
     ///
-    /// `{"error": string|null, "privileges": [{"privilege", "written", "id", "entity",
+    /// `{"error": string|null, "privileges": [{"privilege", "written", "privilege_id", "entity",
     /// "entity_display", "tab", "access_right", "object_type_code", "allowed": [depths]|null,
     /// "required_depth", "refused_depth", "catalogue", "in_catalogue", "in_environment",
     /// "builtin_catalogues": [names], "depth", "already_in_role", "flags": [strings], "fix",
@@ -44,17 +44,17 @@ pub fn run(args: &ExplainArgs) -> Result<Outcome> {
     let text = if args.text.is_empty() || args.text == ["-"] {
         let stdin = std::io::stdin();
         if stdin.is_terminal() {
-            eprintln!(
-                "Paste the error message, then press Ctrl-D (on Windows: Ctrl-Z, then Enter)."
+            console::diagnostic(
+                "Paste the error message, then press Ctrl-D (on Windows: Ctrl-Z, then Enter).",
             );
         }
         read_text(stdin.lock())?
     } else {
         if let [one] = args.text.as_slice() {
             if Path::new(one).is_file() {
-                eprintln!(
+                console::diagnostic(&format!(
                     "note: '{one}' is a file; dvrole explain reads the text itself, so to explain what the file holds run: dvrole explain < {one}"
-                );
+                ));
             }
         }
         args.text.join(" ")
@@ -79,7 +79,7 @@ pub fn run(args: &ExplainArgs) -> Result<Outcome> {
             accept: &accept,
         },
     );
-    let mut out = std::io::stdout().lock();
+    let mut out = console::stdout();
     if args.json {
         let _ = writeln!(out, "{:#}", json!(report));
     } else {

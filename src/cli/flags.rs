@@ -69,6 +69,9 @@ pub const CATALOGUE_SHOW: &[Setting] = &[Setting::Allow];
 /// How much a reader reads (`validate`, `audit`).
 pub const READ: &[Setting] = &[Setting::MaxEntrySize];
 
+/// What every command takes, before or after the command's name.
+pub const GLOBAL: &[Setting] = &[Setting::Quiet];
+
 // The settings each command takes, in the order its `--help` lists them.
 crate::setting_args!(
     /// The settings `generate` takes.
@@ -98,6 +101,10 @@ crate::setting_args!(
     /// The settings `validate` takes.
     ValidateSettings: READ, ENVIRONMENT
 );
+crate::setting_args!(
+    /// The settings every command takes.
+    GlobalSettings: GLOBAL
+);
 
 /// The clap argument of one setting: its flag, value name, help with the default, and the
 /// values completions offer.
@@ -111,6 +118,9 @@ pub fn arg(setting: Setting) -> Arg {
     }
     if let Some(c) = spec.short {
         arg = arg.short(c);
+    }
+    if GLOBAL.contains(&setting) {
+        arg = arg.global(true);
     }
     match spec.kind {
         Kind::Switch => return arg.action(ArgAction::SetTrue),

@@ -2,18 +2,19 @@
 //! check (`--check`) that what is there is what would be written.
 
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::Args;
 use serde_json::json;
 
 use super::flags::Flags;
-use super::{print_notes, GenerateSettings, Outcome};
+use super::{console, print_notes, GenerateSettings, Outcome};
 use crate::error::Result;
 use crate::model::guid;
 use crate::ops::desired;
 use crate::ops::drift;
 use crate::ops::plan::{self, Content, Format, PackageType};
+use crate::package::output_path;
 use crate::package::write::write_atomic;
 use crate::settings::config::{self, Resolved};
 use crate::settings::Setting;
@@ -35,7 +36,7 @@ pub struct GenerateArgs {
     ///
     /// `{"output", "outputs": [{"path", "format", "managed"}], "solution": {"unique_name",
     /// "version", "managed", "package_type", "publisher"}, "role": {"id", "name", "inheritance",
-    /// "privileges": [{"name", "depth", "in_catalogue", "in_environment"}]}, "notes"}`
+    /// "privileges": [{"privilege", "depth", "in_catalogue", "in_environment"}]}, "notes"}`
     /// (`in_environment` is null without --privileges); with --check or --print-config, their
     /// JSON.
     #[arg(long)]
@@ -46,9 +47,8 @@ pub struct GenerateArgs {
 /// the warnings about the environment.
 pub(crate) fn load_settings(flags: &Flags) -> Result<Resolved> {
     let resolved = config::load(&flags.config_source(), flags.givens())?;
-    let mut err = std::io::stderr().lock();
     for warning in &resolved.warnings {
-        let _ = writeln!(err, "warning: {warning}");
+        console::diagnostic(&format!("warning: {warning}"));
     }
     Ok(resolved)
 }
@@ -56,7 +56,7 @@ pub(crate) fn load_settings(flags: &Flags) -> Result<Resolved> {
 /// Runs `dvrole generate`.
 pub fn run(args: &GenerateArgs) -> Result<Outcome> {
     let resolved = load_settings(&args.settings)?;
-    let mut out = std::io::stdout().lock();
+    let mut out = console::stdout();
     if args.print_config {
         if args.json {
             let _ = writeln!(out, "{:#}", config::render_json(&resolved));
@@ -93,17 +93,23 @@ pub fn run(args: &GenerateArgs) -> Result<Outcome> {
     }
 
     for target in &plan.targets {
+        warn_on_name(&target.path, &target.content);
+    }
+    // Folders the outputs need are made now and removed again if a write fails.
+    let created = output_path::create_parents(plan.targets.iter().map(|t| t.path.as_path()))?;
+    for target in &plan.targets {
         match &target.content {
             Content::Zip { bytes, .. } => write_atomic(&target.path, bytes)?,
             Content::Folder(files) => plan::write_folder_atomic(&target.path, files)?,
         }
     }
+    created.keep();
     if args.json {
         let privileges: Vec<_> = plan
             .role
             .privileges
             .iter()
-            .map(|p| json!({"name": p.name, "depth": p.depth, "in_catalogue": p.entry.is_some(), "in_environment": table.as_ref().map(|t| t.get(&p.name).is_some())}))
+            .map(|p| json!({"privilege": p.name, "depth": p.depth, "in_catalogue": p.entry.is_some(), "in_environment": table.as_ref().map(|t| t.get(&p.name).is_some())}))
             .collect();
         let outputs: Vec<_> = plan
             .targets
@@ -131,24 +137,99 @@ pub fn run(args: &GenerateArgs) -> Result<Outcome> {
         let _ = writeln!(out, "{value:#}");
     } else {
         for target in &plan.targets {
-            let _ = writeln!(
-                out,
+            console::diagnostic(&format!(
                 "wrote {}: role '{}' {} with {} privileges",
                 target.path.display(),
                 plan.role.name,
                 guid::braced(plan.role.id),
                 plan.role.privileges.len()
-            );
+            ));
         }
     }
+    if let Some(next) = next_steps(&plan, format, package_type) {
+        console::diagnostic(&next);
+    }
     Ok(Outcome::Clean)
+}
+
+/// Warns where the name says another kind than what is written: a zip not named `.zip`
+/// (the import page and pac take it either way, but the name tells nobody what it holds), or
+/// a folder named `.zip`.
+fn warn_on_name(path: &Path, content: &Content) {
+    let is_zip = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("zip"));
+    let warning = match content {
+        Content::Zip { .. } if !is_zip => {
+            "a solution zip is written whatever the name; name it .zip so the import page and pac see what it is"
+        }
+        Content::Folder(_) if is_zip => {
+            "--format folder writes a folder, not a zip, whatever the name; leave out --format folder for a zip"
+        }
+        _ => return,
+    };
+    console::diagnostic(&format!("warning: {}: {warning}", path.display()));
+}
+
+/// The line saying what to do with what was written: import it (packed first, for a
+/// folder), then assign the role to the mailbox owners.
+fn next_steps(plan: &plan::Plan, format: Format, package_type: PackageType) -> Option<String> {
+    let first = plan.targets.first()?;
+    let path = shell_word(&first.path.display().to_string());
+    let assign = format!(
+        "pac admin assign-user --user USER --role {}",
+        shell_word_quoted(&plan.role.name)
+    );
+    Some(match format {
+        Format::Zip => format!(
+            "next: import it with `pac solution import --path {path}`, then give the role to each mailbox owner with `{assign}`"
+        ),
+        Format::Folder => {
+            let zip = shell_word(&format!("{}.zip", first.path.display()));
+            let packagetype = match package_type {
+                PackageType::Unmanaged => "",
+                PackageType::Managed => " --packagetype Managed",
+                PackageType::Both => " --packagetype Both",
+            };
+            format!(
+                "next: pack it with `pac solution pack --folder {path} --zipfile {zip}{packagetype}`, import it with `pac solution import --path {zip}`, then give the role to each mailbox owner with `{assign}`"
+            )
+        }
+    })
+}
+
+/// `text` as one shell word: as it is where that is safe, else in double quotes.
+fn shell_word(text: &str) -> String {
+    let plain = !text.is_empty()
+        && text
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "_-./:+=@%,".contains(c));
+    if plain {
+        text.to_string()
+    } else {
+        shell_word_quoted(text)
+    }
+}
+
+/// `text` in double quotes, with what the shell expands there escaped.
+fn shell_word_quoted(text: &str) -> String {
+    let mut s = String::with_capacity(text.len() + 2);
+    s.push('"');
+    for c in text.chars() {
+        if matches!(c, '"' | '\\' | '$' | '`') {
+            s.push('\\');
+        }
+        s.push(c);
+    }
+    s.push('"');
+    s
 }
 
 /// Prints the drift of every target; findings when any drifts.
 fn report_check(plan: &plan::Plan, format: Format, as_json: bool) -> Result<Outcome> {
     let results: Vec<_> = plan.targets.iter().map(|t| (t, drift::check(t))).collect();
     let drifted = results.iter().any(|(_, d)| !d.is_empty());
-    let mut out = std::io::stdout().lock();
+    let mut out = console::stdout();
     if as_json {
         let targets: Vec<_> = results
             .iter()

@@ -1,13 +1,12 @@
 //! `dvrole init`: write a commented starter `dvrole.toml`.
 
-use std::io::Write;
 use std::path::PathBuf;
 
 use clap::Args;
 
-use super::{InitSettings, Outcome};
+use super::{console, write_file, InitSettings, Outcome};
 use crate::error::{Error, Result};
-use crate::package::write::write_atomic;
+use crate::package::output_path;
 use crate::settings::config;
 use crate::settings::Setting;
 
@@ -24,17 +23,21 @@ pub struct InitArgs {
 
 /// Runs `dvrole init`.
 pub fn run(args: &InitArgs) -> Result<Outcome> {
-    let path = args
-        .settings
-        .path(Setting::InitOutput)
-        .unwrap_or_else(|| PathBuf::from(config::DEFAULT_CONFIG_FILE));
+    let path = match args.settings.path(Setting::InitOutput) {
+        Some(p) => output_path::file_in(&p, config::DEFAULT_CONFIG_FILE)?,
+        None => PathBuf::from(config::DEFAULT_CONFIG_FILE),
+    };
     if !args.force && std::fs::symlink_metadata(&path).is_ok() {
         return Err(Error::Unreadable {
             input: path.display().to_string(),
             message: "already exists; pass --force to replace it".into(),
         });
     }
-    write_atomic(&path, config::starter().as_bytes())?;
-    let _ = writeln!(std::io::stdout().lock(), "wrote {}", path.display());
+    let path = write_file(
+        &path,
+        config::DEFAULT_CONFIG_FILE,
+        config::starter().as_bytes(),
+    )?;
+    console::diagnostic(&format!("wrote {}", path.display()));
     Ok(Outcome::Clean)
 }

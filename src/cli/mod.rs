@@ -4,7 +4,7 @@
 //! [`Outcome`] or an [`Error`]; `main.rs` turns those into exit codes.
 
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use clap::{Parser, Subcommand};
 
@@ -12,6 +12,7 @@ use crate::error::{Error, Result};
 use crate::model::environment::PrivilegeTable;
 use crate::model::options::Given;
 use crate::model::role::Note;
+use crate::package::output_path;
 use crate::package::read::Limits;
 use crate::package::write::write_atomic;
 use crate::settings;
@@ -21,6 +22,7 @@ use crate::settings::Setting;
 mod audit;
 mod catalogue;
 mod completions;
+mod console;
 mod explain;
 pub mod flags;
 mod generate;
@@ -34,8 +36,8 @@ pub use catalogue::CatalogueArgs;
 pub use completions::{CompletionsArgs, ManArgs, Shell};
 pub use explain::ExplainArgs;
 pub use flags::{
-    AuditSettings, CatalogueShowSettings, ExplainSettings, GenerateSettings, InitSettings,
-    ReportSettings, ValidateSettings,
+    AuditSettings, CatalogueShowSettings, ExplainSettings, GenerateSettings, GlobalSettings,
+    InitSettings, ReportSettings, ValidateSettings,
 };
 pub use generate::GenerateArgs;
 pub use init::InitArgs;
@@ -58,6 +60,9 @@ pub struct Cli {
     /// The command to run.
     #[command(subcommand)]
     pub command: Command,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub settings: GlobalSettings,
 }
 
 /// dvrole's commands.
@@ -85,6 +90,7 @@ pub enum Command {
 
 /// Runs a parsed command line.
 pub fn run(cli: Cli) -> Result<Outcome> {
+    console::set_quiet(cli.settings.switch(Setting::Quiet));
     match cli.command {
         Command::Generate(args) => generate::run(&args),
         Command::Validate(args) => validate::run(&args),
@@ -149,14 +155,44 @@ pub(crate) fn read_limits(flags: &flags::Flags) -> Result<Limits> {
     })
 }
 
-/// Writes `text` to `output` atomically (see [`package::write_atomic`]) or, when there is
-/// no `output`, to stdout.
-pub(crate) fn emit(output: Option<&Path>, text: &str) -> Result<()> {
+/// Writes `text` to `output` atomically (see [`write_file`]) or, when there is no
+/// `output`, to stdout. Returns the file written.
+pub(crate) fn emit(
+    output: Option<&Path>,
+    default_name: &str,
+    text: &str,
+) -> Result<Option<PathBuf>> {
     match output {
-        Some(path) => write_atomic(path, text.as_bytes()),
+        Some(path) => write_file(path, default_name, text.as_bytes()).map(Some),
         None => {
-            let _ = std::io::stdout().lock().write_all(text.as_bytes());
-            Ok(())
+            let _ = console::stdout().write_all(text.as_bytes());
+            Ok(None)
+        }
+    }
+}
+
+/// Writes `bytes` to the file `-o PATH` names (`default_name` inside it when it names a
+/// folder), atomically, creating the folders it needs; a failed write leaves none of them.
+/// Returns the file written.
+pub(crate) fn write_file(path: &Path, default_name: &str, bytes: &[u8]) -> Result<PathBuf> {
+    let file = output_path::file_in(path, default_name)?;
+    let created = output_path::create_parents([file.as_path()])?;
+    write_atomic(&file, bytes)?;
+    created.keep();
+    Ok(file)
+}
+
+/// Warns where `-o` names a file whose extension says another format than the one written.
+pub(crate) fn warn_on_extension(path: &Path, format: &str) {
+    let ext = path
+        .extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase());
+    if let (Some(ext), false) = (ext, output_path::names_folder(path)) {
+        if ["md", "csv", "json"].contains(&ext.as_str()) && ext != format {
+            console::diagnostic(&format!(
+                "warning: {}: the file holds {format}, as --format says, not {ext}",
+                path.display()
+            ));
         }
     }
 }
@@ -174,21 +210,20 @@ pub(crate) fn environment_table(files: &[Given]) -> Result<Option<PrivilegeTable
 /// Warns when every page of `table` says another follows.
 pub(crate) fn warn_incomplete(table: &PrivilegeTable) {
     if table.is_incomplete() {
-        eprintln!(
+        console::diagnostic(&format!(
             "warning: every page of {} has @odata.nextLink, so its last page is missing; save that page too and pass it with another --privileges",
             table.label()
-        );
+        ));
     }
 }
 
 pub(crate) fn print_notes(notes: &[Note]) {
-    let mut err = std::io::stderr().lock();
     for note in notes {
         let kind = match note {
             Note::Adjusted { .. } | Note::TableDepths { .. } | Note::Dropped { .. } => "note",
             Note::Unchecked { .. } => "warning",
         };
-        let _ = writeln!(err, "{kind}: {note}");
+        console::diagnostic(&format!("{kind}: {note}"));
     }
 }
 

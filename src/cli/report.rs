@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use clap::{Args, ValueEnum};
 
 use super::generate::load_settings;
-use super::{emit, print_notes, Outcome, ReportSettings};
+use super::{console, emit, print_notes, warn_on_extension, Outcome, ReportSettings};
 use crate::error::Result;
 use crate::ops::{build as generate, desired, matrix as report};
 
@@ -29,12 +29,15 @@ pub struct ReportArgs {
     pub settings: ReportSettings,
     /// Output format
     ///
-    /// md: a heading naming the role, then a table. csv: a header row and CRLF rows. json:
-    /// `{"role": {"id", "name"}, "solution": {"unique_name", "version"}, "privileges":
-    /// [{"privilege", "entity", "tab", "depth", "allowed", "source"}]}`
+    /// md: a heading naming the role, then a table. csv: the header row
+    /// `privilege,entity,tab,depth,allowed,in_catalogue,source` and CRLF rows; allowed is
+    /// written Basic/Local, as catalogue show writes it. json: `{"role": {"id", "name"},
+    /// "solution": {"unique_name", "version"}, "privileges": [{"privilege", "entity", "tab",
+    /// "depth", "allowed": [depth...], "in_catalogue", "source"}]}`, absent values null.
     #[arg(long, value_enum, default_value_t = ReportFormat::Md)]
     pub format: ReportFormat,
-    /// Write the matrix to this file instead of stdout, atomically [default: stdout]
+    /// Write the matrix to this file instead of stdout, atomically, creating missing folders;
+    /// a folder (or a path ending in /) gets privileges.md, .csv or .json [default: stdout]
     #[arg(short, long, value_name = "PATH")]
     pub output: Option<PathBuf>,
 }
@@ -52,13 +55,20 @@ pub fn run(args: &ReportArgs) -> Result<Outcome> {
         ReportFormat::Csv => report::csv(&built.role),
         ReportFormat::Json => format!("{:#}\n", report::json(&built.role, &built.manifest)),
     };
-    emit(args.output.as_deref(), &text)?;
+    let ext = match args.format {
+        ReportFormat::Md => "md",
+        ReportFormat::Csv => "csv",
+        ReportFormat::Json => "json",
+    };
     if let Some(path) = &args.output {
-        eprintln!(
+        warn_on_extension(path, ext);
+    }
+    if let Some(path) = emit(args.output.as_deref(), &format!("privileges.{ext}"), &text)? {
+        console::diagnostic(&format!(
             "wrote {}: {} privileges",
             path.display(),
             built.role.privileges.len()
-        );
+        ));
     }
     Ok(Outcome::Clean)
 }

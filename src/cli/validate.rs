@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use clap::Args;
 use serde_json::json;
 
-use super::{read_limits, Outcome, ValidateSettings};
+use super::{console, read_limits, Outcome, ValidateSettings};
 use crate::error::Result;
 use crate::model::catalogue::Catalogue;
 use crate::ops::validate;
@@ -24,7 +24,7 @@ pub struct ValidateArgs {
     pub settings: ValidateSettings,
     /// Print the reports as JSON on stdout
     ///
-    /// `{"valid": bool, "reports": [{"input", "valid", "roles": [{"id", "name", "privileges"}],
+    /// `{"valid": bool, "reports": [{"input", "valid", "roles": [{"id", "name", "privilege_count"}],
     /// "findings": [{"location", "message"}]}]}`
     #[arg(long)]
     pub json: bool,
@@ -52,7 +52,7 @@ pub fn run(args: &ValidateArgs) -> Result<Outcome> {
         .map(|p| validate::validate_path_against(Path::new(p), against, limits))
         .collect::<Result<Vec<_>>>()?;
     let valid = reports.iter().all(|r| r.valid);
-    let mut out = std::io::stdout().lock();
+    let mut out = console::stdout();
     if args.json {
         let _ = writeln!(out, "{:#}", json!({"valid": valid, "reports": reports}));
     } else {

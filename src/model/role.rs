@@ -196,21 +196,36 @@ fn split_pair(given: &Given) -> Result<(&str, DepthChoice)> {
     Ok((name.trim(), depth))
 }
 
-/// Finds a catalogue privilege, or says which name was meant.
-fn lookup<'c>(catalogue: &'c Catalogue, name: &str, given: &Given) -> Result<&'c Entry> {
+/// Finds a catalogue privilege, or says which name was meant. `excluding` is true for
+/// `--exclude`, where adding the privilege is no way out: there is nothing to leave out.
+fn lookup<'c>(
+    catalogue: &'c Catalogue,
+    name: &str,
+    given: &Given,
+    excluding: bool,
+) -> Result<&'c Entry> {
     catalogue
         .get(name)
-        .ok_or_else(|| unknown_in_catalogue(catalogue, name, given))
+        .ok_or_else(|| unknown_in_catalogue(catalogue, name, given, excluding))
 }
 
 /// The error for a name a catalogue does not hold. A probable misspelling gets the name it
 /// probably means, and never a fix that names the misspelling.
-pub(crate) fn unknown_in_catalogue(catalogue: &Catalogue, name: &str, given: &Given) -> Error {
+pub(crate) fn unknown_in_catalogue(
+    catalogue: &Catalogue,
+    name: &str,
+    given: &Given,
+    excluding: bool,
+) -> Error {
     let in_catalogue = catalogue.suggest(name).map(str::to_string);
     let suggestion = in_catalogue
         .clone()
         .or_else(|| names::near_miss(name, std::iter::empty()));
     let hint = match (&in_catalogue, &suggestion) {
+        _ if excluding => format!(
+            "the {} catalogue does not hold it, so there is nothing to leave out; `dvrole catalogue show` lists what a catalogue holds",
+            catalogue.name
+        ),
         (Some(_), _) => format!("the {} catalogue does not hold it", catalogue.name),
         (None, Some(meant)) => format!(
             "the {} catalogue does not hold it; use --add {meant}=DEPTH for a privilege outside the catalogue",
@@ -427,13 +442,13 @@ pub fn resolve_in(
 
     for given in &options.exclude {
         let name = given.value.trim();
-        let entry = lookup(catalogue, name, given)?;
+        let entry = lookup(catalogue, name, given, true)?;
         check_claim(&mut named, &entry.privilege, given)?;
         chosen.remove(&entry.privilege.to_ascii_lowercase());
     }
     for given in &options.depth {
         let (name, choice) = split_pair(given)?;
-        let entry = lookup(catalogue, name, given)?;
+        let entry = lookup(catalogue, name, given, false)?;
         check_claim(&mut named, &entry.privilege, given)?;
         let key = entry.privilege.to_ascii_lowercase();
         match choice {

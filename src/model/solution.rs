@@ -19,8 +19,6 @@ pub const DEFAULT_DESCRIPTION: &str =
 pub const DEFAULT_VERSION: &str = "1.0.0.0";
 /// Default publisher unique name.
 pub const DEFAULT_PUBLISHER_NAME: &str = "dvrole";
-/// Default publisher display name.
-pub const DEFAULT_PUBLISHER_DISPLAY_NAME: &str = "dvrole";
 /// Default customization prefix.
 pub const DEFAULT_PUBLISHER_PREFIX: &str = "dvrole";
 /// Default option value prefix.
@@ -54,12 +52,13 @@ impl Version {
             if part.is_empty() || !part.bytes().all(|b| b.is_ascii_digit()) {
                 return Err(bad());
             }
-            let n: u32 = part.parse().map_err(|_| bad())?;
+            // Digits only by now, so a failed parse means a number too large.
+            let n = part.parse::<u32>().unwrap_or(u32::MAX);
             if n > i32::MAX as u32 {
                 return Err(Error::invalid(
                     &given.origin,
                     &given.value,
-                    "each version part must be at most 2147483647",
+                    "a version part is too large: each part is a whole number up to 2147483647",
                 ));
             }
             numbers.push(n);
@@ -227,6 +226,7 @@ impl SolutionManifest {
             Some(given) => Version::parse(given)?,
             None => Version::parse(&Given::flag("the default version", DEFAULT_VERSION))?,
         };
+        let publisher_name = Self::publisher_unique_name(o)?;
         Ok(SolutionManifest {
             unique_name: unique_name(o.solution_name.as_ref(), DEFAULT_SOLUTION_NAME, 65)?,
             display_name: text(
@@ -245,13 +245,15 @@ impl SolutionManifest {
                 "a language code (LCID)",
             )?,
             publisher: Publisher {
-                unique_name: Self::publisher_unique_name(o)?,
+                // Without a display name of its own, the publisher shows its unique name in
+                // the Solutions list (`dvrole` by default).
                 display_name: text(
                     o.publisher_display_name.as_ref(),
-                    DEFAULT_PUBLISHER_DISPLAY_NAME,
+                    &publisher_name,
                     256,
                     false,
                 )?,
+                unique_name: publisher_name,
                 prefix: prefix(o.publisher_prefix.as_ref())?,
                 option_value_prefix: number(
                     o.option_value_prefix.as_ref(),

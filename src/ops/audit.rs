@@ -71,7 +71,9 @@ pub struct RoleAudit {
     pub id: Option<String>,
     /// The role's name.
     pub name: String,
-    /// How many privileges the role holds.
+    /// How many privileges the role holds; `privilege_count` in JSON, where `privileges` is
+    /// always a list.
+    #[serde(rename = "privilege_count")]
     pub privileges: usize,
     /// The role's `isinherited` attribute as written: `1` (direct user access and team
     /// privileges), `0` (team privileges only), or `None` where the export leaves it out.

@@ -13,6 +13,7 @@ use quick_xml::XmlVersion;
 use serde_json::{json, Value};
 
 use crate::ops::plan::{Content, Target};
+use crate::package::output_path::Parent;
 use crate::package::write::Part;
 use crate::part::roles::{read_roles, RoleRecord};
 use crate::util::read_capped;
@@ -25,7 +26,11 @@ const MAX_READ: u64 = 256 << 20;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Drift {
     /// Nothing is at the output path.
-    TargetMissing,
+    TargetMissing {
+        /// What writing it takes beyond the file itself, e.g. folders to create, or what
+        /// stops it; `None` where its folder is there.
+        message: Option<String>,
+    },
     /// The output path holds something that cannot be read as the expected kind.
     TargetUnreadable {
         /// What is wrong.
@@ -110,7 +115,12 @@ impl Drift {
     /// The line `--check` prints for it, without the target's name.
     pub fn describe(&self) -> String {
         match self {
-            Drift::TargetMissing => "missing; `dvrole generate` creates it".into(),
+            Drift::TargetMissing { message: None } => {
+                "missing; `dvrole generate` creates it".into()
+            }
+            Drift::TargetMissing {
+                message: Some(message),
+            } => format!("missing; {message}"),
             Drift::TargetUnreadable { message } => message.clone(),
             Drift::MissingFile { file } => format!("{file}: missing file"),
             Drift::StrayFile { file } => format!("{file}: stray file, which dvrole does not write"),
@@ -145,7 +155,9 @@ impl Drift {
     /// The drift as JSON: `{"kind", ...fields}`.
     pub fn to_json(&self) -> Value {
         match self {
-            Drift::TargetMissing => json!({"kind": "target_missing"}),
+            Drift::TargetMissing { message } => {
+                json!({"kind": "target_missing", "message": message})
+            }
             Drift::TargetUnreadable { message } => {
                 json!({"kind": "target_unreadable", "message": message})
             }
@@ -197,13 +209,39 @@ impl Drift {
     }
 }
 
+/// The drift of an output that is not there, saying what writing it would take.
+fn missing(path: &Path) -> Drift {
+    let message = match Parent::of(path) {
+        Parent::Exists => None,
+        Parent::Missing(dirs) => {
+            let names: Vec<String> = dirs.iter().map(|d| d.display().to_string()).collect();
+            Some(if names.len() == 1 {
+                format!(
+                    "the folder {} does not exist either; `dvrole generate` creates both",
+                    names.join(", ")
+                )
+            } else {
+                format!(
+                    "the folders {} do not exist either; `dvrole generate` creates them",
+                    names.join(", ")
+                )
+            })
+        }
+        Parent::Blocked(file) => Some(format!(
+            "{} is a file, not a folder, so `dvrole generate` cannot write it; remove the file or name another path",
+            file.display()
+        )),
+    };
+    Drift::TargetMissing { message }
+}
+
 /// Compares what is at `target.path` with `target`'s content. Reads only; an empty result
 /// means identical.
 pub fn check(target: &Target) -> Vec<Drift> {
     let path = &target.path;
     match &target.content {
         Content::Zip { bytes, parts } => match fs::symlink_metadata(path) {
-            Err(_) => vec![Drift::TargetMissing],
+            Err(_) => vec![missing(path)],
             Ok(m) if !m.is_file() => vec![Drift::TargetUnreadable {
                 message: "is not a file; expected a solution zip".into(),
             }],
@@ -228,7 +266,7 @@ pub fn check(target: &Target) -> Vec<Drift> {
             },
         },
         Content::Folder(parts) => match fs::symlink_metadata(path) {
-            Err(_) => vec![Drift::TargetMissing],
+            Err(_) => vec![missing(path)],
             Ok(m) if !m.is_dir() => vec![Drift::TargetUnreadable {
                 message: "is not a folder; expected the source-control layout (Other/, Roles/)"
                     .into(),

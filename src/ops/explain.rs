@@ -56,7 +56,9 @@ pub struct Explanation {
     pub privilege: String,
     /// The name as the text wrote it, where that is a probable misspelling.
     pub written: Option<String>,
-    /// Its id, from a catalogue, the environment's table or the text.
+    /// Its id, from a catalogue, the environment's table or the text; `privilege_id` in
+    /// JSON, as in `catalogue show`.
+    #[serde(rename = "privilege_id")]
     pub id: Option<String>,
     /// The table's logical name.
     pub entity: Option<String>,

@@ -4,24 +4,28 @@
 use serde::Serialize;
 use serde_json::json;
 
+use crate::model::depth::{Depth, DepthSet};
 use crate::model::guid;
 use crate::model::role::Role;
 use crate::model::solution::SolutionManifest;
 use crate::ops::table;
 
-/// One row of the matrix.
+/// One row of the matrix. Its JSON names and types are those of `catalogue show`, `explain`
+/// and `generate --json` for the same things.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Row {
     /// The privilege name.
     pub privilege: String,
-    /// The table's logical name; empty for privileges bound to no table or outside the catalogue.
-    pub entity: String,
-    /// The role-editor tab; empty outside the catalogue.
-    pub tab: String,
+    /// The table's logical name; none for privileges bound to no table or outside the catalogue.
+    pub entity: Option<String>,
+    /// The role-editor tab; none outside the catalogue.
+    pub tab: Option<String>,
     /// The depth granted.
-    pub depth: String,
-    /// The depths the privilege allows, e.g. `Local/Deep/Global`; `unchecked` outside the catalogue.
-    pub allowed: String,
+    pub depth: Depth,
+    /// The depths the privilege allows; none (unchecked) outside the catalogue.
+    pub allowed: Option<DepthSet>,
+    /// Whether the catalogue holds it (false for `--add`).
+    pub in_catalogue: bool,
     /// Where the facts come from; for privileges outside the catalogue, says so.
     pub source: String,
 }
@@ -33,41 +37,53 @@ pub fn rows(role: &Role) -> Vec<Row> {
         .map(|p| match &p.entry {
             Some(e) => Row {
                 privilege: p.name.clone(),
-                entity: e.entity.clone().unwrap_or_default(),
-                tab: e.tab.clone(),
-                depth: p.depth.to_string(),
-                allowed: e.allowed.to_string(),
+                entity: e.entity.clone(),
+                tab: Some(e.tab.clone()),
+                depth: p.depth,
+                allowed: Some(e.allowed),
+                in_catalogue: true,
                 source: e.source.clone(),
             },
             None => Row {
                 privilege: p.name.clone(),
-                entity: String::new(),
-                tab: String::new(),
-                depth: p.depth.to_string(),
-                allowed: "unchecked".into(),
+                entity: None,
+                tab: None,
+                depth: p.depth,
+                allowed: None,
+                in_catalogue: false,
                 source: "added outside the catalogue (--add)".into(),
             },
         })
         .collect()
 }
 
-const HEADERS: [&str; 6] = [
+/// The columns, named as the JSON fields and `catalogue show`'s columns are.
+const HEADERS: [&str; 7] = [
     "privilege",
     "entity",
     "tab",
     "depth",
-    "allowed depths",
+    "allowed",
+    "in_catalogue",
     "source",
 ];
 
-fn cells(row: &Row) -> [&str; 6] {
-    [
-        &row.privilege,
-        &row.entity,
-        &row.tab,
-        &row.depth,
-        &row.allowed,
-        &row.source,
+/// One row's cells: absent values empty, depths joined by `/` as `catalogue show` writes
+/// them; in Markdown, unchecked depths say so.
+fn cells(row: &Row, markdown: bool) -> Vec<String> {
+    let allowed = match row.allowed {
+        Some(set) => set.to_string(),
+        None if markdown => "unchecked".to_string(),
+        None => String::new(),
+    };
+    vec![
+        row.privilege.clone(),
+        row.entity.clone().unwrap_or_default(),
+        row.tab.clone().unwrap_or_default(),
+        row.depth.to_string(),
+        allowed,
+        row.in_catalogue.to_string(),
+        row.source.clone(),
     ]
 }
 
@@ -83,7 +99,7 @@ pub fn markdown(role: &Role, manifest: &SolutionManifest) -> String {
     );
     out.push_str(&table::markdown(
         &HEADERS,
-        rows(role).iter().map(|r| cells(r).to_vec()),
+        rows(role).iter().map(|r| cells(r, true)),
     ));
     out
 }
@@ -91,11 +107,12 @@ pub fn markdown(role: &Role, manifest: &SolutionManifest) -> String {
 /// CSV (RFC 4180): a header row, then one row per privilege; fields holding a comma, quote or
 /// line break are quoted.
 pub fn csv(role: &Role) -> String {
-    table::csv(&HEADERS, rows(role).iter().map(|r| cells(r).to_vec()))
+    table::csv(&HEADERS, rows(role).iter().map(|r| cells(r, false)))
 }
 
 /// JSON: `{"role": {"id", "name"}, "solution": {"unique_name", "version"}, "privileges":
-/// [{"privilege", "entity", "tab", "depth", "allowed", "source"}]}`.
+/// [{"privilege", "entity", "tab", "depth", "allowed": [depth...] | null, "in_catalogue",
+/// "source"}]}`.
 pub fn json(role: &Role, manifest: &SolutionManifest) -> serde_json::Value {
     json!({
         "role": {"id": guid::braced(role.id), "name": role.name},
@@ -127,12 +144,22 @@ mod tests {
         let md = markdown(&role, &m);
         assert_eq!(md.lines().filter(|l| l.starts_with("| prv")).count(), 25);
         assert!(md.contains("A\\|B"));
-        assert!(md.contains("| prvReadAccount |  |  | Local | unchecked |"));
+        assert!(md.contains("| prvReadAccount |  |  | Local | unchecked | false |"));
         let c = csv(&role);
         assert_eq!(c.lines().count(), 26);
-        assert!(c.starts_with("privilege,entity,tab,depth,allowed depths,source\r\n"));
+        assert!(c.starts_with("privilege,entity,tab,depth,allowed,in_catalogue,source\r\n"));
+        assert!(c.contains("prvReadAccount,,,Local,,false,"), "{c}");
         let j = json(&role, &m);
         assert_eq!(j["privileges"].as_array().unwrap().len(), 25);
+        let added = &j["privileges"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["privilege"] == "prvReadAccount")
+            .unwrap();
+        assert_eq!(added["allowed"], serde_json::Value::Null);
+        assert_eq!(added["entity"], serde_json::Value::Null);
+        assert!(j["privileges"][0]["allowed"].is_array());
         assert_eq!(j["role"]["name"], "A|B, \"C\"");
     }
 
@@ -155,7 +182,7 @@ mod tests {
                     _ => {}
                 }
             }
-            assert_eq!(fields, 6, "{line}");
+            assert_eq!(fields, 7, "{line}");
         }
     }
 }

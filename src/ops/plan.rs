@@ -13,6 +13,7 @@ use crate::model::options::{GenerateOptions, Given};
 use crate::model::role::{Note, Role};
 use crate::model::solution::SolutionManifest;
 use crate::ops::build::{self, Built};
+use crate::package::output_path;
 use crate::package::write::{
     remove_stale, scratch_error, target_folder, Part, OLD_SUFFIX, TEMP_SUFFIX,
 };
@@ -201,6 +202,9 @@ pub fn plan_in(
     package_type: PackageType,
     output: Option<&Path>,
 ) -> Result<Plan> {
+    if let Some(p) = output {
+        output_path::check_separators(p)?;
+    }
     let mut builds: Vec<Built> = Vec::new();
     for &managed in package_type.build_modes(format) {
         let mut o = options.clone();
@@ -219,7 +223,9 @@ pub fn plan_in(
         } = built;
         let target = match format {
             Format::Zip => Target {
+                // A folder given as the output gets the default names inside it.
                 path: match (output, manifest.managed, package_type) {
+                    (Some(p), _, _) if output_path::names_folder(p) => p.join(manifest.file_name()),
                     (Some(p), true, PackageType::Both) => managed_sibling(p),
                     (Some(p), _, _) => p.to_path_buf(),
                     (None, _, _) => PathBuf::from(manifest.file_name()),
@@ -230,6 +236,7 @@ pub fn plan_in(
                 },
                 managed: manifest.managed,
             },
+            // With --format folder, the output names the folder itself.
             Format::Folder => Target {
                 path: output
                     .map(Path::to_path_buf)

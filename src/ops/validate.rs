@@ -54,7 +54,9 @@ pub struct RoleSummary {
     pub id: String,
     /// The role's name.
     pub name: String,
-    /// How many privileges it holds.
+    /// How many privileges it holds; `privilege_count` in JSON, where `privileges` is always
+    /// a list.
+    #[serde(rename = "privilege_count")]
     pub privileges: usize,
 }
 

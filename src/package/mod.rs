@@ -2,5 +2,6 @@
 //! writing outputs atomically.
 
 pub mod input;
+pub mod output_path;
 pub mod read;
 pub mod write;

@@ -154,20 +154,66 @@ fn open_given(given: &Given) -> Result<Catalogue> {
     }
     Catalogue::builtin(value).map_err(|_| {
         let known: Vec<&str> = Catalogue::builtin_names().collect();
+        let hint = suggest_builtin(value, &known)
+            .map(|s| format!(" (did you mean '{s}'?)"))
+            .unwrap_or_default();
         Error::invalid(
             &given.origin,
             &given.value,
             format!(
-                "no such built-in catalogue and no such file; built-ins: {}; write a file path with a '/' or a .toml ending",
+                "no such built-in catalogue and no such file{hint}; built-ins: {}; write a file path with a '/' or a .toml ending",
                 known.join(", ")
             ),
         )
     })
 }
 
+/// The built-in name a mistyped or shortened catalogue name most likely means: one a few
+/// edits away, or one holding every word of it (`server-sync` in `server-side-sync`).
+fn suggest_builtin<'a>(value: &str, known: &[&'a str]) -> Option<&'a str> {
+    let wanted = value.to_ascii_lowercase();
+    if wanted.is_empty() || wanted.len() > 64 {
+        return None;
+    }
+    let words: Vec<&str> = wanted
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
+    known
+        .iter()
+        .filter_map(|name| {
+            let distance = strsim::damerau_levenshtein(&wanted, name);
+            let holds_words = !words.is_empty()
+                && words
+                    .iter()
+                    .all(|w| name.split('-').any(|part| part.starts_with(w)));
+            (distance <= 2.max(name.len() / 4) || holds_words).then_some((distance, *name))
+        })
+        .min_by_key(|(distance, _)| *distance)
+        .map(|(_, name)| name)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_mistyped_or_shortened_builtin_name_gets_a_suggestion() {
+        let known: Vec<&str> = Catalogue::builtin_names().collect();
+        let cases = [
+            ("server-sync", Some("server-side-sync")),
+            ("server-side-snyc", Some("server-side-sync")),
+            ("Server-Side-Sync", Some("server-side-sync")),
+            ("app-outlook", Some("app-for-outlook")),
+            ("app-for-outlook-view", Some("app-for-outlook-views")),
+            ("contoso", None),
+            ("", None),
+        ];
+        for (value, want) in cases {
+            assert_eq!(suggest_builtin(value, &known), want, "{value}");
+        }
+    }
+
     use crate::model::depth::Depth;
 
     #[test]

@@ -42,9 +42,9 @@
 use crate::model::catalogue::DEFAULT_CATALOGUE;
 use crate::model::role::{DEFAULT_INHERITANCE, DEFAULT_ROLE_NAME};
 use crate::model::solution::{
-    DEFAULT_DESCRIPTION, DEFAULT_LANGUAGE, DEFAULT_OPTION_VALUE_PREFIX,
-    DEFAULT_PUBLISHER_DISPLAY_NAME, DEFAULT_PUBLISHER_NAME, DEFAULT_PUBLISHER_PREFIX,
-    DEFAULT_SOLUTION_DISPLAY_NAME, DEFAULT_SOLUTION_NAME, DEFAULT_VERSION,
+    DEFAULT_DESCRIPTION, DEFAULT_LANGUAGE, DEFAULT_OPTION_VALUE_PREFIX, DEFAULT_PUBLISHER_NAME,
+    DEFAULT_PUBLISHER_PREFIX, DEFAULT_SOLUTION_DISPLAY_NAME, DEFAULT_SOLUTION_NAME,
+    DEFAULT_VERSION,
 };
 
 /// The config file read from the working folder when `--config` is not given.
@@ -340,8 +340,8 @@ settings! {
         key: Some("publisher.display_name"),
         flag: "publisher-display-name",
         value_name: "TEXT",
-        default: DefaultValue::Text(DEFAULT_PUBLISHER_DISPLAY_NAME),
-        help: "Display name of the publisher",
+        default: DefaultValue::Computed("the publisher's unique name"),
+        help: "Display name of the publisher, shown in the Solutions list",
         ..Spec::NONE
     },
     /// `publisher.prefix`, `--publisher-prefix`.
@@ -486,6 +486,7 @@ settings! {
         value_name: "PATH",
         default: DefaultValue::Computed("<SolutionName>_<version>.zip, the version's dots as _ (ServerSideSyncRole_1_0_0_0.zip), or the folder <SolutionName>"),
         help: "Where to write the zip or the folder",
+        more: "Missing folders on the way are created, and removed again if the write fails. A path ending in / or naming an existing folder gets the default zip name inside it; for the folder format the path is the folder itself. A zip name not ending in .zip, or a folder name ending in it, gets a warning; a path holding \\ is refused on Linux and macOS, where it is no folder separator.",
         values: Values::AnyPath,
         ..Spec::NONE
     },
@@ -537,8 +538,16 @@ settings! {
         kind: Kind::Path,
         value_name: "PATH",
         default: DefaultValue::Text(DEFAULT_CONFIG_FILE),
-        help: "Where to write the config",
+        help: "Where to write the config; a folder (or a path ending in /) gets dvrole.toml inside it, and missing folders are created",
         values: Values::AnyPath,
+        ..Spec::NONE
+    },
+    /// `-q/--quiet`, on every command.
+    Quiet => Spec {
+        flag: "quiet",
+        short: Some('q'),
+        kind: Kind::Switch,
+        help: "Print nothing but errors; the exit code tells the rest",
         ..Spec::NONE
     },
     /// `--max-entry-size`.

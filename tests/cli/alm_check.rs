@@ -235,7 +235,7 @@ fn unreadable_targets_are_drift() {
         out.contains(&format!("  {ROLE_FILE}: not readable XML at byte")),
         "{out}"
     );
-    fs::create_dir(d.join("dir.zip")).unwrap();
+    fs::create_dir_all(d.join("dir.zip").join(ZIP)).unwrap();
     let (code, out) = check(d, &["-o", "dir.zip"]);
     assert_eq!(code, 1);
     assert!(out.contains("is not a file"), "{out}");
@@ -289,7 +289,7 @@ fn check_json_has_a_stable_schema_and_covers_both_package_types() {
     assert_eq!(targets[1]["managed"], true);
     assert_eq!(
         targets[1]["drift"],
-        serde_json::json!([{"kind": "target_missing"}])
+        serde_json::json!([{"kind": "target_missing", "message": null}])
     );
     generate(d, &["--package-type", "both"]);
     cmd(d)

@@ -328,7 +328,8 @@ fn init_writes_a_starter_that_builds_the_defaults() {
         .arg("init")
         .assert()
         .success()
-        .stdout("wrote dvrole.toml\n");
+        .stdout("")
+        .stderr("wrote dvrole.toml\n");
     let starter = fs::read_to_string(d.join("dvrole.toml")).unwrap();
     for setting in dvrole::settings::Setting::keyed() {
         let spec = setting.spec();

@@ -18,7 +18,7 @@ fn folder_layout_holds_the_three_files_and_matches_the_golden_copy() {
         .args(["generate", "--format", "folder", "-o", "src"])
         .assert()
         .success()
-        .stdout(predicates::str::contains(
+        .stderr(predicates::str::contains(
             "wrote src: role 'Server-Side Sync User'",
         ));
     let files = tree(&dir.path().join("src"));

@@ -72,7 +72,7 @@ fn report_formats_and_file_output() {
     };
     let md = run(&[]);
     assert!(md.starts_with("# Role Server-Side Sync User {"));
-    assert!(md.contains("| privilege | entity | tab | depth | allowed depths | source |\n"));
+    assert!(md.contains("| privilege | entity | tab | depth | allowed | in_catalogue | source |\n"));
     assert_eq!(
         md.lines().filter(|l| l.starts_with("| prv")).count(),
         23,

@@ -258,7 +258,7 @@ fn json_schema_is_stable() {
             "inherited",
             "input",
             "name",
-            "privileges"
+            "privilege_count"
         ]
     );
     assert_eq!(

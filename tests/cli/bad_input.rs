@@ -143,10 +143,14 @@ fn flag_cases() -> Vec<Case> {
         g("format", "--format", &["--format", "tarball"]),
         g("package type", "--package-type", &["--package-type", "half"]),
         case("output is a folder", 2, "is a folder", |d| {
-            fs::create_dir_all(d.join("out")).unwrap();
+            // -o FOLDER writes the default name inside it, here a folder too.
+            fs::create_dir_all(d.join("out/ServerSideSyncRole_1_0_0_0.zip")).unwrap();
             let mut a = args(&["generate", "-o"]);
             a.push(path_arg(d.join("out")));
             a
+        }),
+        case("output a Windows path", 2, "no folder separator", |_| {
+            args(&["generate", "-o", "C:\\Temp\\role.zip"])
         }),
         case("output folder unwritable", 2, "cannot create a file in /proc", |_| {
             args(&["generate", "-o", "/proc/dvrole-corpus.zip"])

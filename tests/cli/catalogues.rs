@@ -327,7 +327,7 @@ fn an_unknown_name_lists_the_builtins() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains(
-            "--catalogue 'app-for-outlok': no such built-in catalogue and no such file; built-ins: server-side-sync, app-for-outlook, app-for-outlook-views",
+            "--catalogue 'app-for-outlok': no such built-in catalogue and no such file (did you mean 'app-for-outlook'?); built-ins: server-side-sync, app-for-outlook, app-for-outlook-views",
         ));
 }
 
@@ -351,7 +351,7 @@ fn catalogue_list_names_every_builtin() {
     let list = value["catalogues"].as_array().unwrap();
     let names: Vec<&str> = list.iter().map(|c| c["name"].as_str().unwrap()).collect();
     assert_eq!(names, BUILTINS);
-    assert_eq!(list[1]["privileges"], 31);
+    assert_eq!(list[1]["privilege_count"], 31);
     assert_eq!(list[0]["default"], true);
     assert_eq!(list[2]["default"], false);
 }

@@ -68,8 +68,8 @@ fn default_run_writes_all_24_privileges_at_allowed_depths() {
         .arg("generate")
         .assert()
         .success()
-        .stdout(predicates::str::contains(format!("wrote {DEFAULT_ZIP}")))
-        .stderr("");
+        .stdout("")
+        .stderr(predicates::str::starts_with(format!("wrote {DEFAULT_ZIP}")));
     assert_eq!(files_in(dir.path()), [DEFAULT_ZIP]);
     let zip = fs::read(dir.path().join(DEFAULT_ZIP)).unwrap();
     let names: Vec<String> = unzip(&zip).into_iter().map(|(n, _)| n).collect();
@@ -142,7 +142,7 @@ fn default_depth_adjusts_and_says_which() {
         "{stderr}"
     );
     assert_eq!(
-        stderr.lines().count(),
+        stderr.lines().filter(|l| l.starts_with("note:")).count(),
         1,
         "only prvReadUserQuery is adjusted: {stderr}"
     );
@@ -432,19 +432,13 @@ fn a_failed_run_leaves_the_previous_output_untouched() {
 #[test]
 fn output_paths_that_cannot_be_written_are_bad_input() {
     let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("file"), b"x").unwrap();
     dvrole()
         .arg("generate")
         .arg("-o")
-        .arg(dir.path())
+        .arg(dir.path().join("file/sub/role.zip"))
         .assert()
         .code(2)
-        .stderr(predicates::str::contains("is a folder"));
-    dvrole()
-        .arg("generate")
-        .arg("-o")
-        .arg(dir.path().join("missing/role.zip"))
-        .assert()
-        .code(2)
-        .stderr(predicates::str::contains("does not exist; create it first"));
-    assert!(files_in(dir.path()).is_empty());
+        .stderr(predicates::str::contains("is a file, not a folder"));
+    assert_eq!(files_in(dir.path()), ["file"]);
 }

@@ -101,7 +101,7 @@ fn json_reports_are_stable() {
     assert_eq!(reports.len(), 2);
     assert_eq!(reports[0]["valid"], true);
     assert_eq!(reports[0]["roles"][0]["name"], "Mail Sync");
-    assert_eq!(reports[0]["roles"][0]["privileges"], 4);
+    assert_eq!(reports[0]["roles"][0]["privilege_count"], 4);
     assert!(reports[1]["findings"][0]["location"]
         .as_str()
         .unwrap()

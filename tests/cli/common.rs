@@ -72,10 +72,7 @@ pub fn zip_of(entries: &[(&str, &[u8])]) -> Vec<u8> {
 /// Returns `None`, after saying so, where it is absent, so the calling test can skip; under
 /// CI (`CI` set) an absent reference is a failure instead, so a skip never passes for green.
 pub fn reference_dir(test: &str) -> Option<PathBuf> {
-    let dir = match std::env::var_os("DVROLE_REFERENCE_DIR") {
-        Some(d) => PathBuf::from(d),
-        None => PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/reference"),
-    };
+    let dir = reference_path();
     if dir.join("exports").is_dir() {
         return Some(dir);
     }
@@ -87,6 +84,14 @@ pub fn reference_dir(test: &str) -> Option<PathBuf> {
         ),
     );
     None
+}
+
+/// Where the reference material is looked for, there or not.
+fn reference_path() -> PathBuf {
+    match std::env::var_os("DVROLE_REFERENCE_DIR") {
+        Some(d) => PathBuf::from(d),
+        None => PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/reference"),
+    }
 }
 
 /// Microsoft's customizations schema: `$DVROLE_XSD_DIR/CustomizationsSolution.xsd`, or the
@@ -108,14 +113,23 @@ pub fn schema_current(test: &str) -> Option<PathBuf> {
     )
 }
 
-fn schema_in(test: &str, var: &str, below_reference: &str) -> Option<PathBuf> {
-    let dir = match std::env::var_os(var) {
-        Some(d) => PathBuf::from(d),
-        None => reference_dir(test)?.join(below_reference),
+fn schema_in(test: &str, var: &'static str, below_reference: &str) -> Option<PathBuf> {
+    let (dir, variable) = match std::env::var_os(var) {
+        Some(d) => (PathBuf::from(d), var.to_string()),
+        None => (
+            reference_path().join(below_reference),
+            format!("{var}, or DVROLE_REFERENCE_DIR"),
+        ),
     };
     let xsd = dir.join("CustomizationsSolution.xsd");
     if !xsd.is_file() {
-        skip_or_fail(test, &format!("{} not found", xsd.display()));
+        skip_or_fail(
+            test,
+            &format!(
+                "Microsoft's schema {} not found (set {variable})",
+                xsd.display()
+            ),
+        );
         return None;
     }
     if std::process::Command::new("xmllint")
@@ -177,13 +191,56 @@ pub fn assert_golden_text(path: &Path, actual: &str) {
     );
 }
 
-/// Says a test is skipped for `reason`; panics instead when `CI` is set.
+/// The checks skipped in this run, for the summary printed when the test binary exits.
+static SKIPPED: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());
+
+/// Says a test is skipped for `reason`; panics instead when `CI` is set. The line goes
+/// straight to stderr, past libtest's capture, and the test is named again in a summary after
+/// libtest's own result line, so "ok" never hides a check that did not run.
 pub fn skip_or_fail(test: &str, reason: &str) {
+    use std::io::Write;
     if std::env::var_os("CI").is_some() {
         panic!("{test}: {reason}, and CI is set, so this is a failure, not a skip");
     }
-    eprintln!("SKIPPED {test}: {reason}; under CI this fails");
+    let line = format!("{test}: {reason}");
+    let _ = writeln!(std::io::stderr(), "SKIPPED {line}; under CI this fails");
+    let mut skipped = SKIPPED.lock().unwrap_or_else(|e| e.into_inner());
+    if skipped.is_empty() {
+        register_summary();
+    }
+    skipped.push(line);
 }
+
+/// Prints the skipped checks once libtest has printed its result, as the process exits.
+#[cfg(unix)]
+fn register_summary() {
+    extern "C" fn print_summary() {
+        use std::io::Write;
+        let skipped = SKIPPED.lock().unwrap_or_else(|e| e.into_inner());
+        let mut err = std::io::stderr().lock();
+        let _ = writeln!(
+            err,
+            "\nSKIPPED: {} check(s) did not run, so the result above does not cover them:",
+            skipped.len()
+        );
+        for line in skipped.iter() {
+            let _ = writeln!(err, "  {line}");
+        }
+        let _ = writeln!(
+            err,
+            "They need the reference folder ../shared/reference (or DVROLE_REFERENCE_DIR; DVROLE_XSD_DIR for the schemas alone) and xmllint; see README, Development. Under CI (CI set) they fail instead."
+        );
+    }
+    // SAFETY: atexit only records the function, which is a plain extern "C" fn that
+    // touches nothing but a static and stderr.
+    unsafe {
+        libc::atexit(print_summary);
+    }
+}
+
+/// Where atexit is not at hand, the SKIPPED lines above are all there is.
+#[cfg(not(unix))]
+fn register_summary() {}
 
 /// Reads every entry of a zip into (name, bytes) pairs, in archive order.
 pub fn unzip(bytes: &[u8]) -> Vec<(String, Vec<u8>)> {

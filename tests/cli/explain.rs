@@ -124,7 +124,7 @@ fn an_import_refusing_a_depth() {
     let p = &v["privileges"][0];
     assert_eq!(p["privilege"], "prvDeleteUserSettings");
     assert_eq!(p["refused_depth"], "Basic");
-    assert_eq!(p["id"], "6c1a2b3d-4e5f-4061-8a7b-9c0d1e2f3a4b");
+    assert_eq!(p["privilege_id"], "6c1a2b3d-4e5f-4061-8a7b-9c0d1e2f3a4b");
     assert_eq!(
         p["fix"],
         "dvrole generate --add prvDeleteUserSettings=Global"
@@ -151,7 +151,10 @@ fn a_privilege_named_only_by_id() {
     let ps = v["privileges"].as_array().unwrap();
     assert_eq!(ps.len(), 1);
     assert_eq!(ps[0]["privilege"], "prvReadEmailServerProfile");
-    assert_eq!(ps[0]["id"], "edebe6f6-cf2e-4520-b635-ae0615d41e34");
+    assert_eq!(
+        ps[0]["privilege_id"],
+        "edebe6f6-cf2e-4520-b635-ae0615d41e34"
+    );
 }
 
 #[test]
