@@ -20,6 +20,8 @@ const MAX_COMPARED: usize = 120;
 struct Known {
     names: Vec<&'static str>,
     exact: HashSet<&'static str>,
+    /// Each name with its letter counts, worked out once (see [`histogram`]).
+    counted: Vec<(&'static str, [u8; 64])>,
 }
 
 fn known() -> &'static Known {
@@ -31,7 +33,12 @@ fn known() -> &'static Known {
             .filter(|l| !l.is_empty() && !l.starts_with('#'))
             .collect();
         let exact = names.iter().copied().collect();
-        Known { names, exact }
+        let counted = names.iter().map(|n| (*n, histogram(n))).collect();
+        Known {
+            names,
+            exact,
+            counted,
+        }
     })
 }
 
@@ -64,18 +71,29 @@ pub fn near_miss<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) 
     if is_known(name) || candidates.contains(&name) {
         return None;
     }
-    nearest(
-        name,
-        candidates
-            .iter()
-            .copied()
-            .chain(known_names().iter().copied()),
-    )
+    let counted = candidates
+        .iter()
+        .map(|c| (*c, histogram(c)))
+        .chain(known().counted.iter().copied());
+    nearest_counted(name, counted)
 }
 
 /// The name among `candidates` nearest to `name` within typo distance (a difference in case
 /// only is nearest of all); `None` when none is close. Exact matches are not excluded.
 pub fn nearest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<String> {
+    // Only names of about the same length can be close; count the letters of those alone.
+    let near_in_length = candidates
+        .into_iter()
+        .filter(|c| c.len().abs_diff(name.len()) <= 2)
+        .map(|c| (c, histogram(c)));
+    nearest_counted(name, near_in_length)
+}
+
+/// [`nearest`] over candidates whose letter counts are given beside them.
+fn nearest_counted<'a>(
+    name: &str,
+    candidates: impl IntoIterator<Item = (&'a str, [u8; 64])>,
+) -> Option<String> {
     if name.len() > MAX_COMPARED {
         return None;
     }
@@ -83,13 +101,12 @@ pub fn nearest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) ->
     let limit = close_enough(wanted.len());
     let counts = histogram(&wanted);
     let mut best: Option<(usize, &str)> = None;
-    for c in candidates {
+    for (c, other) in candidates {
         if c.len().abs_diff(wanted.len()) > limit {
             continue;
         }
         // Each edit changes the letter counts by at most two: a cheap test that rules
         // out most candidates before the edit distance is computed.
-        let other = histogram(c);
         let apart: usize = counts
             .iter()
             .zip(other.iter())
