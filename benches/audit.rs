@@ -1,6 +1,9 @@
 //! Benchmark: `dvrole audit` over a large synthetic customizations.xml, as XML and inside a
 //! zip, beside a bare quick-xml event loop over the same bytes, in the same run.
 //!
+//! Then `dvrole audit --json` of the XML, and `xmllint --stream --noout` (libxml2's streaming
+//! reader, checking well-formedness only) over the same file, where xmllint is installed.
+//!
 //! `cargo bench --bench audit` (200 MiB, 5 rounds); `-- --size 50` for another size in MiB;
 //! `-- --runs 9` for more rounds (the best and the median of each are reported);
 //! `-- --keep DIR` to leave the generated files in DIR; `-- --bare FILE` runs only the bare
@@ -47,13 +50,18 @@ fn bare_loop(source: impl Read) -> u64 {
 
 /// Runs `dvrole audit PATH`, stdout discarded; returns wall time, peak RSS in KiB, exit code.
 fn run_audit(path: &Path) -> (Duration, u64, i32) {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_dvrole"));
+    command.arg("audit").arg(path);
+    run_child(&mut command)
+}
+
+/// Runs `command`, stdout discarded; returns wall time, peak RSS in KiB, exit code.
+fn run_child(command: &mut Command) -> (Duration, u64, i32) {
     let start = Instant::now();
-    let child = Command::new(env!("CARGO_BIN_EXE_dvrole"))
-        .arg("audit")
-        .arg(path)
+    let child = command
         .stdout(Stdio::null())
         .spawn()
-        .expect("dvrole starts");
+        .expect("the child starts");
     let pid = child.id() as libc::pid_t;
     let mut status = 0;
     // SAFETY: an all-zero rusage is a valid value for wait4 to fill in.
@@ -131,9 +139,18 @@ fn main() {
 
     // The four measurements take turns, round after round, so a burst of load from other
     // processes on a shared machine hits them alike; the best and the median are reported.
-    let mut times: [Vec<Duration>; 4] = Default::default();
-    let mut rss = [0u64; 4];
+    let mut times: [Vec<Duration>; 6] = Default::default();
+    let mut rss = [0u64; 6];
     let mut events = 0;
+    let xmllint = Command::new("xmllint")
+        .arg("--version")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    if !xmllint {
+        eprintln!("xmllint not found (apt-get install libxml2-utils); its column stays empty");
+    }
     for _ in 0..runs {
         let t = Instant::now();
         events = bare_loop(File::open(&xml).expect("open the XML"));
@@ -152,6 +169,24 @@ fn main() {
         assert_eq!(code, 1, "audit of the zip should find gaps (exit 1)");
         times[3].push(d);
         rss[3] = rss[3].max(r);
+        let (d, r, code) = run_child(
+            Command::new(env!("CARGO_BIN_EXE_dvrole"))
+                .args(["audit", "--json"])
+                .arg(&xml),
+        );
+        assert_eq!(code, 1, "audit --json of the XML should find gaps (exit 1)");
+        times[4].push(d);
+        rss[4] = rss[4].max(r);
+        if xmllint {
+            let (d, r, code) = run_child(
+                Command::new("xmllint")
+                    .args(["--stream", "--noout"])
+                    .arg(&xml),
+            );
+            assert_eq!(code, 0, "xmllint --stream --noout of the XML");
+            times[5].push(d);
+            rss[5] = rss[5].max(r);
+        }
     }
     for t in times.iter_mut() {
         t.sort();
@@ -181,4 +216,30 @@ fn main() {
             rss[audit] as f64 / 1024.0
         );
     }
+    println!();
+    println!(
+        "| XML input | dvrole audit | dvrole audit --json | --json / text throughput | xmllint --stream --noout | --json time / xmllint |"
+    );
+    println!("|---|---|---|---|---|---|");
+    let lint = if xmllint {
+        format!(
+            "{:.0} ({:.0}) MiB/s | {:.2} ({:.2})",
+            rate(best(5)),
+            rate(median(5)),
+            best(4).as_secs_f64() / best(5).as_secs_f64(),
+            median(4).as_secs_f64() / median(5).as_secs_f64()
+        )
+    } else {
+        "- | -".to_string()
+    };
+    println!(
+        "| {mib:.0} MiB | {:.0} ({:.0}) MiB/s | {:.0} ({:.0}) MiB/s, {:.1} MiB peak RSS | {:.0}% ({:.0}%) | {lint} |",
+        rate(best(1)),
+        rate(median(1)),
+        rate(best(4)),
+        rate(median(4)),
+        rss[4] as f64 / 1024.0,
+        100.0 * best(1).as_secs_f64() / best(4).as_secs_f64(),
+        100.0 * median(1).as_secs_f64() / median(4).as_secs_f64(),
+    );
 }

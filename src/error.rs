@@ -119,6 +119,16 @@ pub enum Error {
         message: String,
     },
 
+    /// What a command prints could not be written, e.g. standard output on a full disk or
+    /// a closed pipe (see [`Error::is_closed_pipe`]).
+    #[error("writing {target}: {source}")]
+    Write {
+        /// Where the output goes: `standard output`, or a file.
+        target: String,
+        /// The operating system's error.
+        source: io::Error,
+    },
+
     /// dvrole built something it would not accept itself: a bug, never the user's fault.
     #[error("internal error: {0}; please report it with the command you ran")]
     Internal(String),
@@ -138,6 +148,12 @@ impl Error {
             path: path.into(),
             source,
         }
+    }
+
+    /// Whether this is a write to a pipe whose reader has gone (`dvrole audit x.zip | head`):
+    /// the reader has what it wanted, so the command ends quietly with exit 0.
+    pub fn is_closed_pipe(&self) -> bool {
+        matches!(self, Error::Write { source, .. } if source.kind() == io::ErrorKind::BrokenPipe)
     }
 
     /// An [`Error::InvalidSetting`].

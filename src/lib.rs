@@ -6,10 +6,13 @@
 //!
 //! - [`util`], [`error`]: leaf helpers and the error type;
 //! - [`model`]: depths, ids, catalogues, the role and the solution manifest (no I/O);
-//! - [`settings`]: the config file, `DVROLE_*` variables and flags, resolved with provenance;
-//! - [`xml`]: the XML conventions every written part shares;
-//! - [`part`]: one module per file of a package, each with its name and rendering;
-//! - [`package`]: reading packages, folders and files within limits; atomic writers;
+//! - [`settings`]: the setting table, and the config file, `DVROLE_*` variables and flags,
+//!   resolved with provenance;
+//! - [`xml`]: the XML conventions every written part shares, and the streaming walk the
+//!   readers use;
+//! - [`part`]: one module per file of a package, each with its name, rendering and reader;
+//! - [`package`]: reading packages, folders and files within limits; output paths; atomic
+//!   writers;
 //! - [`ops`]: what the commands do: build, plan, validate, drift, audit, explain, matrix;
 //! - [`cli`]: arguments and what each command prints; `main.rs` maps results to exit codes.
 

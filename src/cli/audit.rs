@@ -1,19 +1,24 @@
 //! `dvrole audit`: find what existing roles lack of the role `generate` would build.
 
-use std::io::Write;
+use std::cell::RefCell;
+use std::io::{self, Write};
 use std::path::PathBuf;
 
 use clap::Args;
-use serde_json::json;
+use serde::ser::{Error as _, SerializeSeq, SerializeStruct};
+use serde::{Serialize, Serializer};
+use serde_json::ser::{CompactFormatter, Formatter};
 
 use super::generate::load_settings;
-use super::{console, print_notes, read_limits, AuditSettings, Outcome};
+use super::{console, print_notes, read_limits, AuditSettings, Outcome, Output};
 use crate::error::{Error, Result};
 use crate::model::catalogue::Catalogue;
-use crate::model::role::Inheritance;
-use crate::ops::audit::{role_matches, Desired, Kind, RoleAudit};
+use crate::model::depth::Depth;
+use crate::model::role::{Inheritance, Role};
+use crate::ops::audit::{role_matches, Desired, Finding, Kind, RoleAudit};
 use crate::ops::desired;
 use crate::package::input::Input;
+use crate::package::read::Limits;
 use crate::part::roles::{RoleSink, RolesFile};
 use crate::xml::walk::XmlProblem;
 
@@ -94,116 +99,159 @@ pub fn run(args: &AuditArgs) -> Result<Outcome> {
             catalogues.push(Catalogue::builtin(name)?);
         }
     }
-    let mut desired = Desired::new(&desired_role, &catalogues);
-
-    // Buffered, as a large export can yield many lines; dropping it flushes what is left.
-    let mut out = std::io::BufWriter::with_capacity(64 * 1024, console::stdout());
-    if args.json {
-        let wanted: Vec<_> = desired_role
-            .privileges
-            .iter()
-            .map(|p| json!({"privilege": p.name, "depth": p.depth}))
-            .collect();
-        let _ = write!(out, "{{\"desired\":{},\"roles\":[", json!(wanted));
-    }
     let mut run = Run {
         args,
-        desired: &mut desired,
-        out: &mut out,
+        limits,
+        desired: Desired::new(&desired_role, &catalogues),
         totals: Totals::default(),
         matched: vec![false; args.role.len()],
         found: Vec::new(),
-        label: String::new(),
-        file: String::new(),
-        skipping: false,
-        seen_here: 0,
     };
-    for path in &args.inputs {
-        let mut input = Input::open(path, limits)?;
-        run.label = path.display().to_string();
-        run.seen_here = 0;
-        input.stream_roles(&mut run)?;
-        if run.seen_here == 0 {
-            console::diagnostic(&format!("note: {} holds no role", run.label));
-        }
-    }
-    let Run {
-        totals,
-        matched,
-        found,
-        ..
-    } = run;
-    for (selector, hit) in args.role.iter().zip(&matched) {
-        if !hit {
-            let known = if found.is_empty() {
-                "no other role was found".to_string()
-            } else {
-                format!("roles found: {}", found.join(", "))
-            };
-            return Err(Error::invalid(
-                "--role",
-                selector,
-                format!("no role of that name or id in the inputs ({known}); check the name or give the role's id"),
-            ));
-        }
-    }
-    let complete = totals.lacking == 0;
+    let mut out = Output::stdout();
     if args.json {
-        let summary = json!({
-            "inputs": args.inputs.len(),
-            "roles": totals.roles,
-            "roles_lacking": totals.lacking,
-            "missing": totals.count(Kind::Missing),
-            "too_shallow": totals.count(Kind::TooShallow),
-            "deeper": totals.count(Kind::Deeper),
-            "extra": totals.count(Kind::Extra),
-        });
-        let _ = writeln!(out, "\n],\"summary\":{summary},\"complete\":{complete}}}");
+        if let Err(stop) = write_json(&mut out, &desired_role, &mut run) {
+            return Err(match stop {
+                Stopped::Emit(e) => out.json_error(e),
+                Stopped::Audit(e) => *e,
+            });
+        }
+        out.text("\n")?;
     } else {
+        let summary = args.summary;
+        run.stream(&mut |audit, _| {
+            if summary {
+                print_summary_line(&mut out, audit)
+            } else {
+                print_role(&mut out, audit)
+            }
+        })
+        .map_err(Stopped::into_error)?;
+        run.ensure_every_role_selector_matched()?;
+        let t = &run.totals;
         let s = |n: usize| if n == 1 { "" } else { "s" };
-        let _ = writeln!(
+        writeln!(
             out,
             "audited {} role{}: {} lack{} privileges ({} missing, {} too shallow); {} deeper, {} extra",
-            totals.roles,
-            s(totals.roles),
-            totals.lacking,
-            if totals.lacking == 1 { "s" } else { "" },
-            totals.count(Kind::Missing),
-            totals.count(Kind::TooShallow),
-            totals.count(Kind::Deeper),
-            totals.count(Kind::Extra),
-        );
+            t.roles,
+            s(t.roles),
+            t.lacking,
+            if t.lacking == 1 { "s" } else { "" },
+            t.count(Kind::Missing),
+            t.count(Kind::TooShallow),
+            t.count(Kind::Deeper),
+            t.count(Kind::Extra),
+        )?;
     }
-    let _ = out.flush();
-    Ok(if complete {
+    out.finish()?;
+    Ok(if run.totals.lacking == 0 {
         Outcome::Clean
     } else {
         Outcome::Findings
     })
 }
 
-/// One audit run: receives the roles of each input as they stream by and prints each as
-/// soon as it closes.
-struct Run<'r, 'd, W> {
+/// Why streaming stopped early: the output could not take a role (`E`), or the audit
+/// itself failed (an unreadable input, an unmatched `--role`).
+enum Stopped<E> {
+    Emit(E),
+    Audit(Box<Error>),
+}
+
+impl Stopped<Error> {
+    fn into_error(self) -> Error {
+        match self {
+            Stopped::Emit(e) => e,
+            Stopped::Audit(e) => *e,
+        }
+    }
+}
+
+impl From<serde_json::Error> for Stopped<serde_json::Error> {
+    fn from(e: serde_json::Error) -> Self {
+        Stopped::Emit(e)
+    }
+}
+
+/// One audit run over every input.
+struct Run<'r, 'd> {
     args: &'r AuditArgs,
-    desired: &'r mut Desired<'d>,
-    out: &'r mut W,
+    limits: Limits,
+    desired: Desired<'d>,
     totals: Totals,
     /// Which `--role` selectors matched a role.
     matched: Vec<bool>,
     /// Names of (some of) the roles `--role` left out, for the message when one matches none.
     found: Vec<String>,
+}
+
+impl Run<'_, '_> {
+    /// Streams the roles of every input past the desired role, handing each comparison to
+    /// `emit` with the input's name as soon as its role closes.
+    fn stream<E>(
+        &mut self,
+        emit: &mut dyn FnMut(&RoleAudit, &str) -> Result<(), E>,
+    ) -> Result<(), Stopped<E>> {
+        for path in &self.args.inputs {
+            let mut input =
+                Input::open(path, self.limits).map_err(|e| Stopped::Audit(Box::new(e)))?;
+            let mut sink = Sink {
+                run: self,
+                emit: &mut *emit,
+                emit_error: None,
+                label: path.display().to_string(),
+                file: String::new(),
+                skipping: false,
+                seen: 0,
+            };
+            let streamed = input.stream_roles(&mut sink);
+            if let Some(e) = sink.emit_error.take() {
+                return Err(Stopped::Emit(e));
+            }
+            streamed.map_err(|e| Stopped::Audit(Box::new(e)))?;
+            if sink.seen == 0 {
+                console::diagnostic(&format!("note: {} holds no role", sink.label));
+            }
+        }
+        Ok(())
+    }
+
+    /// An error for the first `--role` that matched no role.
+    fn ensure_every_role_selector_matched(&self) -> Result<()> {
+        for (selector, hit) in self.args.role.iter().zip(&self.matched) {
+            if !hit {
+                let known = if self.found.is_empty() {
+                    "no other role was found".to_string()
+                } else {
+                    format!("roles found: {}", self.found.join(", "))
+                };
+                return Err(Error::invalid(
+                    "--role",
+                    selector,
+                    format!("no role of that name or id in the inputs ({known}); check the name or give the role's id"),
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Receives the roles of one input as they stream by.
+struct Sink<'s, 'r, 'd, E> {
+    run: &'s mut Run<'r, 'd>,
+    emit: &'s mut dyn FnMut(&RoleAudit, &str) -> Result<(), E>,
+    /// What `emit` failed with; the walk is stopped when it fails.
+    emit_error: Option<E>,
     /// The input as named on the command line.
     label: String,
     /// The file being read.
     file: String,
     /// Whether the open role is left out by `--role`.
     skipping: bool,
-    /// Roles met in the current input.
-    seen_here: usize,
+    /// Roles met in this input.
+    seen: usize,
 }
 
-impl<W: Write> RoleSink for Run<'_, '_, W> {
+impl<E> RoleSink for Sink<'_, '_, '_, E> {
     fn file(&mut self, location: &str) {
         self.file.clear();
         self.file.push_str(location);
@@ -217,20 +265,21 @@ impl<W: Write> RoleSink for Run<'_, '_, W> {
         offset: u64,
         file: RolesFile,
     ) -> Result<(), XmlProblem> {
-        self.seen_here += 1;
+        self.seen += 1;
         let display = name.unwrap_or_default();
         self.skipping = false;
-        if !self.args.role.is_empty() {
+        let run = &mut *self.run;
+        if !run.args.role.is_empty() {
             let mut any = false;
-            for (selector, hit) in self.args.role.iter().zip(self.matched.iter_mut()) {
+            for (selector, hit) in run.args.role.iter().zip(run.matched.iter_mut()) {
                 if role_matches(selector, id, display) {
                     *hit = true;
                     any = true;
                 }
             }
             if !any {
-                if self.found.len() < 20 {
-                    self.found.push(display.to_string());
+                if run.found.len() < 20 {
+                    run.found.push(display.to_string());
                 }
                 self.skipping = true;
                 return Ok(());
@@ -238,9 +287,9 @@ impl<W: Write> RoleSink for Run<'_, '_, W> {
         }
         // JSON lists every extra; text lists them only with --show-extra; a summary only
         // counts them.
-        let list_extras = !self.args.summary && (self.args.json || self.args.show_extra);
-        self.desired.begin(id, name, offset, file, list_extras);
-        self.desired.inheritance(inherited);
+        let list_extras = !run.args.summary && (run.args.json || run.args.show_extra);
+        run.desired.begin(id, name, offset, file, list_extras);
+        run.desired.inheritance(inherited);
         Ok(())
     }
 
@@ -253,75 +302,39 @@ impl<W: Write> RoleSink for Run<'_, '_, W> {
         if self.skipping {
             return Ok(());
         }
-        self.desired.add(name, level, offset)
+        self.run.desired.add(name, level, offset)
     }
 
     fn end_role(&mut self) -> Result<(), XmlProblem> {
         if self.skipping {
             return Ok(());
         }
-        let audit = self.desired.finish(&self.file)?;
-        if self.args.json {
-            let sep = if self.totals.roles == 0 { "\n" } else { ",\n" };
-            let mut value = json!(audit);
-            if let Some(obj) = value.as_object_mut() {
-                obj.insert("input".to_string(), json!(self.label));
-                if self.args.summary {
-                    obj.remove("findings");
-                    for (key, kind) in COUNTED {
-                        obj.insert(key.to_string(), json!(audit.count(kind)));
-                    }
-                }
-            }
-            let _ = write!(self.out, "{sep}{value}");
-        } else if self.args.summary {
-            print_summary_line(self.out, &audit);
-        } else {
-            print_role(self.out, &audit);
+        let audit = self.run.desired.finish(&self.file)?;
+        if let Err(e) = (self.emit)(&audit, &self.label) {
+            self.emit_error = Some(e);
+            // Stops the walk; `Run::stream` reports `emit_error`, not this.
+            return Err(XmlProblem::at(0, "the output stopped"));
         }
-        self.totals.add(&audit);
+        self.run.totals.add(&audit);
         Ok(())
     }
 }
 
-/// The counts of a summary, by their JSON names (those of the totals).
-const COUNTED: [(&str, Kind); 4] = [
-    ("missing", Kind::Missing),
-    ("too_shallow", Kind::TooShallow),
-    ("deeper", Kind::Deeper),
-    ("extra", Kind::Extra),
-];
-
-/// Prints a role's summary line: file, name, id and the count of each kind of finding.
-fn print_summary_line(out: &mut impl Write, audit: &RoleAudit) {
-    let _ = writeln!(
-        out,
-        "{}: role '{}' {}: {} missing, {} too shallow, {} deeper, {} extra",
-        audit.file,
-        audit.name,
-        audit.id.as_deref().unwrap_or("(no id)"),
-        audit.count(Kind::Missing),
-        audit.count(Kind::TooShallow),
-        audit.count(Kind::Deeper),
-        audit.count(Kind::Extra),
-    );
-}
-
 /// Prints the role's inheritance where it has one, then one line per finding (extras are
 /// among them only when asked for).
-fn print_role(out: &mut impl Write, audit: &RoleAudit) {
+fn print_role(out: &mut Output, audit: &RoleAudit) -> Result<()> {
     if let Some(value) = &audit.inherited {
         let meaning = match Inheritance::from_attribute(value) {
             Some(i) => format!("{} ({})", i.name(), i.editor_name()),
             None => "not 0 or 1: run dvrole validate on it".to_string(),
         };
-        let _ = writeln!(
+        writeln!(
             out,
             "{}: role '{}': inheritance isinherited=\"{}\", {meaning}",
             audit.file, audit.name, value
-        );
+        )?;
         if audit.team_only_basic() {
-            let _ = writeln!(
+            writeln!(
                 out,
                 "{}: role '{}': note: with team privileges only, {} reach{} a member's own records only when the role is also assigned to the member directly",
                 audit.file,
@@ -332,11 +345,11 @@ fn print_role(out: &mut impl Write, audit: &RoleAudit) {
                     format!("its {} Basic privileges", audit.basic)
                 },
                 if audit.basic == 1 { "es" } else { "" }
-            );
+            )?;
         }
     }
     for f in &audit.findings {
-        let depth = |d: Option<crate::model::depth::Depth>| d.map_or("none", |d| d.xml_name());
+        let depth = |d: Option<Depth>| d.map_or("none", |d| d.xml_name());
         // Written piece by piece: a large export yields many of these lines.
         for piece in [
             audit.file.as_str(),
@@ -356,7 +369,262 @@ fn print_role(out: &mut impl Write, audit: &RoleAudit) {
             depth(f.want),
             "\n",
         ] {
-            let _ = out.write_all(piece.as_bytes());
+            out.write_all(piece.as_bytes()).map_err(|e| out.error(e))?;
         }
+    }
+    Ok(())
+}
+
+/// Prints a role's summary line: file, name, id and the count of each kind of finding.
+fn print_summary_line(out: &mut Output, audit: &RoleAudit) -> Result<()> {
+    writeln!(
+        out,
+        "{}: role '{}' {}: {} missing, {} too shallow, {} deeper, {} extra",
+        audit.file,
+        audit.name,
+        audit.id.as_deref().unwrap_or("(no id)"),
+        audit.count(Kind::Missing),
+        audit.count(Kind::TooShallow),
+        audit.count(Kind::Deeper),
+        audit.count(Kind::Extra),
+    )
+}
+
+/// Writes the `--json` document: `{"desired", "roles", "summary", "complete"}`, each role
+/// serialized as soon as it is audited.
+fn write_json(
+    out: &mut Output,
+    desired: &Role,
+    run: &mut Run<'_, '_>,
+) -> Result<(), Stopped<serde_json::Error>> {
+    let mut json = serde_json::Serializer::with_formatter(out, RoleLines::default());
+    let mut doc = json.serialize_struct("Audit", 4)?;
+    let wanted: Vec<_> = desired
+        .privileges
+        .iter()
+        .map(|p| Wanted {
+            depth: p.depth,
+            privilege: &p.name,
+        })
+        .collect();
+    doc.serialize_field("desired", &wanted)?;
+    let roles = RoleStream {
+        summary: run.args.summary,
+        run: RefCell::new(&mut *run),
+        failed: RefCell::new(None),
+    };
+    if let Err(e) = doc.serialize_field("roles", &roles) {
+        return Err(match roles.failed.into_inner() {
+            Some(failed) => Stopped::Audit(Box::new(failed)),
+            None => Stopped::Emit(e),
+        });
+    }
+    run.ensure_every_role_selector_matched()
+        .map_err(|e| Stopped::Audit(Box::new(e)))?;
+    let t = &run.totals;
+    doc.serialize_field(
+        "summary",
+        &Summary {
+            deeper: t.count(Kind::Deeper),
+            extra: t.count(Kind::Extra),
+            inputs: run.args.inputs.len(),
+            missing: t.count(Kind::Missing),
+            roles: t.roles,
+            roles_lacking: t.lacking,
+            too_shallow: t.count(Kind::TooShallow),
+        },
+    )?;
+    doc.serialize_field("complete", &(t.lacking == 0))?;
+    SerializeStruct::end(doc)?;
+    Ok(())
+}
+
+// The parts of the `--json` document. Fields are in alphabetical order, the order of their
+// keys in JSON.
+
+/// A privilege of the desired role.
+#[derive(Serialize)]
+struct Wanted<'a> {
+    depth: Depth,
+    privilege: &'a str,
+}
+
+/// One audited role, with the input it came from.
+#[derive(Serialize)]
+struct AuditedRole<'a> {
+    file: &'a str,
+    findings: &'a [Finding],
+    id: Option<&'a str>,
+    inherited: Option<&'a str>,
+    input: &'a str,
+    name: &'a str,
+    privilege_count: usize,
+}
+
+/// One audited role under `--summary`: counts instead of findings.
+#[derive(Serialize)]
+struct SummarizedRole<'a> {
+    deeper: usize,
+    extra: usize,
+    file: &'a str,
+    id: Option<&'a str>,
+    input: &'a str,
+    missing: usize,
+    name: &'a str,
+    privilege_count: usize,
+    too_shallow: usize,
+}
+
+#[derive(Serialize)]
+struct Summary {
+    deeper: usize,
+    extra: usize,
+    inputs: usize,
+    missing: usize,
+    roles: usize,
+    roles_lacking: usize,
+    too_shallow: usize,
+}
+
+/// The `roles` array: serializing it runs the audit, each role written as it closes.
+struct RoleStream<'s, 'r, 'd> {
+    run: RefCell<&'s mut Run<'r, 'd>>,
+    /// Whether each role is written as counts (`--summary`).
+    summary: bool,
+    /// Why the audit stopped, when it was not the output.
+    failed: RefCell<Option<Error>>,
+}
+
+impl Serialize for RoleStream<'_, '_, '_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut seq = serializer.serialize_seq(None)?;
+        let summary = self.summary;
+        let streamed = self.run.borrow_mut().stream(&mut |audit, input| {
+            if summary {
+                seq.serialize_element(&SummarizedRole {
+                    deeper: audit.count(Kind::Deeper),
+                    extra: audit.count(Kind::Extra),
+                    file: &audit.file,
+                    id: audit.id.as_deref(),
+                    input,
+                    missing: audit.count(Kind::Missing),
+                    name: &audit.name,
+                    privilege_count: audit.privileges,
+                    too_shallow: audit.count(Kind::TooShallow),
+                })
+            } else {
+                seq.serialize_element(&AuditedRole {
+                    file: &audit.file,
+                    findings: &audit.findings,
+                    id: audit.id.as_deref(),
+                    inherited: audit.inherited.as_deref(),
+                    input,
+                    name: &audit.name,
+                    privilege_count: audit.privileges,
+                })
+            }
+        });
+        match streamed {
+            Ok(()) => seq.end(),
+            Err(Stopped::Emit(e)) => Err(e),
+            Err(Stopped::Audit(e)) => {
+                let message = e.to_string();
+                *self.failed.borrow_mut() = Some(*e);
+                Err(S::Error::custom(message))
+            }
+        }
+    }
+}
+
+/// Compact JSON, except that each element of the top-level `roles` array starts a line of
+/// its own and the array closes on its own line, so a document that an error cut short
+/// still shows the roles written before it, one a line.
+#[derive(Default)]
+struct RoleLines {
+    /// How deep in arrays and objects the writer is (1 inside the top-level object).
+    depth: usize,
+    /// The depth of the `roles` array while it is open.
+    roles: Option<usize>,
+    /// The key of the top-level object being written, and whether it is still being read.
+    key: String,
+    in_key: bool,
+}
+
+impl Formatter for RoleLines {
+    #[inline]
+    fn begin_array<W: ?Sized + Write>(&mut self, writer: &mut W) -> io::Result<()> {
+        if self.depth == 1 && self.key == "roles" {
+            self.roles = Some(self.depth + 1);
+        }
+        self.depth += 1;
+        writer.write_all(b"[")
+    }
+
+    #[inline]
+    fn end_array<W: ?Sized + Write>(&mut self, writer: &mut W) -> io::Result<()> {
+        let closing_roles = self.roles == Some(self.depth);
+        self.depth -= 1;
+        if closing_roles {
+            self.roles = None;
+            writer.write_all(b"\n]")
+        } else {
+            writer.write_all(b"]")
+        }
+    }
+
+    #[inline]
+    fn begin_array_value<W: ?Sized + Write>(
+        &mut self,
+        writer: &mut W,
+        first: bool,
+    ) -> io::Result<()> {
+        match (self.roles == Some(self.depth), first) {
+            (true, true) => writer.write_all(b"\n"),
+            (true, false) => writer.write_all(b",\n"),
+            (false, first) => CompactFormatter.begin_array_value(writer, first),
+        }
+    }
+
+    #[inline]
+    fn begin_object<W: ?Sized + Write>(&mut self, writer: &mut W) -> io::Result<()> {
+        self.depth += 1;
+        writer.write_all(b"{")
+    }
+
+    #[inline]
+    fn end_object<W: ?Sized + Write>(&mut self, writer: &mut W) -> io::Result<()> {
+        self.depth -= 1;
+        writer.write_all(b"}")
+    }
+
+    #[inline]
+    fn begin_object_key<W: ?Sized + Write>(
+        &mut self,
+        writer: &mut W,
+        first: bool,
+    ) -> io::Result<()> {
+        if self.depth == 1 {
+            self.key.clear();
+            self.in_key = true;
+        }
+        CompactFormatter.begin_object_key(writer, first)
+    }
+
+    #[inline]
+    fn end_object_key<W: ?Sized + Write>(&mut self, _writer: &mut W) -> io::Result<()> {
+        self.in_key = false;
+        Ok(())
+    }
+
+    #[inline]
+    fn write_string_fragment<W: ?Sized + Write>(
+        &mut self,
+        writer: &mut W,
+        fragment: &str,
+    ) -> io::Result<()> {
+        if self.in_key {
+            self.key.push_str(fragment);
+        }
+        writer.write_all(fragment.as_bytes())
     }
 }

@@ -1,13 +1,15 @@
 //! `dvrole catalogue list` and `dvrole catalogue show`: what the catalogues hold.
 
-use std::io::Write;
 use std::path::PathBuf;
 
-use clap::{Args, Subcommand, ValueEnum};
-use serde_json::json;
+use clap::{Args, Subcommand};
+use serde::Serialize;
 
-use super::{console, emit, flags, print_notes, warn_on_extension, CatalogueShowSettings, Outcome};
-use crate::error::{Error, Result};
+use super::{
+    console, flags, print_notes, warn_on_extension, CatalogueShowSettings, Outcome, Output,
+    TableFormat,
+};
+use crate::error::Result;
 use crate::model::catalogue::{Catalogue, Entry, DEFAULT_CATALOGUE};
 use crate::model::options::Given;
 use crate::model::role;
@@ -65,26 +67,15 @@ pub struct ShowArgs {
     /// one row per privilege, quoted as RFC 4180 says, CRLF line ends; allowed is written
     /// Basic/Local, catalogues joined by " + ". json: `{"name", "description", "source",
     /// "entries": [{"privilege", "entity", "entity_display", "tab", "access_right",
-    /// "allowed": [depth...], "default", "privilege_id", "object_type_code", "confirmed", "override",
-    /// "catalogues": [name...], "note", "source"}]}`, absent values null.
-    #[arg(long, value_enum, default_value_t = Format::Md)]
-    pub format: Format,
+    /// "object_type_code", "allowed": [depth...], "default", "privilege_id", "confirmed",
+    /// "override", "catalogues": [name...], "note", "source"}]}`, absent values null.
+    #[arg(long, value_enum, default_value_t = TableFormat::Md)]
+    pub format: TableFormat,
     /// Write to this file instead of stdout, atomically, creating missing folders; a folder
     /// (or a path ending in /) gets <catalogue name>.<format>, a union's names joined by +
     /// [default: stdout]
     #[arg(short, long, value_name = "PATH")]
     pub output: Option<PathBuf>,
-}
-
-/// How `catalogue show` writes a catalogue.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Format {
-    /// A Markdown table.
-    Md,
-    /// Comma-separated values with a header row (RFC 4180 quoting).
-    Csv,
-    /// JSON: the catalogue with its entries.
-    Json,
 }
 
 /// Runs `dvrole catalogue`.
@@ -95,23 +86,38 @@ pub fn run(args: &CatalogueArgs) -> Result<Outcome> {
     }
 }
 
+/// What `catalogue list --json` prints.
+#[derive(Serialize)]
+struct List<'a> {
+    catalogues: Vec<Listed<'a>>,
+}
+
+/// One catalogue in [`List`]. Fields are in alphabetical order, the order of their keys in
+/// JSON.
+#[derive(Serialize)]
+struct Listed<'a> {
+    default: bool,
+    description: &'a str,
+    name: &'a str,
+    privilege_count: usize,
+    source: &'a str,
+}
+
 fn run_list(args: &ListArgs) -> Result<Outcome> {
     let catalogues = Catalogue::all_builtin()?;
-    let mut out = console::stdout();
+    let mut out = Output::stdout();
     if args.json {
-        let list: Vec<_> = catalogues
+        let catalogues = catalogues
             .iter()
-            .map(|c| {
-                json!({
-                    "name": c.name,
-                    "default": c.name == DEFAULT_CATALOGUE,
-                    "privilege_count": c.entries().len(),
-                    "description": c.description,
-                    "source": c.source,
-                })
+            .map(|c| Listed {
+                default: c.name == DEFAULT_CATALOGUE,
+                description: &c.description,
+                name: &c.name,
+                privilege_count: c.entries().len(),
+                source: &c.source,
             })
             .collect();
-        let _ = writeln!(out, "{:#}", json!({ "catalogues": list }));
+        out.json(&List { catalogues })?;
     } else {
         let width = catalogues.iter().map(|c| c.name.len()).max().unwrap_or(0);
         for c in &catalogues {
@@ -120,15 +126,16 @@ fn run_list(args: &ListArgs) -> Result<Outcome> {
             } else {
                 ""
             };
-            let _ = writeln!(
+            writeln!(
                 out,
                 "{:width$}  {:>3} privileges  {}{mark}",
                 c.name,
                 c.entries().len(),
                 c.description
-            );
+            )?;
         }
     }
+    out.finish()?;
     Ok(Outcome::Clean)
 }
 
@@ -165,21 +172,7 @@ fn run_show(args: &ShowArgs) -> Result<Outcome> {
             }
         }
     }
-    let text = match args.format {
-        Format::Md => markdown(&catalogue),
-        Format::Csv => csv(&catalogue),
-        Format::Json => {
-            let mut s = serde_json::to_string_pretty(&catalogue)
-                .map_err(|e| Error::Internal(format!("cannot write the catalogue as JSON: {e}")))?;
-            s.push('\n');
-            s
-        }
-    };
-    let ext = match args.format {
-        Format::Md => "md",
-        Format::Csv => "csv",
-        Format::Json => "json",
-    };
+    let ext = args.format.extension();
     if let Some(path) = &args.output {
         warn_on_extension(path, ext);
     }
@@ -188,7 +181,13 @@ fn run_show(args: &ShowArgs) -> Result<Outcome> {
         "{}.{ext}",
         role_file::file_name(&catalogue.name.replace(" + ", "+")).trim_end_matches(".xml")
     );
-    if let Some(path) = emit(args.output.as_deref(), &default_name, &text)? {
+    let mut out = Output::to(args.output.as_deref(), &default_name);
+    match args.format {
+        TableFormat::Md => out.text(&markdown(&catalogue))?,
+        TableFormat::Csv => out.text(&csv(&catalogue))?,
+        TableFormat::Json => out.json(&catalogue)?,
+    }
+    if let Some(path) = out.finish()? {
         console::diagnostic(&format!(
             "wrote {}: {} privileges",
             path.display(),

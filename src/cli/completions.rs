@@ -1,12 +1,11 @@
 //! `dvrole completions` and `dvrole man`: shell completion scripts and the roff man page,
 //! printed on stdout.
 
-use std::io::Write;
 use std::path::PathBuf;
 
 use clap::{Args, CommandFactory, ValueEnum};
 
-use super::{console, Cli, Outcome};
+use super::{console, Cli, Outcome, Output};
 use crate::error::{Error, Result};
 use crate::package::write::write_atomic;
 
@@ -42,8 +41,7 @@ pub fn run(args: &CompletionsArgs) -> Result<Outcome> {
     let mut command = super::flags::offering_all(Cli::command());
     let mut buf = Vec::new();
     clap_complete::generate(shell, &mut command, "dvrole", &mut buf);
-    let _ = console::stdout().write_all(&buf);
-    Ok(Outcome::Clean)
+    print_bytes(&buf)
 }
 
 /// Arguments of `dvrole man`.
@@ -112,7 +110,10 @@ struct Page {
 /// The man pages of dvrole and every command below it, each naming its subcommands' pages.
 fn pages() -> Result<Vec<Page>> {
     fn walk(cmd: clap::Command, words: Vec<String>, out: &mut Vec<Page>) -> Result<()> {
-        let man = clap_mangen::Man::new(cmd.clone());
+        // Every page's footer names dvrole and its version; clap would name a subcommand
+        // alone (`"generate "`), as subcommands carry no version.
+        let man = clap_mangen::Man::new(cmd.clone())
+            .source(format!("dvrole {}", env!("CARGO_PKG_VERSION")));
         let mut roff = Vec::new();
         man.render(&mut roff)
             .map_err(|e| Error::Internal(format!("man page: {e}")))?;
@@ -172,6 +173,13 @@ pub fn run_man(args: &ManArgs) -> Result<Outcome> {
                 format!("no such command; pages: {}", known.join(", ")),
             )
         })?;
-    let _ = console::stdout().write_all(&page.roff);
+    print_bytes(&page.roff)
+}
+
+/// Writes `bytes` to standard output.
+fn print_bytes(bytes: &[u8]) -> Result<Outcome> {
+    let mut out = Output::stdout();
+    std::io::Write::write_all(&mut out, bytes).map_err(|e| out.error(e))?;
+    out.finish()?;
     Ok(Outcome::Clean)
 }

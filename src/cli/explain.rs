@@ -1,16 +1,15 @@
 //! `dvrole explain`: turn an error message into the privilege it is about and the fix.
 
-use std::io::{IsTerminal, Read, Write};
+use std::io::{IsTerminal, Read};
 use std::path::Path;
 
 use clap::Args;
-use serde_json::json;
 
-use super::{console, ExplainSettings, Outcome};
+use super::{console, ExplainSettings, Outcome, Output};
 use crate::error::{Error, Result};
 use crate::model::catalogue::Catalogue;
 use crate::model::options::Given;
-use crate::ops::explain::{self, Catalogues, Explanation};
+use crate::ops::explain::{self, Catalogues, ExplainedPrivilege};
 use crate::settings::catalogues;
 use crate::settings::Setting;
 
@@ -28,13 +27,13 @@ pub struct ExplainArgs {
     pub settings: ExplainSettings,
     /// Print the result as JSON on stdout
     ///
-    /// `{"error": string|null, "privileges": [{"privilege", "written", "privilege_id", "entity",
-    /// "entity_display", "tab", "access_right", "object_type_code", "allowed": [depths]|null,
-    /// "required_depth", "refused_depth", "catalogue", "in_catalogue", "in_environment",
-    /// "builtin_catalogues": [names], "depth", "already_in_role", "flags": [strings], "fix",
-    /// "notes": [strings]}], "fix": string|null, "advice": [strings]}`; `written` is the text's
-    /// spelling where it is a misspelling, `fix` per privilege the command for it alone, the
-    /// top-level `fix` the one command for all; unknown values are null
+    /// `{"advice": [strings], "error": string|null, "fix": string|null, "privileges":
+    /// [{"access_right", "allowed": [depths]|null, "already_in_role", "builtin_catalogues":
+    /// [names], "catalogue", "depth", "entity", "entity_display", "fix", "flags": [strings],
+    /// "in_catalogue", "in_environment", "notes": [strings], "object_type_code", "privilege",
+    /// "privilege_id", "refused_depth", "required_depth", "tab", "written"}]}`; `written` is
+    /// the text's spelling where it is a misspelling, `fix` per privilege the command for it
+    /// alone, the top-level `fix` the one command for all; unknown values are null
     #[arg(long)]
     pub json: bool,
 }
@@ -43,9 +42,10 @@ pub struct ExplainArgs {
 pub fn run(args: &ExplainArgs) -> Result<Outcome> {
     let text = if args.text.is_empty() || args.text == ["-"] {
         let stdin = std::io::stdin();
+        // Typed at a prompt without text, explain would otherwise wait without a word.
         if stdin.is_terminal() {
             console::diagnostic(
-                "Paste the error message, then press Ctrl-D (on Windows: Ctrl-Z, then Enter).",
+                "reading the error text from standard input: paste it, then press Ctrl-D (Ctrl-Z and Enter on Windows), or give it as arguments: dvrole explain \"TEXT\"",
             );
         }
         read_text(stdin.lock())?
@@ -79,15 +79,15 @@ pub fn run(args: &ExplainArgs) -> Result<Outcome> {
             accept: &accept,
         },
     );
-    let mut out = console::stdout();
+    let mut out = Output::stdout();
     if args.json {
-        let _ = writeln!(out, "{:#}", json!(report));
+        out.json(&report)?;
     } else {
         if let Some(error) = &report.error {
-            let _ = writeln!(out, "error: {error}");
+            writeln!(out, "error: {error}")?;
         }
         for e in &report.privileges {
-            print_explanation(&mut out, e);
+            print_explanation(&mut out, e)?;
         }
         if let Some(fix) = &report.fix {
             let label = if report.privileges.len() == 1 {
@@ -95,18 +95,19 @@ pub fn run(args: &ExplainArgs) -> Result<Outcome> {
             } else {
                 "fix (all of them):"
             };
-            let _ = writeln!(out, "{label:<15} {fix}");
+            writeln!(out, "{label:<15} {fix}")?;
         }
         for line in &report.advice {
-            let _ = writeln!(out, "advice: {line}");
+            writeln!(out, "advice: {line}")?;
         }
         if report.privileges.is_empty() && report.advice.is_empty() {
-            let _ = writeln!(
+            writeln!(
                 out,
                 "no privilege found in the text; paste the whole message, including the prv... name or the privilege id"
-            );
+            )?;
         }
     }
+    out.finish()?;
     Ok(
         if report.privileges.is_empty() && report.advice.is_empty() {
             Outcome::Findings
@@ -136,23 +137,23 @@ fn read_text(input: impl Read) -> Result<String> {
     Ok(String::from_utf8_lossy(&bytes).into_owned())
 }
 
-fn print_explanation(out: &mut impl Write, e: &Explanation) {
+fn print_explanation(out: &mut Output, e: &ExplainedPrivilege) -> Result<()> {
     let unknown = "(unknown to dvrole)";
-    let _ = writeln!(
+    writeln!(
         out,
         "{}{}",
         e.privilege,
         e.id.as_ref()
             .map(|id| format!(" (id {id})"))
             .unwrap_or_default()
-    );
+    )?;
     let table = match (&e.entity, &e.entity_display) {
         (Some(n), Some(d)) => format!("{n} ({d})"),
         (Some(n), None) => n.clone(),
         (None, Some(d)) => d.clone(),
         (None, None) => "(none: a miscellaneous privilege, or unknown)".to_string(),
     };
-    let _ = writeln!(out, "  table:          {table}");
+    writeln!(out, "  table:          {table}")?;
     let access = e
         .access_right
         .as_ref()
@@ -162,43 +163,41 @@ fn print_explanation(out: &mut impl Write, e: &Explanation) {
         Some(tab) => format!("{tab} tab{access}"),
         None => unknown.to_string(),
     };
-    let _ = writeln!(out, "  role editor:    {editor}");
-    let _ = writeln!(
+    writeln!(out, "  role editor:    {editor}")?;
+    writeln!(
         out,
         "  allowed depths: {}",
         e.allowed.map_or(unknown.to_string(), |a| a.to_string())
-    );
+    )?;
     if let Some(d) = e.required_depth {
-        let _ = writeln!(out, "  required depth: {d} ({})", d.editor_name());
+        writeln!(out, "  required depth: {d} ({})", d.editor_name())?;
     }
     if let Some(d) = e.refused_depth {
-        let _ = writeln!(out, "  refused depth:  {d} ({})", d.editor_name());
+        writeln!(out, "  refused depth:  {d} ({})", d.editor_name())?;
     }
     let held = if e.builtin_catalogues.is_empty() {
         "no built-in catalogue".to_string()
     } else {
         e.builtin_catalogues.join(", ")
     };
-    let _ = writeln!(
+    writeln!(
         out,
         "  catalogue:      {} {} (held by: {held})",
         if e.in_catalogue { "in" } else { "not in" },
         e.catalogue
-    );
+    )?;
     if let Some(found) = e.in_environment {
-        let _ = writeln!(
-            out,
-            "  environment:    {}",
-            if found {
-                "in its privilege table"
-            } else {
-                "NOT in its privilege table"
-            }
-        );
+        let held = if found {
+            "in its privilege table"
+        } else {
+            "NOT in its privilege table"
+        };
+        writeln!(out, "  environment:    {held}")?;
     }
     for note in &e.notes {
-        let _ = writeln!(out, "  note: {note}");
+        writeln!(out, "  note: {note}")?;
     }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -431,7 +431,7 @@ mod tests {
 
     #[test]
     fn the_table_offers_and_defaults_what_generate_reads() {
-        use crate::ops::plan::{Format, PackageType};
+        use crate::ops::plan::{PackageFormat, PackageType};
         use crate::settings::table::DefaultValue;
         let words = |s: Setting| match s.spec().values {
             Values::Words(w) => w.to_vec(),
@@ -439,7 +439,7 @@ mod tests {
         };
         assert_eq!(
             Setting::Format.spec().default,
-            DefaultValue::Text(Format::parse(None).unwrap().name())
+            DefaultValue::Text(PackageFormat::parse(None).unwrap().name())
         );
         assert_eq!(
             Setting::PackageType.spec().default,
@@ -447,7 +447,7 @@ mod tests {
         );
         for word in words(Setting::Format) {
             assert!(
-                Format::parse(Some(&Given::flag("t", word))).is_ok(),
+                PackageFormat::parse(Some(&Given::flag("t", word))).is_ok(),
                 "{word}"
             );
         }

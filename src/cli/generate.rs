@@ -1,19 +1,20 @@
 //! `dvrole generate`: write the role as solution zips or as the source-control folder, or
 //! check (`--check`) that what is there is what would be written.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use clap::Args;
-use serde_json::json;
+use serde::Serialize;
 
 use super::flags::Flags;
-use super::{console, print_notes, GenerateSettings, Outcome};
+use super::{console, print_notes, GenerateSettings, Outcome, Output};
 use crate::error::Result;
+use crate::model::depth::Depth;
+use crate::model::environment::PrivilegeTable;
 use crate::model::guid;
 use crate::ops::desired;
 use crate::ops::drift;
-use crate::ops::plan::{self, Content, Format, PackageType};
+use crate::ops::plan::{self, Content, PackageFormat, PackageType};
 use crate::package::output_path;
 use crate::package::write::write_atomic;
 use crate::settings::config::{self, Resolved};
@@ -56,19 +57,20 @@ pub(crate) fn load_settings(flags: &Flags) -> Result<Resolved> {
 /// Runs `dvrole generate`.
 pub fn run(args: &GenerateArgs) -> Result<Outcome> {
     let resolved = load_settings(&args.settings)?;
-    let mut out = console::stdout();
     if args.print_config {
+        let mut out = Output::stdout();
         if args.json {
-            let _ = writeln!(out, "{:#}", config::render_json(&resolved));
+            out.json(&config::render_json(&resolved))?;
         } else {
-            let _ = write!(out, "{}", config::render_text(&resolved));
+            out.text(&config::render_text(&resolved))?;
         }
+        out.finish()?;
         return Ok(Outcome::Clean);
     }
     let options = &resolved.options;
     let table = super::environment_table(&options.role.privileges)?;
     let catalogue = desired::select_catalogue(&options.role, table.as_ref())?;
-    let format = Format::parse(resolved.output.format.as_ref())?;
+    let format = PackageFormat::parse(resolved.output.format.as_ref())?;
     let package_type = PackageType::parse(resolved.output.package_type.as_ref())?;
     // -o keeps the path exactly as given; the config's output.path is text.
     let output = args.settings.path(Setting::Output).or_else(|| {
@@ -105,36 +107,9 @@ pub fn run(args: &GenerateArgs) -> Result<Outcome> {
     }
     created.keep();
     if args.json {
-        let privileges: Vec<_> = plan
-            .role
-            .privileges
-            .iter()
-            .map(|p| json!({"privilege": p.name, "depth": p.depth, "in_catalogue": p.entry.is_some(), "in_environment": table.as_ref().map(|t| t.get(&p.name).is_some())}))
-            .collect();
-        let outputs: Vec<_> = plan
-            .targets
-            .iter()
-            .map(|t| json!({"path": t.path.display().to_string(), "format": format.name(), "managed": t.managed}))
-            .collect();
-        let value = json!({
-            "output": plan.targets.first().map(|t| t.path.display().to_string()),
-            "outputs": outputs,
-            "solution": {
-                "unique_name": plan.manifest.unique_name,
-                "version": plan.manifest.version.to_string(),
-                "managed": package_type == PackageType::Managed,
-                "package_type": package_type.name(),
-                "publisher": plan.manifest.publisher.unique_name,
-            },
-            "role": {
-                "id": guid::braced(plan.role.id),
-                "name": plan.role.name,
-                "inheritance": plan.role.inheritance.name(),
-                "privileges": privileges,
-            },
-            "notes": plan.notes.iter().map(ToString::to_string).collect::<Vec<_>>(),
-        });
-        let _ = writeln!(out, "{value:#}");
+        let mut out = Output::stdout();
+        out.json(&Generated::new(&plan, format, package_type, table.as_ref()))?;
+        out.finish()?;
     } else {
         for target in &plan.targets {
             console::diagnostic(&format!(
@@ -173,7 +148,11 @@ fn warn_on_name(path: &Path, content: &Content) {
 
 /// The line saying what to do with what was written: import it (packed first, for a
 /// folder), then assign the role to the mailbox owners.
-fn next_steps(plan: &plan::Plan, format: Format, package_type: PackageType) -> Option<String> {
+fn next_steps(
+    plan: &plan::Plan,
+    format: PackageFormat,
+    package_type: PackageType,
+) -> Option<String> {
     let first = plan.targets.first()?;
     let path = shell_word(&first.path.display().to_string());
     let assign = format!(
@@ -181,11 +160,13 @@ fn next_steps(plan: &plan::Plan, format: Format, package_type: PackageType) -> O
         shell_word_quoted(&plan.role.name)
     );
     Some(match format {
-        Format::Zip => format!(
+        PackageFormat::Zip => format!(
             "next: import it with `pac solution import --path {path}`, then give the role to each mailbox owner with `{assign}`"
         ),
-        Format::Folder => {
-            let zip = shell_word(&format!("{}.zip", first.path.display()));
+        PackageFormat::Folder => {
+            // `-o pkg/` names the folder pkg, whose zip is pkg.zip, not pkg/.zip.
+            let folder: PathBuf = first.path.components().collect();
+            let zip = shell_word(&format!("{}.zip", folder.display()));
             let packagetype = match package_type {
                 PackageType::Unmanaged => "",
                 PackageType::Managed => " --packagetype Managed",
@@ -226,45 +207,156 @@ fn shell_word_quoted(text: &str) -> String {
 }
 
 /// Prints the drift of every target; findings when any drifts.
-fn report_check(plan: &plan::Plan, format: Format, as_json: bool) -> Result<Outcome> {
+fn report_check(plan: &plan::Plan, format: PackageFormat, as_json: bool) -> Result<Outcome> {
     let results: Vec<_> = plan.targets.iter().map(|t| (t, drift::check(t))).collect();
     let drifted = results.iter().any(|(_, d)| !d.is_empty());
-    let mut out = console::stdout();
+    let mut out = Output::stdout();
     if as_json {
-        let targets: Vec<_> = results
+        let targets = results
             .iter()
-            .map(|(t, d)| {
-                json!({
-                    "path": t.path.display().to_string(),
-                    "format": format.name(),
-                    "managed": t.managed,
-                    "up_to_date": d.is_empty(),
-                    "drift": d.iter().map(drift::Drift::to_json).collect::<Vec<_>>(),
-                })
+            .map(|(t, d)| CheckedTarget {
+                drift: d,
+                format: format.name(),
+                managed: t.managed,
+                path: t.path.display().to_string(),
+                up_to_date: d.is_empty(),
             })
             .collect();
-        let _ = writeln!(out, "{:#}", json!({"drift": drifted, "targets": targets}));
+        out.json(&Checked {
+            drift: drifted,
+            targets,
+        })?;
     } else {
         for (t, d) in &results {
             if d.is_empty() {
-                let _ = writeln!(out, "up to date: {}", t.path.display());
+                writeln!(out, "up to date: {}", t.path.display())?;
             } else {
-                let _ = writeln!(out, "drift: {}", t.path.display());
+                writeln!(out, "drift: {}", t.path.display())?;
                 for line in d {
-                    let _ = writeln!(out, "  {}", line.describe());
+                    writeln!(out, "  {}", line.describe())?;
                 }
             }
         }
         if drifted {
-            let _ = writeln!(
+            writeln!(
                 out,
                 "run dvrole generate with the same settings to bring the output up to date"
-            );
+            )?;
         }
     }
+    out.finish()?;
     Ok(if drifted {
         Outcome::Findings
     } else {
         Outcome::Clean
     })
+}
+
+// The JSON documents of `generate --json` and `generate --check --json`. Fields are in
+// alphabetical order, the order of their keys in JSON.
+
+/// What `generate --json` prints: what was written.
+#[derive(Serialize)]
+struct Generated<'a> {
+    notes: Vec<String>,
+    output: Option<String>,
+    outputs: Vec<Written>,
+    role: GeneratedRole<'a>,
+    solution: GeneratedSolution<'a>,
+}
+
+/// One zip or folder written.
+#[derive(Serialize)]
+struct Written {
+    format: &'static str,
+    managed: bool,
+    path: String,
+}
+
+#[derive(Serialize)]
+struct GeneratedRole<'a> {
+    id: String,
+    inheritance: &'static str,
+    name: &'a str,
+    privileges: Vec<GeneratedPrivilege<'a>>,
+}
+
+#[derive(Serialize)]
+struct GeneratedPrivilege<'a> {
+    depth: Depth,
+    in_catalogue: bool,
+    /// Whether the environment's table holds it; null without one.
+    in_environment: Option<bool>,
+    privilege: &'a str,
+}
+
+#[derive(Serialize)]
+struct GeneratedSolution<'a> {
+    managed: bool,
+    package_type: &'static str,
+    publisher: &'a str,
+    unique_name: &'a str,
+    version: String,
+}
+
+impl<'a> Generated<'a> {
+    fn new(
+        plan: &'a plan::Plan,
+        format: PackageFormat,
+        package_type: PackageType,
+        table: Option<&PrivilegeTable>,
+    ) -> Generated<'a> {
+        Generated {
+            notes: plan.notes.iter().map(ToString::to_string).collect(),
+            output: plan.targets.first().map(|t| t.path.display().to_string()),
+            outputs: plan
+                .targets
+                .iter()
+                .map(|t| Written {
+                    format: format.name(),
+                    managed: t.managed,
+                    path: t.path.display().to_string(),
+                })
+                .collect(),
+            role: GeneratedRole {
+                id: guid::braced(plan.role.id),
+                inheritance: plan.role.inheritance.name(),
+                name: &plan.role.name,
+                privileges: plan
+                    .role
+                    .privileges
+                    .iter()
+                    .map(|p| GeneratedPrivilege {
+                        depth: p.depth,
+                        in_catalogue: p.entry.is_some(),
+                        in_environment: table.map(|t| t.get(&p.name).is_some()),
+                        privilege: &p.name,
+                    })
+                    .collect(),
+            },
+            solution: GeneratedSolution {
+                managed: package_type == PackageType::Managed,
+                package_type: package_type.name(),
+                publisher: &plan.manifest.publisher.unique_name,
+                unique_name: &plan.manifest.unique_name,
+                version: plan.manifest.version.to_string(),
+            },
+        }
+    }
+}
+
+/// What `generate --check --json` prints.
+#[derive(Serialize)]
+struct Checked<'a> {
+    drift: bool,
+    targets: Vec<CheckedTarget<'a>>,
+}
+
+#[derive(Serialize)]
+struct CheckedTarget<'a> {
+    drift: &'a [drift::Drift],
+    format: &'static str,
+    managed: bool,
+    path: String,
+    up_to_date: bool,
 }

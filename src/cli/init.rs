@@ -28,8 +28,8 @@ pub fn run(args: &InitArgs) -> Result<Outcome> {
         None => PathBuf::from(config::DEFAULT_CONFIG_FILE),
     };
     if !args.force && std::fs::symlink_metadata(&path).is_ok() {
-        return Err(Error::Unreadable {
-            input: path.display().to_string(),
+        return Err(Error::Output {
+            path: path.display().to_string(),
             message: "already exists; pass --force to replace it".into(),
         });
     }

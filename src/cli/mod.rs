@@ -3,7 +3,6 @@
 //! Results go to stdout, diagnostics (notes, warnings) to stderr. Every command returns an
 //! [`Outcome`] or an [`Error`]; `main.rs` turns those into exit codes.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use clap::{Parser, Subcommand};
@@ -27,8 +26,10 @@ mod explain;
 pub mod flags;
 mod generate;
 mod init;
+pub mod output;
 pub mod readme;
 mod report;
+mod table_format;
 mod validate;
 
 pub use audit::AuditArgs;
@@ -41,7 +42,9 @@ pub use flags::{
 };
 pub use generate::GenerateArgs;
 pub use init::InitArgs;
-pub use report::{ReportArgs, ReportFormat};
+pub use output::Output;
+pub use report::ReportArgs;
+pub use table_format::TableFormat;
 pub use validate::ValidateArgs;
 
 /// How a command that ran to the end turned out.
@@ -155,20 +158,11 @@ pub(crate) fn read_limits(flags: &flags::Flags) -> Result<Limits> {
     })
 }
 
-/// Writes `text` to `output` atomically (see [`write_file`]) or, when there is no
-/// `output`, to stdout. Returns the file written.
-pub(crate) fn emit(
-    output: Option<&Path>,
-    default_name: &str,
-    text: &str,
-) -> Result<Option<PathBuf>> {
-    match output {
-        Some(path) => write_file(path, default_name, text.as_bytes()).map(Some),
-        None => {
-            let _ = console::stdout().write_all(text.as_bytes());
-            Ok(None)
-        }
-    }
+/// Writes `text` to standard output, as `--help` and `--version` do.
+pub fn print_text(text: &str) -> Result<()> {
+    let mut out = Output::stdout();
+    out.text(text)?;
+    out.finish().map(|_| ())
 }
 
 /// Writes `bytes` to the file `-o PATH` names (`default_name` inside it when it names a

@@ -2,24 +2,14 @@
 
 use std::path::PathBuf;
 
-use clap::{Args, ValueEnum};
+use clap::Args;
 
 use super::generate::load_settings;
-use super::{console, emit, print_notes, warn_on_extension, Outcome, ReportSettings};
+use super::{
+    console, print_notes, warn_on_extension, Outcome, Output, ReportSettings, TableFormat,
+};
 use crate::error::Result;
 use crate::ops::{build as generate, desired, matrix as report};
-
-/// Formats of the privilege matrix.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, ValueEnum)]
-pub enum ReportFormat {
-    /// A Markdown table under a heading naming the role.
-    #[default]
-    Md,
-    /// Comma-separated values with a header row.
-    Csv,
-    /// JSON.
-    Json,
-}
 
 /// Arguments of `dvrole report`.
 #[derive(Debug, Clone, Default, Args)]
@@ -34,8 +24,8 @@ pub struct ReportArgs {
     /// written Basic/Local, as catalogue show writes it. json: `{"role": {"id", "name"},
     /// "solution": {"unique_name", "version"}, "privileges": [{"privilege", "entity", "tab",
     /// "depth", "allowed": [depth...], "in_catalogue", "source"}]}`, absent values null.
-    #[arg(long, value_enum, default_value_t = ReportFormat::Md)]
-    pub format: ReportFormat,
+    #[arg(long, value_enum, default_value_t = TableFormat::Md)]
+    pub format: TableFormat,
     /// Write the matrix to this file instead of stdout, atomically, creating missing folders;
     /// a folder (or a path ending in /) gets privileges.md, .csv or .json [default: stdout]
     #[arg(short, long, value_name = "PATH")]
@@ -50,20 +40,17 @@ pub fn run(args: &ReportArgs) -> Result<Outcome> {
     let catalogue = desired::select_catalogue(&options.role, table.as_ref())?;
     let built = generate::build_in(&catalogue, table.as_ref(), options)?;
     print_notes(&built.notes);
-    let text = match args.format {
-        ReportFormat::Md => report::markdown(&built.role, &built.manifest),
-        ReportFormat::Csv => report::csv(&built.role),
-        ReportFormat::Json => format!("{:#}\n", report::json(&built.role, &built.manifest)),
-    };
-    let ext = match args.format {
-        ReportFormat::Md => "md",
-        ReportFormat::Csv => "csv",
-        ReportFormat::Json => "json",
-    };
+    let ext = args.format.extension();
     if let Some(path) = &args.output {
         warn_on_extension(path, ext);
     }
-    if let Some(path) = emit(args.output.as_deref(), &format!("privileges.{ext}"), &text)? {
+    let mut out = Output::to(args.output.as_deref(), &format!("privileges.{ext}"));
+    match args.format {
+        TableFormat::Md => out.text(&report::markdown(&built.role, &built.manifest))?,
+        TableFormat::Csv => out.text(&report::csv(&built.role))?,
+        TableFormat::Json => out.json(&report::Matrix::new(&built.role, &built.manifest))?,
+    }
+    if let Some(path) = out.finish()? {
         console::diagnostic(&format!(
             "wrote {}: {} privileges",
             path.display(),

@@ -1,12 +1,11 @@
 //! `dvrole validate`: check packages for what makes an import fail.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use clap::Args;
-use serde_json::json;
+use serde::Serialize;
 
-use super::{console, read_limits, Outcome, ValidateSettings};
+use super::{read_limits, Outcome, Output, ValidateSettings};
 use crate::error::Result;
 use crate::model::catalogue::Catalogue;
 use crate::ops::validate;
@@ -28,6 +27,15 @@ pub struct ValidateArgs {
     /// "findings": [{"location", "message"}]}]}`
     #[arg(long)]
     pub json: bool,
+}
+
+/// What `validate --json` prints.
+///
+/// Fields are in alphabetical order, the order of their keys in JSON.
+#[derive(Serialize)]
+struct Validation<'a> {
+    reports: &'a [validate::ValidationReport],
+    valid: bool,
 }
 
 /// Runs `dvrole validate`.
@@ -52,13 +60,16 @@ pub fn run(args: &ValidateArgs) -> Result<Outcome> {
         .map(|p| validate::validate_path_against(Path::new(p), against, limits))
         .collect::<Result<Vec<_>>>()?;
     let valid = reports.iter().all(|r| r.valid);
-    let mut out = console::stdout();
+    let mut out = Output::stdout();
     if args.json {
-        let _ = writeln!(out, "{:#}", json!({"valid": valid, "reports": reports}));
+        out.json(&Validation {
+            reports: &reports,
+            valid,
+        })?;
     } else {
         for r in &reports {
             for f in &r.findings {
-                let _ = writeln!(out, "{}: {}", f.location, f.message);
+                writeln!(out, "{}: {}", f.location, f.message)?;
             }
             let roles: Vec<String> = r
                 .roles
@@ -78,14 +89,15 @@ pub fn run(args: &ValidateArgs) -> Result<Outcome> {
                 n => format!("{n} roles: {}", roles.join(", ")),
             };
             if r.valid {
-                let _ = writeln!(out, "{}: valid, {held}", r.input);
+                writeln!(out, "{}: valid, {held}", r.input)?;
             } else {
                 let n = r.findings.len();
                 let s = if n == 1 { "" } else { "s" };
-                let _ = writeln!(out, "{}: {n} problem{s}, {held}", r.input);
+                writeln!(out, "{}: {n} problem{s}, {held}", r.input)?;
             }
         }
     }
+    out.finish()?;
     Ok(if valid {
         Outcome::Clean
     } else {

@@ -443,13 +443,13 @@ pub fn resolve_in(
     for given in &options.exclude {
         let name = given.value.trim();
         let entry = lookup(catalogue, name, given, true)?;
-        check_claim(&mut named, &entry.privilege, given)?;
+        claim_once(&mut named, &entry.privilege, given)?;
         chosen.remove(&entry.privilege.to_ascii_lowercase());
     }
     for given in &options.depth {
         let (name, choice) = split_pair(given)?;
         let entry = lookup(catalogue, name, given, false)?;
-        check_claim(&mut named, &entry.privilege, given)?;
+        claim_once(&mut named, &entry.privilege, given)?;
         let key = entry.privilege.to_ascii_lowercase();
         match choice {
             DepthChoice::None => {
@@ -511,7 +511,7 @@ pub fn resolve_in(
         }
         let name = check_real(name, given, catalogue, table, options)?;
         let name = name.as_str();
-        check_claim(&mut named, name, given)?;
+        claim_once(&mut named, name, given)?;
         match table.and_then(|t| t.get(name)) {
             Some(row) if !row.allowed.contains(depth) => {
                 return Err(Error::DepthNotAllowed {
@@ -584,7 +584,9 @@ pub fn resolve_in(
     ))
 }
 
-fn check_claim<'g>(
+/// Records that `given` sets `name`; a second, different setting of the same privilege is a
+/// conflict.
+fn claim_once<'g>(
     named: &mut BTreeMap<String, &'g Given>,
     name: &str,
     given: &'g Given,

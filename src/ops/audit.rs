@@ -46,18 +46,20 @@ impl Kind {
 }
 
 /// One privilege of one role that differs from the desired role.
+///
+/// Fields are in alphabetical order, the order of their keys in JSON.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Finding {
+    /// The table's logical name, where a catalogue knows it.
+    pub entity: Option<String>,
+    /// The depth the role has; `None` when it lacks the privilege.
+    pub have: Option<Depth>,
     /// What kind of difference.
     pub kind: Kind,
     /// The privilege name (as the catalogue spells it where it knows it).
     pub privilege: String,
-    /// The table's logical name, where a catalogue knows it.
-    pub entity: Option<String>,
     /// The role-editor tab, where a catalogue knows it.
     pub tab: Option<String>,
-    /// The depth the role has; `None` when it lacks the privilege.
-    pub have: Option<Depth>,
     /// The depth the desired role has; `None` for an extra privilege.
     pub want: Option<Depth>,
 }

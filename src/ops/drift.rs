@@ -10,7 +10,7 @@ use std::path::Path;
 
 use quick_xml::events::BytesStart;
 use quick_xml::XmlVersion;
-use serde_json::{json, Value};
+use serde::Serialize;
 
 use crate::ops::plan::{Content, Target};
 use crate::package::output_path::Parent;
@@ -23,7 +23,11 @@ use crate::xml::walk::{walk, Visitor, XmlProblem};
 const MAX_READ: u64 = 256 << 20;
 
 /// One difference between what is on disk and what dvrole would write.
-#[derive(Debug, Clone, PartialEq, Eq)]
+///
+/// In JSON, `{"kind": "depth_changed", ...fields}`: the kind first, then the fields in
+/// alphabetical order (a depth added is `to`, a depth removed `from`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Drift {
     /// Nothing is at the output path.
     TargetMissing {
@@ -60,34 +64,36 @@ pub enum Drift {
         /// The privilege.
         privilege: String,
         /// Its depth in the build.
+        #[serde(rename = "to")]
         depth: String,
     },
     /// The file holds a privilege the build does not.
     PrivilegeRemoved {
         /// The file.
         file: String,
+        /// Its depth in the file.
+        #[serde(rename = "from")]
+        depth: String,
         /// The privilege.
         privilege: String,
-        /// Its depth in the file.
-        depth: String,
     },
     /// A privilege's depth differs.
     DepthChanged {
         /// The file.
         file: String,
-        /// The privilege.
-        privilege: String,
         /// The depth in the file.
         from: String,
+        /// The privilege.
+        privilege: String,
         /// The depth in the build.
         to: String,
     },
     /// The role's id, name, or count of roles differs.
     RoleChanged {
-        /// The file.
-        file: String,
         /// `id`, `name` or `count`.
         field: String,
+        /// The file.
+        file: String,
         /// In the file.
         from: String,
         /// In the build.
@@ -95,10 +101,10 @@ pub enum Drift {
     },
     /// Any other element or attribute differs (manifest fields and the like).
     FieldChanged {
-        /// The file.
-        file: String,
         /// The element path, `@attribute` for attributes, below the root.
         field: String,
+        /// The file.
+        file: String,
         /// In the file (`None`: absent).
         from: Option<String>,
         /// In the build (`None`: absent).
@@ -149,62 +155,6 @@ impl Drift {
             Drift::BytesDiffer { file: None } => {
                 "zip bytes differ (entry order, compression or timestamps), but every file is the same".into()
             }
-        }
-    }
-
-    /// The drift as JSON: `{"kind", ...fields}`.
-    pub fn to_json(&self) -> Value {
-        match self {
-            Drift::TargetMissing { message } => {
-                json!({"kind": "target_missing", "message": message})
-            }
-            Drift::TargetUnreadable { message } => {
-                json!({"kind": "target_unreadable", "message": message})
-            }
-            Drift::MissingFile { file } => json!({"kind": "missing_file", "file": file}),
-            Drift::StrayFile { file } => json!({"kind": "stray_file", "file": file}),
-            Drift::UnreadableFile { file, message } => {
-                json!({"kind": "unreadable_file", "file": file, "message": message})
-            }
-            Drift::PrivilegeAdded {
-                file,
-                privilege,
-                depth,
-            } => {
-                json!({"kind": "privilege_added", "file": file, "privilege": privilege, "to": depth})
-            }
-            Drift::PrivilegeRemoved {
-                file,
-                privilege,
-                depth,
-            } => {
-                json!({"kind": "privilege_removed", "file": file, "privilege": privilege, "from": depth})
-            }
-            Drift::DepthChanged {
-                file,
-                privilege,
-                from,
-                to,
-            } => json!({
-                "kind": "depth_changed", "file": file, "privilege": privilege, "from": from, "to": to
-            }),
-            Drift::RoleChanged {
-                file,
-                field,
-                from,
-                to,
-            } => json!({
-                "kind": "role_changed", "file": file, "field": field, "from": from, "to": to
-            }),
-            Drift::FieldChanged {
-                file,
-                field,
-                from,
-                to,
-            } => json!({
-                "kind": "field_changed", "file": file, "field": field, "from": from, "to": to
-            }),
-            Drift::BytesDiffer { file } => json!({"kind": "bytes_differ", "file": file}),
         }
     }
 }

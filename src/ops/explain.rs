@@ -50,66 +50,70 @@ pub struct Mention {
 }
 
 /// Everything dvrole can say about one mentioned privilege.
+///
+/// Fields are in alphabetical order, the order of their keys in JSON.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Explanation {
-    /// The privilege name.
-    pub privilege: String,
-    /// The name as the text wrote it, where that is a probable misspelling.
-    pub written: Option<String>,
-    /// Its id, from a catalogue, the environment's table or the text; `privilege_id` in
-    /// JSON, as in `catalogue show`.
-    #[serde(rename = "privilege_id")]
-    pub id: Option<String>,
+pub struct ExplainedPrivilege {
+    /// The access right (Read, Write, ...).
+    pub access_right: Option<String>,
+    /// The depths it allows: the environment's where its table is given, else a catalogue's.
+    pub allowed: Option<DepthSet>,
+    /// Whether the role `dvrole generate` builds holds it at that depth already.
+    pub already_in_role: bool,
+    /// Every built-in catalogue that holds it.
+    pub builtin_catalogues: Vec<String>,
+    /// The catalogue the fix refers to.
+    pub catalogue: String,
+    /// The depth the fix uses.
+    pub depth: Depth,
     /// The table's logical name.
     pub entity: Option<String>,
     /// The table's name in the role editor.
     pub entity_display: Option<String>,
-    /// The role-editor tab.
-    pub tab: Option<String>,
-    /// The access right (Read, Write, ...).
-    pub access_right: Option<String>,
-    /// The table's object type code, where a catalogue knows it.
-    pub object_type_code: Option<u32>,
-    /// The depths it allows: the environment's where its table is given, else a catalogue's.
-    pub allowed: Option<DepthSet>,
-    /// The depth the message requires.
-    pub required_depth: Option<Depth>,
-    /// The depth the message says it cannot have.
-    pub refused_depth: Option<Depth>,
-    /// The catalogue the fix refers to.
-    pub catalogue: String,
+    /// The `dvrole generate` command for this privilege alone.
+    pub fix: String,
+    /// The `dvrole generate` flags that add it at that depth (none when it is already in
+    /// the role, or when the environment lacks it).
+    pub flags: Vec<String>,
     /// Whether that catalogue holds the privilege.
     pub in_catalogue: bool,
     /// Whether the environment's table holds it; `None` without a table.
     pub in_environment: Option<bool>,
-    /// Every built-in catalogue that holds it.
-    pub builtin_catalogues: Vec<String>,
-    /// The depth the fix uses.
-    pub depth: Depth,
-    /// Whether the role `dvrole generate` builds holds it at that depth already.
-    pub already_in_role: bool,
-    /// The `dvrole generate` flags that add it at that depth (none when it is already in
-    /// the role, or when the environment lacks it).
-    pub flags: Vec<String>,
-    /// The `dvrole generate` command for this privilege alone.
-    pub fix: String,
     /// What the user should know about the depth chosen.
     pub notes: Vec<String>,
+    /// The table's object type code, where a catalogue knows it.
+    pub object_type_code: Option<u32>,
+    /// The privilege name.
+    pub privilege: String,
+    /// Its id, from a catalogue, the environment's table or the text; `privilege_id` in
+    /// JSON, as in `catalogue show`.
+    #[serde(rename = "privilege_id")]
+    pub id: Option<String>,
+    /// The depth the message says it cannot have.
+    pub refused_depth: Option<Depth>,
+    /// The depth the message requires.
+    pub required_depth: Option<Depth>,
+    /// The role-editor tab.
+    pub tab: Option<String>,
+    /// The name as the text wrote it, where that is a probable misspelling.
+    pub written: Option<String>,
 }
 
 /// What a text says.
+///
+/// Fields are in alphabetical order, the order of their keys in JSON.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Report {
+pub struct Explanation {
+    /// What to do, beyond the fix, for the error the text carries.
+    pub advice: Vec<String>,
     /// The error the text carries, where dvrole knows its code: PrivilegeDenied,
     /// Crm.80048306 (a failed access check) or UserPrivilegeError.
     pub error: Option<String>,
-    /// Each privilege mentioned, in the order of first mention.
-    pub privileges: Vec<Explanation>,
     /// One `dvrole generate` command that adds every privilege mentioned; `None` when none
     /// is mentioned.
     pub fix: Option<String>,
-    /// What to do, beyond the fix, for the error the text carries.
-    pub advice: Vec<String>,
+    /// Each privilege mentioned, in the order of first mention.
+    pub privileges: Vec<ExplainedPrivilege>,
 }
 
 /// What an explanation draws on.
@@ -200,7 +204,7 @@ impl Catalogues<'_> {
 }
 
 /// Explains `text`.
-pub fn explain(text: &str, catalogues: &Catalogues<'_>) -> Report {
+pub fn explain(text: &str, catalogues: &Catalogues<'_>) -> Explanation {
     let lower = text.to_ascii_lowercase();
     let denied = PRIVILEGE_DENIED.iter().any(|code| text.contains(code));
     let access = ACCESS_CHECK.iter().any(|m| lower.contains(m));
@@ -242,12 +246,13 @@ pub fn explain(text: &str, catalogues: &Catalogues<'_>) -> Report {
         advice.push("see what the user's roles lack: dvrole audit <a solution export holding the user's roles> --role <role name>".to_string());
         advice.push("or build the role sync needs and assign it to the user: dvrole generate (add --catalogue server-side-sync --catalogue exchange-sync when the user holds no out-of-box role such as Basic User)".to_string());
     }
-    let privileges: Vec<Explanation> = found.into_iter().map(|m| describe(m, catalogues)).collect();
+    let privileges: Vec<ExplainedPrivilege> =
+        found.into_iter().map(|m| describe(m, catalogues)).collect();
     let fix = privileges
         .iter()
         .any(|e| e.in_environment != Some(false))
         .then(|| combined_fix(&privileges, catalogues));
-    Report {
+    Explanation {
         error,
         privileges,
         fix,
@@ -256,7 +261,7 @@ pub fn explain(text: &str, catalogues: &Catalogues<'_>) -> Report {
 }
 
 /// One `dvrole generate` command with every privilege's flags, each once.
-fn combined_fix(privileges: &[Explanation], catalogues: &Catalogues<'_>) -> String {
+fn combined_fix(privileges: &[ExplainedPrivilege], catalogues: &Catalogues<'_>) -> String {
     let mut parts: Vec<String> = vec!["dvrole generate".to_string()];
     parts.extend(catalogues.context_flags());
     for e in privileges {
@@ -496,7 +501,7 @@ fn depth_after(line: &str, markers: &[&str]) -> Option<Depth> {
 }
 
 /// Says what is known about one mention and builds the fix.
-fn describe(m: Mention, catalogues: &Catalogues<'_>) -> Explanation {
+fn describe(m: Mention, catalogues: &Catalogues<'_>) -> ExplainedPrivilege {
     let selected = catalogues.selected;
     let in_selected = selected.get(&m.privilege);
     let builtin_catalogues: Vec<String> = catalogues
@@ -627,7 +632,7 @@ fn describe(m: Mention, catalogues: &Catalogues<'_>) -> Explanation {
         ));
     }
     let fix = command(&flags);
-    Explanation {
+    ExplainedPrivilege {
         written: m.written,
         id: row
             .and_then(|r| r.id)
@@ -663,7 +668,7 @@ fn describe(m: Mention, catalogues: &Catalogues<'_>) -> Explanation {
 mod tests {
     use super::*;
 
-    fn run(text: &str) -> Report {
+    fn run(text: &str) -> Explanation {
         let c = Catalogue::default_catalogue();
         let builtin = [c.clone()];
         explain(

@@ -2,7 +2,6 @@
 //! privilege of the role that would be built.
 
 use serde::Serialize;
-use serde_json::json;
 
 use crate::model::depth::{Depth, DepthSet};
 use crate::model::guid;
@@ -12,22 +11,24 @@ use crate::ops::table;
 
 /// One row of the matrix. Its JSON names and types are those of `catalogue show`, `explain`
 /// and `generate --json` for the same things.
+///
+/// Fields are in alphabetical order, the order of their keys in JSON.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Row {
-    /// The privilege name.
-    pub privilege: String,
-    /// The table's logical name; none for privileges bound to no table or outside the catalogue.
-    pub entity: Option<String>,
-    /// The role-editor tab; none outside the catalogue.
-    pub tab: Option<String>,
-    /// The depth granted.
-    pub depth: Depth,
     /// The depths the privilege allows; none (unchecked) outside the catalogue.
     pub allowed: Option<DepthSet>,
+    /// The depth granted.
+    pub depth: Depth,
+    /// The table's logical name; none for privileges bound to no table or outside the catalogue.
+    pub entity: Option<String>,
     /// Whether the catalogue holds it (false for `--add`).
     pub in_catalogue: bool,
+    /// The privilege name.
+    pub privilege: String,
     /// Where the facts come from; for privileges outside the catalogue, says so.
     pub source: String,
+    /// The role-editor tab; none outside the catalogue.
+    pub tab: Option<String>,
 }
 
 /// The rows for `role`, in the role's order.
@@ -110,15 +111,54 @@ pub fn csv(role: &Role) -> String {
     table::csv(&HEADERS, rows(role).iter().map(|r| cells(r, false)))
 }
 
-/// JSON: `{"role": {"id", "name"}, "solution": {"unique_name", "version"}, "privileges":
-/// [{"privilege", "entity", "tab", "depth", "allowed": [depth...] | null, "in_catalogue",
-/// "source"}]}`.
-pub fn json(role: &Role, manifest: &SolutionManifest) -> serde_json::Value {
-    json!({
-        "role": {"id": guid::braced(role.id), "name": role.name},
-        "solution": {"unique_name": manifest.unique_name, "version": manifest.version.to_string()},
-        "privileges": rows(role),
-    })
+/// The matrix as JSON: `{"privileges": [{"allowed": [depth...] | null, "depth", "entity",
+/// "in_catalogue", "privilege", "source", "tab"}], "role": {"id", "name"}, "solution":
+/// {"unique_name", "version"}}`.
+///
+/// Fields are in alphabetical order, the order of their keys in JSON.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Matrix<'a> {
+    /// One row per privilege, in the role's order.
+    pub privileges: Vec<Row>,
+    /// The role.
+    pub role: MatrixRole<'a>,
+    /// The solution that holds it.
+    pub solution: MatrixSolution<'a>,
+}
+
+/// The role a [`Matrix`] is of.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MatrixRole<'a> {
+    /// The role's id, braced.
+    pub id: String,
+    /// The role's name.
+    pub name: &'a str,
+}
+
+/// The solution of a [`Matrix`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MatrixSolution<'a> {
+    /// Its unique name.
+    pub unique_name: &'a str,
+    /// Its version.
+    pub version: String,
+}
+
+impl<'a> Matrix<'a> {
+    /// The matrix of `role` in the solution `manifest` describes.
+    pub fn new(role: &'a Role, manifest: &'a SolutionManifest) -> Matrix<'a> {
+        Matrix {
+            privileges: rows(role),
+            role: MatrixRole {
+                id: guid::braced(role.id),
+                name: &role.name,
+            },
+            solution: MatrixSolution {
+                unique_name: &manifest.unique_name,
+                version: manifest.version.to_string(),
+            },
+        }
+    }
 }
 
 #[cfg(test)]
@@ -149,7 +189,7 @@ mod tests {
         assert_eq!(c.lines().count(), 26);
         assert!(c.starts_with("privilege,entity,tab,depth,allowed,in_catalogue,source\r\n"));
         assert!(c.contains("prvReadAccount,,,Local,,false,"), "{c}");
-        let j = json(&role, &m);
+        let j = serde_json::to_value(Matrix::new(&role, &m)).unwrap();
         assert_eq!(j["privileges"].as_array().unwrap().len(), 25);
         let added = &j["privileges"]
             .as_array()

@@ -34,9 +34,9 @@ fn written_top(name: &str) -> bool {
         .any(|p| p.split('/').next() == Some(name))
 }
 
-/// How the output is laid out.
+/// How a package is laid out on disk (`--format`): a zip or a source folder.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Format {
+pub enum PackageFormat {
     /// A solution zip, ready to import.
     Zip,
     /// The SolutionPackager / `pac solution unpack` source folder.
@@ -70,19 +70,25 @@ fn parse_word<T: Copy>(given: &Given, words: &[(&str, T)]) -> Result<T> {
         })
 }
 
-impl Format {
+impl PackageFormat {
     /// Parses `zip` or `folder`; the default is `zip`.
-    pub fn parse(given: Option<&Given>) -> Result<Format> {
-        given.map_or(Ok(Format::Zip), |g| {
-            parse_word(g, &[("zip", Format::Zip), ("folder", Format::Folder)])
+    pub fn parse(given: Option<&Given>) -> Result<PackageFormat> {
+        given.map_or(Ok(PackageFormat::Zip), |g| {
+            parse_word(
+                g,
+                &[
+                    ("zip", PackageFormat::Zip),
+                    ("folder", PackageFormat::Folder),
+                ],
+            )
         })
     }
 
     /// `zip` or `folder`.
     pub fn name(self) -> &'static str {
         match self {
-            Format::Zip => "zip",
-            Format::Folder => "folder",
+            PackageFormat::Zip => "zip",
+            PackageFormat::Folder => "folder",
         }
     }
 }
@@ -112,11 +118,11 @@ impl PackageType {
 
     /// The `managed` flags of the packages to build for this type in `format`: a zip for
     /// each type; one folder, built from the unmanaged package when it holds both.
-    fn build_modes(self, format: Format) -> &'static [bool] {
+    fn build_modes(self, format: PackageFormat) -> &'static [bool] {
         match (self, format) {
             (PackageType::Managed, _) => &[true],
-            (PackageType::Both, Format::Zip) => &[false, true],
-            (PackageType::Unmanaged, _) | (PackageType::Both, Format::Folder) => &[false],
+            (PackageType::Both, PackageFormat::Zip) => &[false, true],
+            (PackageType::Unmanaged, _) | (PackageType::Both, PackageFormat::Folder) => &[false],
         }
     }
 }
@@ -177,7 +183,7 @@ fn managed_sibling(path: &Path) -> PathBuf {
 pub fn plan(
     catalogue: &Catalogue,
     options: &GenerateOptions,
-    format: Format,
+    format: PackageFormat,
     package_type: PackageType,
     output: Option<&Path>,
 ) -> Result<Plan> {
@@ -198,7 +204,7 @@ pub fn plan_in(
     catalogue: &Catalogue,
     table: Option<&crate::model::environment::PrivilegeTable>,
     options: &GenerateOptions,
-    format: Format,
+    format: PackageFormat,
     package_type: PackageType,
     output: Option<&Path>,
 ) -> Result<Plan> {
@@ -222,7 +228,7 @@ pub fn plan_in(
             notes,
         } = built;
         let target = match format {
-            Format::Zip => Target {
+            PackageFormat::Zip => Target {
                 // A folder given as the output gets the default names inside it.
                 path: match (output, manifest.managed, package_type) {
                     (Some(p), _, _) if output_path::names_folder(p) => p.join(manifest.file_name()),
@@ -237,7 +243,7 @@ pub fn plan_in(
                 managed: manifest.managed,
             },
             // With --format folder, the output names the folder itself.
-            Format::Folder => Target {
+            PackageFormat::Folder => Target {
                 path: output
                     .map(Path::to_path_buf)
                     .unwrap_or_else(|| PathBuf::from(&manifest.unique_name)),
@@ -278,13 +284,13 @@ fn folder_files(
             })
         })
         .collect::<Result<Vec<_>>>()?;
-    check_folder(role, manifest, &parts)?;
+    verify_folder(role, manifest, &parts)?;
     Ok(parts)
 }
 
 /// Reads the folder files back and checks they say what was built: the manifest names the
 /// solution; the customizations and the role file are read for roles.
-fn check_folder(role: &Role, manifest: &SolutionManifest, parts: &[Part]) -> Result<()> {
+fn verify_folder(role: &Role, manifest: &SolutionManifest, parts: &[Part]) -> Result<()> {
     let bad = |what: String| Error::Internal(format!("the folder layout built is wrong: {what}"));
     for part in parts {
         if part.name == SOURCE_SOLUTION {
@@ -334,7 +340,7 @@ fn split_target(path: &Path) -> Result<(PathBuf, String)> {
 }
 
 /// Refuses to replace anything but a folder holding only what dvrole writes.
-fn check_replaceable(path: &Path) -> Result<()> {
+fn ensure_replaceable(path: &Path) -> Result<()> {
     let meta = match fs::symlink_metadata(path) {
         Ok(m) => m,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
@@ -403,7 +409,7 @@ fn exchange(_a: &Path, _b: &Path) -> std::io::Result<()> {
 /// was. Only a folder that holds nothing but `Other/` and `Roles/` is ever replaced.
 pub fn write_folder_atomic(path: &Path, files: &[Part]) -> Result<()> {
     let (dir, name) = split_target(path)?;
-    check_replaceable(path)?;
+    ensure_replaceable(path)?;
     remove_stale(&dir, &name);
     let temp = tempfile::Builder::new()
         .prefix(&format!(".{name}."))

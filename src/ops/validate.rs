@@ -39,6 +39,8 @@ pub const REQUIRED_FILES: [&str; 3] = [
 ];
 
 /// One problem in a package.
+///
+/// Fields are in alphabetical order, the order of their keys in JSON.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Finding {
     /// Where: the file, and `:line:column` where known.
@@ -48,6 +50,8 @@ pub struct Finding {
 }
 
 /// A role the package holds.
+///
+/// Fields are in alphabetical order, the order of their keys in JSON.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct RoleSummary {
     /// The role's id as written.
@@ -61,16 +65,18 @@ pub struct RoleSummary {
 }
 
 /// The outcome of validating one package.
+///
+/// Fields are in alphabetical order, the order of their keys in JSON.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Report {
-    /// The package as named on the command line.
-    pub input: String,
-    /// Whether no problem was found.
-    pub valid: bool,
-    /// The roles found.
-    pub roles: Vec<RoleSummary>,
+pub struct ValidationReport {
     /// The problems found.
     pub findings: Vec<Finding>,
+    /// The package as named on the command line.
+    pub input: String,
+    /// The roles found.
+    pub roles: Vec<RoleSummary>,
+    /// Whether no problem was found.
+    pub valid: bool,
 }
 
 /// A finding before its byte offset is turned into a line and column.
@@ -176,7 +182,11 @@ impl<'c> Checker<'c> {
 /// Validates the input at `path` against the privileges the `catalogues` know: a zip, a
 /// folder holding the three root files, a SolutionPackager source folder, or a lone
 /// customizations.xml or role file.
-pub fn validate_path(path: &Path, catalogues: &[Catalogue], limits: Limits) -> Result<Report> {
+pub fn validate_path(
+    path: &Path,
+    catalogues: &[Catalogue],
+    limits: Limits,
+) -> Result<ValidationReport> {
     validate_path_against(
         path,
         Against {
@@ -188,7 +198,11 @@ pub fn validate_path(path: &Path, catalogues: &[Catalogue], limits: Limits) -> R
 }
 
 /// [`validate_path`] against the catalogues and, where given, the environment's table.
-pub fn validate_path_against(path: &Path, against: Against<'_>, limits: Limits) -> Result<Report> {
+pub fn validate_path_against(
+    path: &Path,
+    against: Against<'_>,
+    limits: Limits,
+) -> Result<ValidationReport> {
     let mut input = Input::open(path, limits)?;
     match input.layout() {
         Layout::Zip | Layout::PackageFolder => validate_against(input.reader(), against),
@@ -198,7 +212,7 @@ pub fn validate_path_against(path: &Path, against: Against<'_>, limits: Limits) 
 }
 
 /// Validates an open package.
-pub fn validate(reader: &mut PackageReader, catalogues: &[Catalogue]) -> Result<Report> {
+pub fn validate(reader: &mut PackageReader, catalogues: &[Catalogue]) -> Result<ValidationReport> {
     validate_against(
         reader,
         Against {
@@ -210,7 +224,10 @@ pub fn validate(reader: &mut PackageReader, catalogues: &[Catalogue]) -> Result<
 
 /// Validates an open package against the catalogues and, where given, the environment's
 /// table.
-pub fn validate_against(reader: &mut PackageReader, against: Against<'_>) -> Result<Report> {
+pub fn validate_against(
+    reader: &mut PackageReader,
+    against: Against<'_>,
+) -> Result<ValidationReport> {
     let mut c = Checker::new(against);
     let present: HashSet<String> = reader.root_files().into_iter().collect();
     for name in REQUIRED_FILES {
@@ -243,13 +260,13 @@ pub fn validate_against(reader: &mut PackageReader, against: Against<'_>) -> Res
     }
 
     let declared = if present.contains(SOLUTION_PART) {
-        check_manifest(&mut c, reader, SOLUTION_PART)?
+        validate_manifest(&mut c, reader, SOLUTION_PART)?
     } else {
         None
     };
     let mut roles = RolesSeen::default();
     if present.contains(customizations::PART_NAME) {
-        check_roles_part(
+        validate_roles_part(
             &mut c,
             reader,
             customizations::PART_NAME,
@@ -270,11 +287,11 @@ pub fn validate_against(reader: &mut PackageReader, against: Against<'_>) -> Res
 /// a type-20 root component, `Other/Customizations.xml` is well-formed, and each
 /// `Roles/*.xml` is a well-formed `<Role>`. `<Managed>2</Managed>` (both package types) is
 /// legal here.
-fn validate_source(input: &mut Input, against: Against<'_>) -> Result<Report> {
+fn validate_source(input: &mut Input, against: Against<'_>) -> Result<ValidationReport> {
     let mut c = Checker::new(against);
     let parts = input.role_parts().to_vec();
     let reader = input.reader();
-    let declared = check_manifest(&mut c, reader, SOURCE_SOLUTION)?;
+    let declared = validate_manifest(&mut c, reader, SOURCE_SOLUTION)?;
     if !reader.has_file(SOURCE_CUSTOMIZATIONS) {
         c.add(
             SOURCE_CUSTOMIZATIONS,
@@ -289,29 +306,33 @@ fn validate_source(input: &mut Input, against: Against<'_>) -> Result<Report> {
         } else {
             Expect::RoleFile
         };
-        check_roles_part(&mut c, reader, part, expect, &mut roles)?;
+        validate_roles_part(&mut c, reader, part, expect, &mut roles)?;
     }
     roles.cross_check(&mut c, declared.as_ref(), SOURCE_SOLUTION, "");
     finish(reader, c, roles)
 }
 
 /// Validates a lone customizations.xml or role file: well-formed, and every role sound.
-fn validate_xml(input: &mut Input, against: Against<'_>) -> Result<Report> {
+fn validate_xml(input: &mut Input, against: Against<'_>) -> Result<ValidationReport> {
     let mut c = Checker::new(against);
     let parts = input.role_parts().to_vec();
     let reader = input.reader();
     let mut roles = RolesSeen::default();
     for part in &parts {
-        check_roles_part(&mut c, reader, part, Expect::Either, &mut roles)?;
+        validate_roles_part(&mut c, reader, part, Expect::Either, &mut roles)?;
     }
     roles.cross_check(&mut c, None, "", "");
     finish(reader, c, roles)
 }
 
 /// Resolves the findings' positions and builds the report.
-fn finish(reader: &mut PackageReader, c: Checker<'_>, roles: RolesSeen) -> Result<Report> {
+fn finish(
+    reader: &mut PackageReader,
+    c: Checker<'_>,
+    roles: RolesSeen,
+) -> Result<ValidationReport> {
     let findings = resolve(reader, &c.pending);
-    Ok(Report {
+    Ok(ValidationReport {
         input: reader.label().to_string(),
         valid: findings.is_empty(),
         roles: roles.summaries,
@@ -321,7 +342,7 @@ fn finish(reader: &mut PackageReader, c: Checker<'_>, roles: RolesSeen) -> Resul
 
 /// Reads a manifest and checks it; returns the ids of its type-20 root components, or
 /// `None` when it could not be read.
-fn check_manifest(
+fn validate_manifest(
     c: &mut Checker<'_>,
     reader: &mut PackageReader,
     file: &str,
@@ -443,7 +464,7 @@ impl RolesSeen {
 }
 
 /// Reads the roles of one file, checking each as it streams by.
-fn check_roles_part(
+fn validate_roles_part(
     c: &mut Checker<'_>,
     reader: &mut PackageReader,
     file: &str,
@@ -460,7 +481,7 @@ fn check_roles_part(
                 "the role holds no <RolePrivilege>; a role file lists the role's privileges",
             );
         }
-        records.push(check_role(c, file, role))
+        records.push(validate_role(c, file, role))
     });
     roles.incomplete |= result.is_err();
     match result {
@@ -489,7 +510,7 @@ fn check_roles_part(
 }
 
 /// Checks one role as it streams by; returns its summary, parsed id and offset.
-fn check_role(
+fn validate_role(
     c: &mut Checker<'_>,
     file: &str,
     role: &RoleRecord,

@@ -63,7 +63,7 @@ impl Package {
 }
 
 /// Refuses a target that is a folder, or whose folder does not exist.
-fn check_target(path: &Path) -> Result<PathBuf> {
+fn target_folder_for_file(path: &Path) -> Result<PathBuf> {
     if path.is_dir() {
         return Err(Error::Output {
             path: path.display().to_string(),
@@ -138,8 +138,14 @@ pub(crate) fn remove_stale(dir: &Path, name: &str) {
 /// Writes `bytes` to `path` atomically: a temporary file beside it is written, flushed to
 /// disk and renamed over the target, so the target is never half-written. Temporary files
 /// left by an interrupted earlier run are removed.
+///
+/// A target that exists and is neither a file nor a folder (a device such as `/dev/stdout`,
+/// a named pipe) is written in place: renaming a file over it would replace the device.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
-    let dir = check_target(path)?;
+    if fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir()) {
+        return write_in_place(path, bytes);
+    }
+    let dir = target_folder_for_file(path)?;
     if let Some(name) = path.file_name().and_then(|n| n.to_str()) {
         remove_stale(&dir, name);
     }
@@ -163,6 +169,19 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     temp.as_file().sync_all().map_err(|e| Error::io(path, e))?;
     temp.persist(path).map_err(|e| Error::io(path, e.error))?;
     Ok(())
+}
+
+/// Writes `bytes` into the device or pipe at `path`.
+fn write_in_place(path: &Path, bytes: &[u8]) -> Result<()> {
+    let write = |bytes: &[u8]| -> io::Result<()> {
+        let mut file = fs::OpenOptions::new().write(true).open(path)?;
+        file.write_all(bytes)?;
+        file.flush()
+    };
+    write(bytes).map_err(|source| Error::Write {
+        target: path.display().to_string(),
+        source,
+    })
 }
 
 #[cfg(test)]

@@ -15,7 +15,7 @@ use std::collections::BTreeMap;
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 
-use serde_json::json;
+use serde::Serialize;
 use toml::de::{DeTable, DeValue};
 use toml::Spanned;
 
@@ -432,11 +432,17 @@ pub fn read_file(source: &ConfigSource) -> Result<Option<Layer>> {
         ConfigSource::Path { path, .. } => path,
     };
     let label = path.display().to_string();
+    // What named the file, for the message: the flag or the variable.
+    let named_by = match source {
+        ConfigSource::Path { origin, .. } => origin.as_str(),
+        ConfigSource::Discover => "--config",
+    };
     if path.is_dir() {
         return Err(Error::Config {
             origin: label,
-            message: "is a folder, not a config file; remove it or name a file with --config"
-                .into(),
+            message: format!(
+                "is a folder, not a config file; remove it or name a file with {named_by}"
+            ),
         });
     }
     // Read no more than a config file can sensibly be, whatever the path names: a pipe or
@@ -447,11 +453,7 @@ pub fn read_file(source: &ConfigSource) -> Result<Option<Layer>> {
             std::io::ErrorKind::NotFound => Error::Config {
                 origin: label.clone(),
                 message: format!(
-                    "config file not found; check {}, or run `dvrole init` to write one",
-                    match source {
-                        ConfigSource::Path { origin, .. } => origin.as_str(),
-                        ConfigSource::Discover => "--config",
-                    }
+                    "config file not found; check {named_by}, or run `dvrole init` to write one"
                 ),
             },
             _ => Error::io(path, e),
@@ -685,13 +687,13 @@ pub fn env_warnings<'a>(names: impl IntoIterator<Item = &'a str>) -> Vec<String>
         }
     }
     if !others.is_empty() {
-        let (them, such) = if others.len() == 1 {
-            ("variable", "variable")
+        let noun = if others.len() == 1 {
+            "variable"
         } else {
-            ("variables", "variables")
+            "variables"
         };
         warnings.push(format!(
-            "ignoring environment {them} {}: dvrole reads no such {such}; `dvrole init` lists the DVROLE_ variables it reads",
+            "ignoring environment {noun} {}: dvrole reads no such {noun}; `dvrole init` lists the DVROLE_ variables it reads",
             others.join(", ")
         ));
     }
@@ -816,31 +818,71 @@ fn origins(list: &[Given]) -> Vec<String> {
     out
 }
 
-/// The resolved settings as JSON: `{"settings": [{"key", "value", "origin"}]}`, one entry
+/// The resolved settings as JSON: `{"settings": [{"key", "origin", "value"}]}`, one entry
 /// per key and per table item; `value` is null and `origin` is `"default"` for keys no
 /// layer set.
-pub fn render_json(resolved: &Resolved) -> serde_json::Value {
+pub fn render_json(resolved: &Resolved) -> PrintedConfig<'_> {
     let mut settings = Vec::new();
-    for (setting, name) in printed() {
+    for (setting, key) in printed() {
         match resolved.values.get(&setting) {
-            Some(Value::One(g)) => {
-                settings.push(json!({"key": name, "value": g.value, "origin": g.origin}))
-            }
-            Some(Value::List(list)) => settings.push(json!({
-                "key": name,
-                "value": list.iter().map(|g| g.value.clone()).collect::<Vec<_>>(),
-                "origin": origins(list).join(", "),
-            })),
+            Some(Value::One(g)) => settings.push(PrintedSetting {
+                key,
+                origin: g.origin.clone(),
+                value: PrintedValue::One(&g.value),
+            }),
+            Some(Value::List(list)) => settings.push(PrintedSetting {
+                key,
+                origin: origins(list).join(", "),
+                value: PrintedValue::List(list.iter().map(|g| g.value.as_str()).collect()),
+            }),
             Some(Value::Table(table)) => {
                 for given in table.values().flatten() {
-                    settings
-                        .push(json!({"key": name, "value": given.value, "origin": given.origin}));
+                    settings.push(PrintedSetting {
+                        key,
+                        origin: given.origin.clone(),
+                        value: PrintedValue::One(&given.value),
+                    });
                 }
             }
-            None => settings.push(json!({"key": name, "value": null, "origin": "default"})),
+            None => settings.push(PrintedSetting {
+                key,
+                origin: "default".to_string(),
+                value: PrintedValue::Unset,
+            }),
         }
     }
-    json!({ "settings": settings })
+    PrintedConfig { settings }
+}
+
+/// What `generate --print-config --json` prints.
+#[derive(Debug, Serialize)]
+pub struct PrintedConfig<'a> {
+    /// Every key, in the table's order; a table key once per item.
+    pub settings: Vec<PrintedSetting<'a>>,
+}
+
+/// One key of [`PrintedConfig`]. Fields are in alphabetical order, the order of their keys
+/// in JSON.
+#[derive(Debug, Serialize)]
+pub struct PrintedSetting<'a> {
+    /// The key, e.g. `role.depth`.
+    pub key: &'static str,
+    /// Where the value came from (`dvrole.toml:12: role.id`), or `default`.
+    pub origin: String,
+    /// The value.
+    pub value: PrintedValue<'a>,
+}
+
+/// A printed value: null when no layer set the key, a string, or a list of strings.
+#[derive(Debug, Serialize)]
+#[serde(untagged)]
+pub enum PrintedValue<'a> {
+    /// No layer set the key: `null`.
+    Unset,
+    /// One value.
+    One(&'a str),
+    /// A list key's values.
+    List(Vec<&'a str>),
 }
 
 /// The commented starter config `dvrole init` writes: every key, commented out. A key with

@@ -228,7 +228,7 @@ fn register_summary() {
         }
         let _ = writeln!(
             err,
-            "They need the reference folder ../shared/reference (or DVROLE_REFERENCE_DIR; DVROLE_XSD_DIR for the schemas alone) and xmllint; see README, Development. Under CI (CI set) they fail instead."
+            "Each line says what is missing: the reference folder ../shared/reference (or DVROLE_REFERENCE_DIR; DVROLE_XSD_DIR for the schemas alone), xmllint, or, for the Rust-version check, the locked packages (`cargo fetch --locked` once); see README, Development. Under CI (CI set) they fail instead."
         );
     }
     // SAFETY: atexit only records the function, which is a plain extern "C" fn that

@@ -227,3 +227,49 @@ mod no_panic {
         }
     }
 }
+
+/// Run at a terminal with no text, explain says it is reading stdin and how to end it,
+/// rather than waiting without a word; `script` gives it a terminal.
+#[cfg(target_os = "linux")]
+#[test]
+fn at_a_terminal_without_text_explain_says_it_reads_stdin() {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    if Command::new("script").arg("--version").output().is_err() {
+        common::skip_or_fail(
+            "at_a_terminal_without_text_explain_says_it_reads_stdin",
+            "script (util-linux) not found",
+        );
+        return;
+    }
+    let bin = assert_cmd::cargo::cargo_bin("dvrole");
+    let mut child = Command::new("script")
+        .args(["-qec", &format!("'{}' explain", bin.display()), "/dev/null"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("script runs");
+    // Typed into the terminal: a line of text, then Ctrl-D.
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    child
+        .stdin
+        .take()
+        .expect("a pipe")
+        .write_all(b"prvReadEmailServerProfile\n\x04")
+        .expect("typed");
+    let out = child.wait_with_output().expect("script ends");
+    let shown = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        shown.contains("reading the error text from standard input: paste it, then press Ctrl-D"),
+        "{shown}"
+    );
+    assert!(shown.contains("fix:            dvrole generate"), "{shown}");
+    // Piped text draws no such line.
+    dvrole()
+        .arg("explain")
+        .write_stdin("prvReadEmailServerProfile")
+        .assert()
+        .success()
+        .stderr("");
+}

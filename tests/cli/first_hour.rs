@@ -461,6 +461,16 @@ fn messages_point_the_right_way() {
     assert!(!e.contains("--config"), "{e}");
     let e = err(&["generate", "--config", "none.toml"]);
     assert!(e.contains("check --config"), "{e}");
+    // A folder named by the variable: the message names the variable, not --config.
+    fs::create_dir(d.join("conf")).unwrap();
+    let a = cmd(d)
+        .env("DVROLE_CONFIG", "conf")
+        .arg("generate")
+        .assert()
+        .code(2);
+    let e = stderr_of(&a);
+    assert!(e.contains("name a file with DVROLE_CONFIG"), "{e}");
+    fs::remove_dir(d.join("conf")).unwrap();
 
     let e = err(&["catalogue", "show", "server-sync"]);
     assert!(e.contains("(did you mean 'server-side-sync'?)"), "{e}");
@@ -533,6 +543,16 @@ fn generate_says_how_to_import_and_assign_the_role() {
         "{err}"
     );
     assert!(err.contains("--role \"Sync \\$1\""), "{err}");
+    // A folder named with a trailing / packs into a zip beside it, not into it.
+    let a = cmd(d)
+        .args(["generate", "--format", "folder", "-o", "pkg/"])
+        .assert()
+        .success();
+    let err = stderr_of(&a);
+    assert!(
+        err.contains("--zipfile pkg.zip`, import it with `pac solution import --path pkg.zip`"),
+        "{err}"
+    );
 }
 
 #[test]

@@ -210,6 +210,17 @@ fn man_prints_each_commands_page_and_writes_them_all() {
     );
     let generate = page(&["generate"]);
     assert!(generate.contains(".TH dvrole-generate 1"), "{generate}");
+    // Each page's header names dvrole and its version, not the bare subcommand.
+    let source = format!("\"dvrole {}\"", env!("CARGO_PKG_VERSION"));
+    for words in [&[][..], &["generate"], &["catalogue", "show"]] {
+        let text = page(words);
+        let header = text
+            .lines()
+            .find(|l| l.starts_with(".TH "))
+            .unwrap_or("")
+            .trim_end();
+        assert!(header.ends_with(&source), "{words:?}: {header}");
+    }
     // Every flag of generate is on its page, with the default the table holds.
     for setting in Setting::ALL {
         let on_generate = Cli::command()
