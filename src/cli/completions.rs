@@ -7,6 +7,7 @@ use clap::{Args, CommandFactory, ValueEnum};
 
 use super::{console, Cli, Outcome, Output};
 use crate::error::{Error, Result};
+use crate::package::output_path;
 use crate::package::write::write_atomic;
 
 /// Shells dvrole writes completions for.
@@ -147,10 +148,13 @@ pub fn run_man(args: &ManArgs) -> Result<Outcome> {
                 message: "is a file; name a folder for the man pages".into(),
             });
         }
-        std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+        // The folders made for the pages are removed again if a page cannot be written.
+        let first = dir.join("dvrole.1");
+        let created = output_path::create_parents([first.as_path()])?;
         for page in &pages {
             write_atomic(&dir.join(&page.file), &page.roff)?;
         }
+        created.keep();
         console::diagnostic(&format!(
             "wrote {} man pages to {}",
             pages.len(),

@@ -66,7 +66,7 @@ pub const INIT: &[Setting] = &[Setting::InitOutput];
 /// The depth rules `catalogue show` applies, as `generate` does.
 pub const CATALOGUE_SHOW: &[Setting] = &[Setting::Allow];
 
-/// How much a reader reads (`validate`, `audit`).
+/// How much a reader reads (`validate`, `audit`, `report`).
 pub const READ: &[Setting] = &[Setting::MaxEntrySize];
 
 /// What every command takes, before or after the command's name.
@@ -79,7 +79,7 @@ crate::setting_args!(
 );
 crate::setting_args!(
     /// The settings `report` takes.
-    ReportSettings: PRIVILEGES, ROLE, SOLUTION, CONFIG
+    ReportSettings: PRIVILEGES, ROLE, SOLUTION, READ, CONFIG
 );
 crate::setting_args!(
     /// The settings `audit` takes.
@@ -120,7 +120,8 @@ pub fn arg(setting: Setting) -> Arg {
         arg = arg.short(c);
     }
     if GLOBAL.contains(&setting) {
-        arg = arg.global(true);
+        // Listed after every command's own flags, just before --help, not among them.
+        arg = arg.global(true).display_order(900);
     }
     match spec.kind {
         Kind::Switch => return arg.action(ArgAction::SetTrue),

@@ -16,7 +16,7 @@ use crate::ops::desired;
 use crate::ops::drift;
 use crate::ops::plan::{self, Content, PackageFormat, PackageType};
 use crate::package::output_path;
-use crate::package::write::write_atomic;
+use crate::package::write::{check_file_target, write_atomic};
 use crate::settings::config::{self, Resolved};
 use crate::settings::Setting;
 
@@ -96,6 +96,11 @@ pub fn run(args: &GenerateArgs) -> Result<Outcome> {
 
     for target in &plan.targets {
         warn_on_name(&target.path, &target.content);
+        // All are checked before the first is written: with two zips, a folder where the
+        // second goes must not leave the first replaced.
+        if let Content::Zip { .. } = target.content {
+            check_file_target(&target.path)?;
+        }
     }
     // Folders the outputs need are made now and removed again if a write fails.
     let created = output_path::create_parents(plan.targets.iter().map(|t| t.path.as_path()))?;

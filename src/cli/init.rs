@@ -27,6 +27,17 @@ pub fn run(args: &InitArgs) -> Result<Outcome> {
         Some(p) => output_path::file_in(&p, config::DEFAULT_CONFIG_FILE)?,
         None => PathBuf::from(config::DEFAULT_CONFIG_FILE),
     };
+    // A folder in the file's place is not replaced, --force or not (writing would put the
+    // file inside it).
+    if path.is_dir() {
+        return Err(Error::Output {
+            path: path.display().to_string(),
+            message: format!(
+                "is a folder; name the file to write with -o, e.g. -o config/{}",
+                config::DEFAULT_CONFIG_FILE
+            ),
+        });
+    }
     if !args.force && std::fs::symlink_metadata(&path).is_ok() {
         return Err(Error::Output {
             path: path.display().to_string(),

@@ -75,7 +75,8 @@ pub enum Command {
     Generate(Box<GenerateArgs>),
     /// Check solution packages (zips or folders) for what makes an import fail.
     Validate(ValidateArgs),
-    /// Print the privilege matrix of the role generate would build (Markdown, CSV or JSON).
+    /// Show the privilege matrix of the roles in exports, or of the role generate would build
+    /// (Markdown, CSV, JSON, HTML or xlsx).
     Report(Box<ReportArgs>),
     /// Write a commented starter dvrole.toml.
     Init(InitArgs),
@@ -182,7 +183,7 @@ pub(crate) fn warn_on_extension(path: &Path, format: &str) {
         .extension()
         .map(|e| e.to_string_lossy().to_ascii_lowercase());
     if let (Some(ext), false) = (ext, output_path::names_folder(path)) {
-        if ["md", "csv", "json"].contains(&ext.as_str()) && ext != format {
+        if ["md", "csv", "json", "html", "xlsx"].contains(&ext.as_str()) && ext != format {
             console::diagnostic(&format!(
                 "warning: {}: the file holds {format}, as --format says, not {ext}",
                 path.display()

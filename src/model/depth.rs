@@ -81,10 +81,22 @@ pub enum DepthChoice {
     None,
 }
 
-/// The error for a depth word that is in neither vocabulary.
+/// The error for a depth word that is in neither vocabulary, or for `None` where a depth
+/// must be granted.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("'{0}' is not a depth; use Basic/User, Local/BusinessUnit, Deep/ParentChild, Global/Organization or None")]
-pub struct ParseDepthError(pub String);
+pub enum ParseDepthError {
+    /// A word that is no depth; where `None` is accepted too, `none_allowed` says so.
+    #[error("'{value}' is not a depth; use Basic/User, Local/BusinessUnit, Deep/ParentChild{}", if *.none_allowed { ", Global/Organization or None" } else { " or Global/Organization" })]
+    Unknown {
+        /// The word as written.
+        value: String,
+        /// Whether `None` (leave the privilege out) is accepted where it was written.
+        none_allowed: bool,
+    },
+    /// `None` where a depth must be given (a default depth, the depths a privilege allows).
+    #[error("'{0}' leaves a privilege out, which is not possible here; use Basic/User, Local/BusinessUnit, Deep/ParentChild or Global/Organization")]
+    NoneNotAllowed(String),
+}
 
 impl FromStr for DepthChoice {
     type Err = ParseDepthError;
@@ -103,7 +115,12 @@ impl FromStr for DepthChoice {
             "deep" | "parentchild" | "parentchildbusinessunits" => Depth::Deep,
             "global" | "organization" | "organisation" => Depth::Global,
             "none" => return Ok(DepthChoice::None),
-            _ => return Err(ParseDepthError(s.to_string())),
+            _ => {
+                return Err(ParseDepthError::Unknown {
+                    value: s.to_string(),
+                    none_allowed: true,
+                })
+            }
         };
         Ok(DepthChoice::Depth(depth))
     }
@@ -113,9 +130,14 @@ impl FromStr for Depth {
     type Err = ParseDepthError;
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s.parse::<DepthChoice>()? {
-            DepthChoice::Depth(d) => Ok(d),
-            DepthChoice::None => Err(ParseDepthError(s.to_string())),
+        match s.parse::<DepthChoice>() {
+            Ok(DepthChoice::Depth(d)) => Ok(d),
+            Ok(DepthChoice::None) => Err(ParseDepthError::NoneNotAllowed(s.to_string())),
+            Err(ParseDepthError::Unknown { value, .. }) => Err(ParseDepthError::Unknown {
+                value,
+                none_allowed: false,
+            }),
+            Err(e) => Err(e),
         }
     }
 }
@@ -239,6 +261,20 @@ mod tests {
         assert_eq!("None".parse::<DepthChoice>(), Ok(DepthChoice::None));
         assert!("Everything".parse::<DepthChoice>().is_err());
         assert!("none".parse::<Depth>().is_err());
+    }
+
+    #[test]
+    fn the_error_offers_none_only_where_none_is_taken() {
+        let choice = "Most".parse::<DepthChoice>().unwrap_err().to_string();
+        assert!(choice.ends_with("Global/Organization or None"), "{choice}");
+        let depth = "Most".parse::<Depth>().unwrap_err().to_string();
+        assert!(
+            depth.ends_with("Deep/ParentChild or Global/Organization"),
+            "{depth}"
+        );
+        let none = "None".parse::<Depth>().unwrap_err().to_string();
+        assert!(!none.contains("or None"), "{none}");
+        assert!(none.starts_with("'None' leaves a privilege out"), "{none}");
     }
 
     #[test]

@@ -209,7 +209,7 @@ pub fn plan_in(
     output: Option<&Path>,
 ) -> Result<Plan> {
     if let Some(p) = output {
-        output_path::check_separators(p)?;
+        output_path::check_output_path(p)?;
     }
     let mut builds: Vec<Built> = Vec::new();
     for &managed in package_type.build_modes(format) {

@@ -9,10 +9,18 @@ use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
 
-/// Refuses a path holding `\` where `\` is no folder separator: on Linux and macOS
-/// `C:\Temp\role.zip` would be one file of that name in the working folder.
-pub fn check_separators(path: &Path) -> Result<()> {
+/// Refuses an output path that would not be what it looks like: `-`, which many tools
+/// read as standard output but which would be a file named `-`, and a path holding `\`
+/// where `\` is no folder separator: on Linux and macOS `C:\Temp\role.zip` would be one
+/// file of that name in the working folder.
+pub fn check_output_path(path: &Path) -> Result<()> {
     let text = path.to_string_lossy();
+    if text == "-" {
+        return Err(Error::Output {
+            path: text.into_owned(),
+            message: "would be a file named '-', not standard output; write ./- if that file is meant (report and catalogue show print to standard output when -o is left out)".into(),
+        });
+    }
     if cfg!(windows) || !text.contains('\\') {
         return Ok(());
     }
@@ -29,9 +37,9 @@ pub fn names_folder(path: &Path) -> bool {
 }
 
 /// The file an output path names: `path` itself, or `default_name` inside it where it names
-/// a folder (see [`names_folder`]). Checked with [`check_separators`] first.
+/// a folder (see [`names_folder`]). Checked with [`check_output_path`] first.
 pub fn file_in(path: &Path, default_name: &str) -> Result<PathBuf> {
-    check_separators(path)?;
+    check_output_path(path)?;
     Ok(if names_folder(path) {
         path.join(default_name)
     } else {
@@ -168,6 +176,16 @@ mod tests {
         assert_eq!(
             file_in(&d.join("new.zip"), "x.zip").unwrap(),
             d.join("new.zip")
+        );
+    }
+
+    #[test]
+    fn a_dash_is_refused_and_dot_slash_dash_is_a_file() {
+        let err = file_in(Path::new("-"), "x.zip").unwrap_err();
+        assert!(err.to_string().contains("not standard output"), "{err}");
+        assert_eq!(
+            file_in(Path::new("./-"), "x.zip").unwrap(),
+            Path::new("./-")
         );
     }
 

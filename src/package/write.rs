@@ -62,14 +62,21 @@ impl Package {
     }
 }
 
-/// Refuses a target that is a folder, or whose folder does not exist.
-fn target_folder_for_file(path: &Path) -> Result<PathBuf> {
+/// Refuses a file target where a folder stands. A writer of several files calls it for
+/// each before writing the first, so that a refusal leaves every old output as it was.
+pub fn check_file_target(path: &Path) -> Result<()> {
     if path.is_dir() {
         return Err(Error::Output {
             path: path.display().to_string(),
             message: "is a folder; name a file to write, e.g. -o out/Role_1_0_0_0.zip".into(),
         });
     }
+    Ok(())
+}
+
+/// Refuses a target that is a folder, or whose folder does not exist.
+fn target_folder_for_file(path: &Path) -> Result<PathBuf> {
+    check_file_target(path)?;
     target_folder(path)
 }
 
@@ -145,6 +152,29 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     if fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir()) {
         return write_in_place(path, bytes);
     }
+    write_atomic_with(path, |file| {
+        file.write_all(bytes).map_err(|e| Error::io(path, e))
+    })
+}
+
+/// Like [`write_atomic`], for output too large to hold: `fill` writes the file's bytes into
+/// the temporary file, which replaces `path` only when `fill` returns `Ok`. On an error the
+/// temporary file is removed and whatever was at `path` stays as it was. A device is
+/// written in place, as [`write_atomic`] writes it.
+pub fn write_atomic_with(
+    path: &Path,
+    fill: impl FnOnce(&mut fs::File) -> Result<()>,
+) -> Result<()> {
+    if fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir()) {
+        let mut file = fs::OpenOptions::new()
+            .write(true)
+            .open(path)
+            .map_err(|source| Error::Write {
+                target: path.display().to_string(),
+                source,
+            })?;
+        return fill(&mut file);
+    }
     let dir = target_folder_for_file(path)?;
     if let Some(name) = path.file_name().and_then(|n| n.to_str()) {
         remove_stale(&dir, name);
@@ -165,7 +195,7 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     let mut temp = builder
         .tempfile_in(&dir)
         .map_err(|e| scratch_error(path, &dir, "file", &e))?;
-    temp.write_all(bytes).map_err(|e| Error::io(path, e))?;
+    fill(temp.as_file_mut())?;
     temp.as_file().sync_all().map_err(|e| Error::io(path, e))?;
     temp.persist(path).map_err(|e| Error::io(path, e.error))?;
     Ok(())

@@ -84,6 +84,12 @@ pub trait RoleSink {
         file: RolesFile,
     ) -> Result<(), XmlProblem>;
 
+    /// The open role's `isinherited` attribute, as written, right after [`RoleSink::role`];
+    /// not called for a role without one.
+    fn inheritance(&mut self, _isinherited: &str) -> Result<(), XmlProblem> {
+        Ok(())
+    }
+
     /// One `<RolePrivilege>` of the open role: its `name` and `level` attributes.
     fn privilege(
         &mut self,
@@ -149,7 +155,11 @@ impl<S: RoleSink> RolesVisitor<'_, S> {
             inherited.as_deref(),
             offset,
             self.kind.unwrap_or(RolesFile::Customizations),
-        )
+        )?;
+        if let Some(value) = attribute(e, "isinherited", offset)? {
+            self.sink.inheritance(&value)?;
+        }
+        Ok(())
     }
 
     fn privilege(&mut self, e: &BytesStart<'_>, offset: u64) -> Result<(), XmlProblem> {

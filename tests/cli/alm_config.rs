@@ -368,6 +368,24 @@ fn init_writes_a_starter_that_builds_the_defaults() {
     fs::write(d.join("dvrole.toml"), "changed").unwrap();
     cmd(d).args(["init", "--force"]).assert().success();
     assert_eq!(fs::read_to_string(d.join("dvrole.toml")).unwrap(), starter);
+    // A folder where the default file goes is refused even with --force: nothing is
+    // written in it (-o FOLDER would name the folder to write dvrole.toml into).
+    fs::create_dir_all(d.join("sub/dvrole.toml")).unwrap();
+    cmd(&d.join("sub"))
+        .args(["init", "--force"])
+        .assert()
+        .code(2)
+        .stderr("dvrole: error: dvrole.toml: is a folder; name the file to write with -o, e.g. -o config/dvrole.toml\n");
+    cmd(d)
+        .args(["init", "-o", "sub"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("sub/dvrole.toml: is a folder"));
+    assert!(fs::read_dir(d.join("sub/dvrole.toml"))
+        .unwrap()
+        .next()
+        .is_none());
+    fs::remove_dir_all(d.join("sub")).unwrap();
     cmd(d).args(["init", "-o", "other.toml"]).assert().success();
     // The starter (all commented) builds exactly what no config builds.
     cmd(d)

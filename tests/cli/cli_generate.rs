@@ -313,7 +313,14 @@ fn bad_input_exits_2_with_one_line_and_writes_nothing() {
             vec!["--depth", "prvReadContact"],
             "expected PRIVILEGE=DEPTH",
         ),
-        (vec!["--default-depth", "None"], "--default-depth 'None'"),
+        (
+            vec!["--default-depth", "None"],
+            "--default-depth 'None': 'None' leaves a privilege out, which is not possible here; use Basic/User, Local/BusinessUnit, Deep/ParentChild or Global/Organization",
+        ),
+        (
+            vec!["--allow", "prvReadContact=Local,Most"],
+            "'Most' is not a depth; use Basic/User, Local/BusinessUnit, Deep/ParentChild or Global/Organization\n",
+        ),
         (
             vec!["--add", "ReadAccount=Global"],
             "'prv' followed by letters",
@@ -427,6 +434,26 @@ fn a_failed_run_leaves_the_previous_output_untouched() {
         .code(2);
     assert_eq!(fs::read(&out).unwrap(), b"previous");
     assert_eq!(files_in(dir.path()), ["role.zip"]);
+}
+
+#[test]
+fn a_refused_second_zip_leaves_the_first_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    fs::write(d.join(DEFAULT_ZIP), b"previous").unwrap();
+    fs::create_dir(d.join("ServerSideSyncRole_1_0_0_0_managed.zip")).unwrap();
+    common::cmd(d)
+        .args(["generate", "--package-type", "both"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains(
+            "ServerSideSyncRole_1_0_0_0_managed.zip: is a folder",
+        ));
+    assert_eq!(fs::read(d.join(DEFAULT_ZIP)).unwrap(), b"previous");
+    assert_eq!(
+        files_in(d),
+        [DEFAULT_ZIP, "ServerSideSyncRole_1_0_0_0_managed.zip"]
+    );
 }
 
 #[test]

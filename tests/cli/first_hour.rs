@@ -272,12 +272,21 @@ fn a_zip_under_another_name_or_a_format_under_another_extension_gets_a_warning()
         "{}",
         stderr_of(&a)
     );
-    let a = cmd(d).args(["report", "-o", "m.csv"]).assert().success();
+    let a = cmd(d)
+        .args(["report", "--format", "md", "-o", "m.csv"])
+        .assert()
+        .success();
     assert!(
         stderr_of(&a).contains("warning: m.csv: the file holds md, as --format says, not csv"),
         "{}",
         stderr_of(&a)
     );
+    // Without --format, report writes what the extension names.
+    let a = cmd(d).args(["report", "-o", "n.csv"]).assert().success();
+    assert!(!stderr_of(&a).contains("warning"), "{}", stderr_of(&a));
+    assert!(fs::read_to_string(d.join("n.csv"))
+        .unwrap()
+        .starts_with("privilege,entity,"));
     let a = cmd(d).args(["generate", "-o", "ok.ZIP"]).assert().success();
     assert!(!stderr_of(&a).contains("warning"), "{}", stderr_of(&a));
 }
@@ -472,6 +481,19 @@ fn messages_point_the_right_way() {
     assert!(e.contains("name a file with DVROLE_CONFIG"), "{e}");
     fs::remove_dir(d.join("conf")).unwrap();
 
+    // `-o -` is no file anyone means: refused, and nothing named '-' appears.
+    for args in [
+        &["generate", "-o", "-"][..],
+        &["report", "-o", "-"],
+        &["init", "-o", "-"],
+        &["catalogue", "show", "server-side-sync", "-o", "-"],
+    ] {
+        let e = err(args);
+        assert!(
+            e.contains("-: would be a file named '-', not standard output; write ./- if"),
+            "{args:?}: {e}"
+        );
+    }
     let e = err(&["catalogue", "show", "server-sync"]);
     assert!(e.contains("(did you mean 'server-side-sync'?)"), "{e}");
     let e = err(&["generate", "--catalogue", "app-for-outlok"]);

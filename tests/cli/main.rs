@@ -27,6 +27,7 @@ mod output;
 mod parts;
 mod readme;
 mod real_shape;
+mod report_matrix;
 mod roundtrip;
 mod roundtrip_config;
 mod schema;

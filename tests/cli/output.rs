@@ -53,6 +53,11 @@ fn commands() -> Vec<Vec<String>> {
         vec!["report"],
         vec!["report", "--format", "csv"],
         vec!["report", "--format", "json"],
+        vec!["report", &export, &source],
+        vec!["report", "--format", "csv", &export, &source],
+        vec!["report", "--format", "json", "--desired", &export, &source],
+        vec!["report", "--format", "html", &export, &source],
+        vec!["report", "--format", "xlsx", &export, &source],
         vec!["catalogue", "list"],
         vec!["catalogue", "list", "--json"],
         vec!["catalogue", "show", "server-side-sync"],
@@ -229,9 +234,12 @@ fn a_reader_that_stops_early_ends_audit_quietly() {
 #[test]
 fn an_output_file_that_is_a_device_is_written_in_place() {
     let dir = workspace();
+    let export = fixture("audit/customizations.xml");
     for args in [
         vec!["report", "-o", "/dev/full"],
         vec!["report", "--format", "json", "-o", "/dev/full"],
+        vec!["report", &export, "--format", "html", "-o", "/dev/full"],
+        vec!["report", &export, "--format", "xlsx", "-o", "/dev/full"],
         vec!["catalogue", "show", "-o", "/dev/full", "server-side-sync"],
         vec!["generate", "-o", "/dev/full"],
     ] {

@@ -34,10 +34,23 @@ fn block(help: &str, flag: &str) -> Option<String> {
 #[test]
 fn every_flag_help_shows_the_table_default() {
     let mut checked = 0;
-    for sub in Cli::command().get_subcommands() {
-        let name = sub.get_name().to_string();
+    // Every command, `catalogue show` and the other nested ones too.
+    let mut commands: Vec<(String, clap::Command)> = Vec::new();
+    let mut stack: Vec<(String, clap::Command)> = Cli::command()
+        .get_subcommands()
+        .map(|s| (s.get_name().to_string(), s.clone()))
+        .collect();
+    while let Some((name, cmd)) = stack.pop() {
+        for sub in cmd.get_subcommands() {
+            stack.push((format!("{name} {}", sub.get_name()), sub.clone()));
+        }
+        commands.push((name, cmd));
+    }
+    let mut shown = Vec::new();
+    for (name, sub) in &commands {
         let help = common::dvrole()
-            .args([name.as_str(), "--help"])
+            .args(name.split(' '))
+            .arg("--help")
             .assert()
             .success()
             .get_output()
@@ -66,8 +79,13 @@ fn every_flag_help_shows_the_table_default() {
                 None => assert!(!text.contains("[default:"), "{name} {flag}: {text}"),
             }
             checked += 1;
+            shown.push(format!("{name} {flag}"));
         }
     }
+    assert!(
+        shown.iter().any(|s| s == "catalogue show --allow"),
+        "nested commands are checked: {shown:?}"
+    );
     // generate alone takes 23 settings from the table.
     assert!(checked > 40, "{checked} flags checked");
 }
@@ -275,6 +293,13 @@ fn man_prints_each_commands_page_and_writes_them_all() {
         std::fs::read_to_string(dir.path().join("share/man1/dvrole-generate.1")).unwrap(),
         generate
     );
+    // A folder that cannot be made is named, and nothing is left behind.
+    let a = common::cmd(dir.path())
+        .args(["man", "--dir", "/proc/dvrole-man/man1"])
+        .assert()
+        .code(2);
+    let err = String::from_utf8_lossy(&a.get_output().stderr).into_owned();
+    assert!(err.contains("cannot create the folder /proc"), "{err}");
     std::fs::write(dir.path().join("file"), "x").unwrap();
     common::cmd(dir.path())
         .args(["man", "--dir", "file"])
@@ -373,6 +398,42 @@ fn every_keyed_setting_is_set_by_its_dvrole_variable() {
         assert!(
             !entries.is_empty() && entries.iter().all(|s| s["origin"] == var.as_str()),
             "{var}={value} sets {key}: {entries:?}"
+        );
+    }
+}
+
+#[test]
+fn quiet_is_listed_last_before_help_on_every_command() {
+    for words in [
+        &["generate"][..],
+        &["validate"],
+        &["report"],
+        &["init"],
+        &["audit"],
+        &["explain"],
+        &["catalogue", "show"],
+        &["man"],
+        &[],
+    ] {
+        let out = common::dvrole()
+            .args(words)
+            .arg("-h")
+            .assert()
+            .success()
+            .get_output()
+            .stdout
+            .clone();
+        let help = String::from_utf8(out).unwrap();
+        let flags: Vec<&str> = help
+            .lines()
+            .filter(|l| l.starts_with("  -") || l.starts_with("      --"))
+            .map(|l| l.split_whitespace().next().unwrap_or(""))
+            .collect();
+        let at = flags.iter().position(|f| *f == "-q,");
+        let help_at = flags.iter().position(|f| *f == "-h,");
+        assert!(
+            at.is_some() && help_at.is_some() && at.map(|i| i + 1) == help_at,
+            "{words:?}: -q comes right before -h, after the command's own flags: {flags:?}"
         );
     }
 }
