@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use super::flags::Flags;
 use super::{console, print_notes, GenerateSettings, Outcome, Output};
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::model::depth::Depth;
 use crate::model::environment::PrivilegeTable;
 use crate::model::guid;
@@ -80,6 +80,17 @@ pub fn run(args: &GenerateArgs) -> Result<Outcome> {
             .as_ref()
             .map(|g| PathBuf::from(&g.value))
     });
+    // A path from the config file or the environment is refused with where it was set
+    // (`dvrole.toml:4: output.path '...'`); -o is named by the line itself.
+    if let (None, Some(given)) = (
+        args.settings.path(Setting::Output),
+        resolved.output.path.as_ref(),
+    ) {
+        output_path::check_output_path(Path::new(&given.value)).map_err(|e| match e {
+            Error::Output { path, message } => Error::invalid(&given.origin, &path, message),
+            e => e,
+        })?;
+    }
     let plan = plan::plan_in(
         &catalogue,
         table.as_ref(),

@@ -139,7 +139,7 @@ impl Layer {
                 }
                 Kind::Switch => {
                     let value = parse_bool(text.trim())
-                        .ok_or_else(|| Error::invalid(&var, text, "expected true or false"))?;
+                        .ok_or_else(|| Error::invalid(&var, text, BOOL_WORDS))?;
                     layer.set_one(key, Some(Given::flag(&var, value.to_string())));
                 }
                 Kind::List => layer.set_list(key, items()),
@@ -173,6 +173,10 @@ impl Layer {
     }
 }
 
+/// What a switch set by a variable or a flag value may say, for messages.
+const BOOL_WORDS: &str = "expected true or false (or 1, 0, yes, no)";
+
+/// A switch's value as a variable writes it: `true`, `1`, `yes` or their opposites, any case.
 fn parse_bool(text: &str) -> Option<bool> {
     match text.to_ascii_lowercase().as_str() {
         "true" | "1" | "yes" => Some(true),
@@ -187,7 +191,6 @@ struct File<'a> {
     text: &'a str,
 }
 
-/// The sections a config file may hold.
 /// Whether `name` is a section of the config file: the part before the `.` of some key.
 fn is_section(name: &str) -> bool {
     Setting::keyed().filter_map(Setting::key).any(|k| {
@@ -547,8 +550,8 @@ fn normalise_package_type(layer: &Layer) -> Result<Layer> {
     let Some(Value::One(m)) = layer.values.remove(&Setting::Managed) else {
         return Ok(layer);
     };
-    let managed = parse_bool(&m.value)
-        .ok_or_else(|| Error::invalid(&m.origin, &m.value, "expected true or false"))?;
+    let managed =
+        parse_bool(&m.value).ok_or_else(|| Error::invalid(&m.origin, &m.value, BOOL_WORDS))?;
     let as_type = if managed { "managed" } else { "unmanaged" };
     if let Some(Value::One(p)) = layer.values.get(&Setting::PackageType) {
         if !p.value.trim().eq_ignore_ascii_case(as_type) {

@@ -28,7 +28,7 @@
 //!      there is no literal default.
 //!    - The order of rows is the order of the starter and of `--print-config`.
 //! 2. Add the variant to the list of each command that takes it in `cli::flags`
-//!    (`PRIVILEGES`, `SOLUTION`, ..., or a new list passed to `setting_args!` in `cli`).
+//!    (`PRIVILEGES`, `SOLUTION`, ..., or a new list passed to `setting_args!` there).
 //! 3. Read the value where it is used: for a keyed setting from the resolved layers,
 //!    `Resolved::one(Setting::Name)` / `Resolved::many(Setting::Name)` (each value keeps its
 //!    origin for messages); for a command-line-only one from the command's flags,

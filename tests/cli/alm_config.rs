@@ -265,7 +265,7 @@ fn bad_environment_values_name_the_variable() {
         .assert()
         .code(2)
         .stderr(predicates::str::contains(
-            "DVROLE_SOLUTION_MANAGED 'maybe': expected true or false",
+            "DVROLE_SOLUTION_MANAGED 'maybe': expected true or false (or 1, 0, yes, no)\n",
         ));
     cmd(dir.path())
         .arg("generate")

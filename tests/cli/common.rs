@@ -228,7 +228,7 @@ fn register_summary() {
         }
         let _ = writeln!(
             err,
-            "Each line says what is missing: the reference folder ../shared/reference (or DVROLE_REFERENCE_DIR; DVROLE_XSD_DIR for the schemas alone), xmllint, or, for the Rust-version check, the locked packages (`cargo fetch --locked` once); see README, Development. Under CI (CI set) they fail instead."
+            "Each line says what is missing: the reference folder ../shared/reference (or DVROLE_REFERENCE_DIR; DVROLE_XSD_DIR for the schemas alone), xmllint, for the Rust-version check the locked packages (`cargo fetch --locked` once), or for the terminal check a pseudo-terminal from script(1); see README, Development. Under CI (CI set) they fail instead."
         );
     }
     // SAFETY: atexit only records the function, which is a plain extern "C" fn that

@@ -147,34 +147,3 @@ fn a_file_path_argument_gets_a_hint_to_redirect_it() {
         .success()
         .stderr(predicate::str::contains("Ctrl-D").not());
 }
-
-#[test]
-fn on_a_terminal_a_prompt_says_to_paste_and_press_ctrl_d() {
-    // `script` (util-linux) runs dvrole on a pseudo-terminal; Ctrl-D (0x04) ends the text.
-    let test = "on_a_terminal_a_prompt_says_to_paste_and_press_ctrl_d";
-    if std::process::Command::new("script")
-        .arg("--version")
-        .output()
-        .is_err()
-    {
-        crate::common::skip_or_fail(test, "script (util-linux) not found");
-        return;
-    }
-    let bin = assert_cmd::cargo::cargo_bin("dvrole");
-    let out = std::process::Command::new("script")
-        .args(["-qec", &format!("'{}' explain", bin.display()), "/dev/null"])
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .and_then(|mut child| {
-            use std::io::Write;
-            if let Some(mut stdin) = child.stdin.take() {
-                stdin.write_all(b"missing prvReadQueue\n\x04")?;
-            }
-            child.wait_with_output()
-        })
-        .unwrap();
-    let text = String::from_utf8_lossy(&out.stdout);
-    assert!(text.contains("paste it, then press Ctrl-D"), "{text}");
-    assert!(text.contains("prvReadQueue (id "), "{text}");
-}

@@ -494,6 +494,24 @@ fn messages_point_the_right_way() {
             "{args:?}: {e}"
         );
     }
+    // From the config file or the environment, the path's refusal says where it was set.
+    fs::write(d.join("dvrole.toml"), "[output]\npath = \"-\"\n").unwrap();
+    let e = err(&["generate"]);
+    assert!(
+        e.starts_with("dvrole: error: dvrole.toml:2: output.path '-': would be"),
+        "{e}"
+    );
+    fs::remove_file(d.join("dvrole.toml")).unwrap();
+    let a = cmd(d)
+        .env("DVROLE_OUTPUT_PATH", "-")
+        .arg("generate")
+        .assert()
+        .code(2);
+    let e = stderr_of(&a);
+    assert!(
+        e.starts_with("dvrole: error: DVROLE_OUTPUT_PATH '-': would be"),
+        "{e}"
+    );
     let e = err(&["catalogue", "show", "server-sync"]);
     assert!(e.contains("(did you mean 'server-side-sync'?)"), "{e}");
     let e = err(&["generate", "--catalogue", "app-for-outlok"]);
