@@ -3,7 +3,7 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 root=..
-mkdir -p corpus/package_reader corpus/role_xml corpus/settings corpus/explain
+mkdir -p corpus/package_reader corpus/role_xml corpus/settings corpus/explain corpus/manifest_edit
 # Zips: the golden package, plus each fixture package folder zipped.
 cp "$root/fixtures/golden/"*.zip corpus/package_reader/ 2>/dev/null || true
 for dir in "$root"/fixtures/validate/*/; do
@@ -16,6 +16,10 @@ done
 find "$root/fixtures" -name '*.xml' -print0 | while IFS= read -r -d '' f; do
   cp "$f" "corpus/role_xml/$(echo "${f#../}" | tr '/ ' '__')"
 done
+# Manifests: every solution.xml and Other/Solution.xml fixture, for the manifest edit.
+find "$root/fixtures" \( -iname 'solution.xml' -o -name '*solution*.xml' \) -print0 | while IFS= read -r -d '' f; do
+  cp "$f" "corpus/manifest_edit/$(echo "${f#../}" | tr '/ ' '__')"
+done
 # TOML: catalogues, example config, catalogue fixtures.
 find "$root/catalogues" "$root/fixtures" "$root/examples" -name '*.toml' -print0 | while IFS= read -r -d '' f; do
   cp "$f" "corpus/settings/$(echo "${f#../}" | tr '/ ' '__')"
@@ -26,4 +30,4 @@ printf '%s' 'SecLib::CheckPrivilege failed. Returned hr = -2147220960, User: 1, 
 printf '%s' 'The privilege prvDeleteUserSettings with id = 3 can'"'"'t have depth = Basic' > corpus/explain/depth.txt
 printf '%s' 'You don'"'"'t have required privilege (prvReadOrganization), which limits certain functionality.' > corpus/explain/notice.txt
 printf '%s' 'missing privilege (Id=edebe6f6-cf2e-4520-b635-ae0615d41e34)' > corpus/explain/id.txt
-echo "seeded: $(ls corpus/package_reader | wc -l) zips, $(ls corpus/role_xml | wc -l) XML files, $(ls corpus/settings | wc -l) TOML files, $(ls corpus/explain | wc -l) texts"
+echo "seeded: $(ls corpus/package_reader | wc -l) zips, $(ls corpus/role_xml | wc -l) XML files, $(ls corpus/settings | wc -l) TOML files, $(ls corpus/explain | wc -l) texts, $(ls corpus/manifest_edit | wc -l) manifests"

@@ -54,6 +54,9 @@ pub const SOLUTION: &[Setting] = &[
 /// Where and how `generate` writes.
 pub const OUTPUT: &[Setting] = &[Setting::Output, Setting::Format, Setting::PackageType];
 
+/// Into an existing source tree instead (`generate`, `fix`).
+pub const INTO: &[Setting] = &[Setting::Into];
+
 /// The config file (`generate`, `report`, `audit`).
 pub const CONFIG: &[Setting] = &[Setting::Config];
 
@@ -75,7 +78,7 @@ pub const GLOBAL: &[Setting] = &[Setting::Quiet];
 // The settings each command takes, in the order its `--help` lists them.
 crate::setting_args!(
     /// The settings `generate` takes.
-    GenerateSettings: PRIVILEGES, ROLE, SOLUTION, OUTPUT, CONFIG
+    GenerateSettings: PRIVILEGES, ROLE, SOLUTION, OUTPUT, INTO, CONFIG
 );
 crate::setting_args!(
     /// The settings `report` takes.
@@ -91,7 +94,15 @@ crate::setting_args!(
 );
 crate::setting_args!(
     /// The settings `init` takes.
-    InitSettings: INIT
+    InitSettings: INIT, READ
+);
+crate::setting_args!(
+    /// The settings `fix` takes.
+    FixSettings: PRIVILEGES, SOLUTION, OUTPUT, INTO, CONFIG, READ
+);
+crate::setting_args!(
+    /// The settings `diff` takes.
+    DiffSettings: READ
 );
 crate::setting_args!(
     /// The settings `catalogue show` takes.

@@ -16,6 +16,7 @@ use crate::ops::desired;
 use crate::ops::drift;
 use crate::ops::plan::{self, Content, PackageFormat, PackageType};
 use crate::package::output_path;
+use crate::package::read::Limits;
 use crate::package::write::{check_file_target, write_atomic};
 use crate::settings::config::{self, Resolved};
 use crate::settings::Setting;
@@ -67,6 +68,16 @@ pub fn run(args: &GenerateArgs) -> Result<Outcome> {
         out.finish()?;
         return Ok(Outcome::Clean);
     }
+    if let Some(tree) = args.settings.path(Setting::Into) {
+        super::fix::refuse_output_flags(&args.settings)?;
+        return super::into::generate_into(
+            &resolved,
+            &tree,
+            Limits::default(),
+            args.check,
+            args.json,
+        );
+    }
     let options = &resolved.options;
     let table = super::environment_table(&options.role.privileges)?;
     let catalogue = desired::select_catalogue(&options.role, table.as_ref())?;
@@ -102,7 +113,7 @@ pub fn run(args: &GenerateArgs) -> Result<Outcome> {
     print_notes(&plan.notes);
 
     if args.check {
-        return report_check(&plan, format, args.json);
+        return report_check(&plan.targets, format, args.json, "generate");
     }
 
     for target in &plan.targets {
@@ -146,7 +157,7 @@ pub fn run(args: &GenerateArgs) -> Result<Outcome> {
 /// Warns where the name says another kind than what is written: a zip not named `.zip`
 /// (the import page and pac take it either way, but the name tells nobody what it holds), or
 /// a folder named `.zip`.
-fn warn_on_name(path: &Path, content: &Content) {
+pub(crate) fn warn_on_name(path: &Path, content: &Content) {
     let is_zip = path
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("zip"));
@@ -223,8 +234,13 @@ fn shell_word_quoted(text: &str) -> String {
 }
 
 /// Prints the drift of every target; findings when any drifts.
-fn report_check(plan: &plan::Plan, format: PackageFormat, as_json: bool) -> Result<Outcome> {
-    let results: Vec<_> = plan.targets.iter().map(|t| (t, drift::check(t))).collect();
+pub(crate) fn report_check(
+    targets: &[plan::Target],
+    format: PackageFormat,
+    as_json: bool,
+    command: &str,
+) -> Result<Outcome> {
+    let results: Vec<_> = targets.iter().map(|t| (t, drift::check(t))).collect();
     let drifted = results.iter().any(|(_, d)| !d.is_empty());
     let mut out = Output::stdout();
     if as_json {
@@ -256,7 +272,7 @@ fn report_check(plan: &plan::Plan, format: PackageFormat, as_json: bool) -> Resu
         if drifted {
             writeln!(
                 out,
-                "run dvrole generate with the same settings to bring the output up to date"
+                "run dvrole {command} with the same settings to bring the output up to date"
             )?;
         }
     }

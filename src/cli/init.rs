@@ -4,9 +4,12 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use super::{console, write_file, InitSettings, Outcome};
+use super::{console, read_limits, write_file, InitSettings, Outcome};
 use crate::error::{Error, Result};
+use crate::model::guid;
+use crate::ops::{adopt, selection};
 use crate::package::output_path;
+use crate::package::whole::read_whole_roles;
 use crate::settings::config;
 use crate::settings::Setting;
 
@@ -19,6 +22,13 @@ pub struct InitArgs {
     /// Replace the file if it exists
     #[arg(long)]
     pub force: bool,
+    /// Write a config that rebuilds an existing role exactly, read from this input (a
+    /// solution zip, package folder, source folder, customizations.xml or role file)
+    #[arg(long, value_name = "INPUT", requires = "role")]
+    pub from: Option<PathBuf>,
+    /// With --from: the role to rebuild, by name (any case) or id
+    #[arg(long, value_name = "NAME|GUID", requires = "from")]
+    pub role: Option<String>,
 }
 
 /// Runs `dvrole init`.
@@ -44,11 +54,52 @@ pub fn run(args: &InitArgs) -> Result<Outcome> {
             message: "already exists; pass --force to replace it".into(),
         });
     }
-    let path = write_file(
-        &path,
-        config::DEFAULT_CONFIG_FILE,
-        config::starter().as_bytes(),
-    )?;
-    console::diagnostic(&format!("wrote {}", path.display()));
+    let Some(from) = &args.from else {
+        let path = write_file(
+            &path,
+            config::DEFAULT_CONFIG_FILE,
+            config::starter().as_bytes(),
+        )?;
+        console::diagnostic(&format!("wrote {}", path.display()));
+        return Ok(Outcome::Clean);
+    };
+    let limits = read_limits(&args.settings)?;
+    let selector = args.role.clone().unwrap_or_default();
+    let loaded = read_whole_roles(from, limits)?;
+    let chosen = selection::distinct(selection::select(
+        loaded.roles,
+        std::slice::from_ref(&selector),
+    )?)?;
+    let role = match chosen.as_slice() {
+        [one] => one,
+        many => {
+            let ids: Vec<String> = many
+                .iter()
+                .map(|r| format!("'{}' {}", r.name, guid::braced(r.id)))
+                .collect();
+            return Err(Error::invalid(
+                "--role",
+                &selector,
+                format!(
+                    "names {} roles ({}); give the id of the one to rebuild",
+                    many.len(),
+                    ids.join(", ")
+                ),
+            ));
+        }
+    };
+    let adopted = adopt::adopt(role, &from.display().to_string())?;
+    let path = write_file(&path, config::DEFAULT_CONFIG_FILE, adopted.text.as_bytes())?;
+    console::diagnostic(&format!(
+        "wrote {}: role '{}' {} from {} ({}; {} privileges through [role.depth], {} through [role.add], {} excluded)",
+        path.display(),
+        role.name,
+        guid::braced(role.id),
+        from.display(),
+        adopted.catalogues.join(" + "),
+        adopted.depths,
+        adopted.added,
+        adopted.excluded
+    ));
     Ok(Outcome::Clean)
 }

@@ -22,10 +22,13 @@ mod audit;
 mod catalogue;
 mod completions;
 mod console;
+mod diff;
 mod explain;
+mod fix;
 pub mod flags;
 mod generate;
 mod init;
+mod into;
 pub mod output;
 pub mod readme;
 mod report;
@@ -35,10 +38,12 @@ mod validate;
 pub use audit::AuditArgs;
 pub use catalogue::CatalogueArgs;
 pub use completions::{CompletionsArgs, ManArgs, Shell};
+pub use diff::DiffArgs;
 pub use explain::ExplainArgs;
+pub use fix::FixArgs;
 pub use flags::{
-    AuditSettings, CatalogueShowSettings, ExplainSettings, GenerateSettings, GlobalSettings,
-    InitSettings, ReportSettings, ValidateSettings,
+    AuditSettings, CatalogueShowSettings, DiffSettings, ExplainSettings, FixSettings,
+    GenerateSettings, GlobalSettings, InitSettings, ReportSettings, ValidateSettings,
 };
 pub use generate::GenerateArgs;
 pub use init::InitArgs;
@@ -78,7 +83,7 @@ pub enum Command {
     /// Show the privilege matrix of the roles in exports, or of the role generate would build
     /// (Markdown, CSV, JSON, HTML or xlsx).
     Report(Box<ReportArgs>),
-    /// Write a commented starter dvrole.toml.
+    /// Write a commented starter dvrole.toml, or one that rebuilds an existing role (--from).
     Init(InitArgs),
     /// Print a shell completion script.
     Completions(CompletionsArgs),
@@ -90,6 +95,10 @@ pub enum Command {
     Audit(Box<AuditArgs>),
     /// Name the privileges an error message is about, and the command that adds them.
     Explain(ExplainArgs),
+    /// Update existing roles in place with what they lack: a solution holding each role whole.
+    Fix(Box<FixArgs>),
+    /// Compare the roles of two inputs: privileges, depths, name, inheritance.
+    Diff(DiffArgs),
 }
 
 /// Runs a parsed command line.
@@ -105,6 +114,8 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         Command::Catalogue(args) => catalogue::run(&args),
         Command::Audit(args) => audit::run(&args),
         Command::Explain(args) => explain::run(&args),
+        Command::Fix(args) => fix::run(&args),
+        Command::Diff(args) => diff::run(&args),
     }
 }
 

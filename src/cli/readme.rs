@@ -14,6 +14,8 @@ pub const TABLES: &[&str] = &[
     "validate",
     "report",
     "audit",
+    "fix",
+    "diff",
     "explain",
 ];
 

@@ -4,6 +4,7 @@
 pub mod catalogue;
 pub mod depth;
 pub mod environment;
+pub mod existing;
 pub mod guid;
 pub mod names;
 pub mod options;

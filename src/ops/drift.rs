@@ -310,7 +310,7 @@ fn list_folder(
 }
 
 /// Compares the files by name: missing, stray, then each file's content.
-fn compare_files(expected: &[Part], actual: &[(String, Vec<u8>)]) -> Vec<Drift> {
+pub(crate) fn compare_files(expected: &[Part], actual: &[(String, Vec<u8>)]) -> Vec<Drift> {
     let mut drift = Vec::new();
     let have: BTreeMap<&str, &[u8]> = actual
         .iter()

@@ -166,7 +166,7 @@ pub struct Plan {
 }
 
 /// `x.zip` to `x_managed.zip`, as pac's `--packagetype Both` names the second zip.
-fn managed_sibling(path: &Path) -> PathBuf {
+pub(crate) fn managed_sibling(path: &Path) -> PathBuf {
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -176,6 +176,22 @@ fn managed_sibling(path: &Path) -> PathBuf {
         None => format!("{name}_managed"),
     };
     path.with_file_name(managed)
+}
+
+/// Where the zip of `manifest` goes: `output` itself, its managed sibling for the second
+/// zip of `both`, or the default name (inside `output` where that names a folder).
+pub(crate) fn zip_path(
+    output: Option<&Path>,
+    manifest: &SolutionManifest,
+    package_type: PackageType,
+) -> PathBuf {
+    match (output, manifest.managed, package_type) {
+        // A folder given as the output gets the default names inside it.
+        (Some(p), _, _) if output_path::names_folder(p) => p.join(manifest.file_name()),
+        (Some(p), true, PackageType::Both) => managed_sibling(p),
+        (Some(p), _, _) => p.to_path_buf(),
+        (None, _, _) => PathBuf::from(manifest.file_name()),
+    }
 }
 
 /// Builds what `options` describe, in `format`, for `package_type`; `output` is `-o` or
@@ -229,13 +245,7 @@ pub fn plan_in(
         } = built;
         let target = match format {
             PackageFormat::Zip => Target {
-                // A folder given as the output gets the default names inside it.
-                path: match (output, manifest.managed, package_type) {
-                    (Some(p), _, _) if output_path::names_folder(p) => p.join(manifest.file_name()),
-                    (Some(p), true, PackageType::Both) => managed_sibling(p),
-                    (Some(p), _, _) => p.to_path_buf(),
-                    (None, _, _) => PathBuf::from(manifest.file_name()),
-                },
+                path: zip_path(output, &manifest, package_type),
                 content: Content::Zip {
                     bytes: zip,
                     parts: package.parts,

@@ -4,4 +4,5 @@
 pub mod input;
 pub mod output_path;
 pub mod read;
+pub mod whole;
 pub mod write;

@@ -9,6 +9,7 @@ use crate::model::solution::SolutionManifest;
 pub mod content_types;
 pub mod customizations;
 pub mod role_file;
+pub mod role_xml;
 pub mod roles;
 pub mod solution;
 

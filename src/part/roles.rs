@@ -4,6 +4,7 @@
 use std::io::Read;
 
 use quick_xml::events::BytesStart;
+use quick_xml::XmlVersion;
 
 use crate::xml::walk::{
     attribute, attribute_pair, plain_attribute_pair, value_end, walk, Visitor, XmlProblem,
@@ -100,6 +101,21 @@ pub trait RoleSink {
 
     /// The open role closes.
     fn end_role(&mut self) -> Result<(), XmlProblem>;
+
+    /// An attribute of the open role other than `id` and `name` (`isinherited`,
+    /// `unmodified`, namespace declarations), in file order. Only sinks that keep a role
+    /// whole need these.
+    fn role_attribute(&mut self, _key: &str, _value: &str) -> Result<(), XmlProblem> {
+        Ok(())
+    }
+
+    /// A child element of the open role other than `<RolePrivileges>` opens
+    /// (`IsCustomizable`, `IsAutoAssigned`, `IntroducedVersion`, ...).
+    fn role_child(&mut self, _element: &str) {}
+
+    /// Character data directly inside the child element last opened by
+    /// [`RoleSink::role_child`]; may come in several pieces.
+    fn role_child_text(&mut self, _text: &str) {}
 }
 
 /// Where a walk for roles is, so that each element is judged by its depth and name alone.
@@ -156,8 +172,20 @@ impl<S: RoleSink> RolesVisitor<'_, S> {
             offset,
             self.kind.unwrap_or(RolesFile::Customizations),
         )?;
-        if let Some(value) = attribute(e, "isinherited", offset)? {
-            self.sink.inheritance(&value)?;
+        for attr in e.attributes() {
+            let attr =
+                attr.map_err(|e| XmlProblem::at(offset, format!("malformed attribute: {e}")))?;
+            let key = attr.key.as_ref();
+            if key == "id" || key == "name" {
+                continue;
+            }
+            let value = attr
+                .normalized_value(XmlVersion::Implicit1_0)
+                .map_err(|e| XmlProblem::at(offset, format!("attribute {key}: {e}")))?;
+            if key == "isinherited" {
+                self.sink.inheritance(&value)?;
+            }
+            self.sink.role_attribute(key, &value)?;
         }
         Ok(())
     }
@@ -197,6 +225,10 @@ impl<S: RoleSink> Visitor for RolesVisitor<'_, S> {
                 self.move_to(RolesAt::Privileges);
                 Ok(())
             }
+            RolesAt::Role if depth == self.role_depth + 1 => {
+                self.sink.role_child(name);
+                Ok(())
+            }
             RolesAt::Roles if depth == 2 && name == "Role" => self.open_role(depth, e, offset),
             RolesAt::Outside if depth == 1 && name == "Roles" => {
                 if self.kind == Some(RolesFile::Customizations) {
@@ -222,6 +254,13 @@ impl<S: RoleSink> Visitor for RolesVisitor<'_, S> {
                 )),
             },
             _ => Ok(()),
+        }
+    }
+
+    /// Text directly inside a child element of a role (its `IsCustomizable` and the like).
+    fn text(&mut self, _path: &[String], depth: usize, text: &str) {
+        if self.at == RolesAt::Role && depth == self.role_depth + 1 {
+            self.sink.role_child_text(text);
         }
     }
 

@@ -82,6 +82,8 @@ pub struct ManifestRecord {
     pub version: Option<String>,
     /// `<Managed>`.
     pub managed: Option<String>,
+    /// The publisher's `<UniqueName>`.
+    pub publisher: Option<String>,
     /// The root components.
     pub root_components: Vec<RootComponentRecord>,
 }
@@ -132,6 +134,16 @@ impl Visitor for ManifestVisitor {
             &mut self.record.version
         } else if path_is(path, &["ImportExportXml", "SolutionManifest", "Managed"]) {
             &mut self.record.managed
+        } else if path_is(
+            path,
+            &[
+                "ImportExportXml",
+                "SolutionManifest",
+                "Publisher",
+                "UniqueName",
+            ],
+        ) {
+            &mut self.record.publisher
         } else {
             return;
         };

@@ -510,6 +510,16 @@ settings! {
         values: Values::Words(&["unmanaged", "managed", "both"]),
         ..Spec::NONE
     },
+    /// `--into` (`generate`, `fix`).
+    Into => Spec {
+        flag: "into",
+        kind: Kind::Path,
+        value_name: "TREE",
+        help: "Add or update the role in this existing SolutionPackager / pac source tree instead of writing a new solution: Roles/<file>.xml, and one line in Other/Solution.xml",
+        more: "The output flags do not apply then.",
+        values: Values::AnyPath,
+        ..Spec::NONE
+    },
     /// `--config` (also `DVROLE_CONFIG`).
     Config => Spec {
         env: Some("DVROLE_CONFIG"),

@@ -15,6 +15,7 @@ mod cli_generate;
 mod cli_validate;
 mod env_tables;
 mod environment;
+mod existing_roles;
 mod explain;
 mod explain_shapes;
 mod first_hour;

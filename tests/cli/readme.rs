@@ -3,7 +3,8 @@
 //! - `sh example`: each command line runs with `sh` in a fresh folder holding the inputs the
 //!   examples name (see [`seed`]), `dvrole` first on `PATH` and `HOME` inside the folder
 //!   (`pbpaste`, and `man` where it is not installed, are stand-ins there). It
-//!   must exit 0 (`dvrole audit` may exit 1: findings are what it reports) with no error, and
+//!   must exit 0 (`dvrole audit` and `dvrole diff` may exit 1: findings are what they report)
+//!   with no error, and
 //!   every `-o PATH` it names must exist afterwards.
 //! - `toml file=NAME`: a file the examples read; written into every fresh folder.
 //! - `toml example=config`: written as `dvrole.toml` into a fresh folder, where `dvrole
@@ -248,7 +249,9 @@ fn every_example_in_the_readme_runs_as_written() {
                         continue;
                     }
                     let (code, _, stderr) = sh(d, command);
-                    let findings_ok = command.starts_with("dvrole audit") && code == 1;
+                    let findings_ok = (command.starts_with("dvrole audit")
+                        || command.starts_with("dvrole diff"))
+                        && code == 1;
                     assert!(
                         code == 0 || findings_ok,
                         "{at}: `{command}` exited {code}: {stderr}"

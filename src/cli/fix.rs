@@ -1,0 +1,290 @@
+//! `dvrole fix`: write a solution that updates existing roles in place with what they lack
+//! of the role `generate` would build, or put the fixed roles into a source tree (`--into`).
+
+use std::path::PathBuf;
+
+use clap::Args;
+use serde_json::json;
+
+use super::flags::Flags;
+use super::generate::{load_settings, report_check, warn_on_name};
+use super::{console, print_notes, read_limits, FixSettings, Outcome, Output};
+use crate::error::{Error, Result};
+use crate::model::existing::Fixed;
+use crate::model::guid;
+use crate::model::role;
+use crate::model::solution::SolutionManifest;
+use crate::ops::plan::{write_folder_atomic, Content, PackageFormat, PackageType};
+use crate::ops::tree::{self, IntoRole};
+use crate::ops::{fix, selection};
+use crate::package::output_path;
+use crate::package::whole::read_whole_roles;
+use crate::package::write::{check_file_target, write_atomic};
+use crate::part::role_xml;
+use crate::settings::catalogues;
+use crate::settings::Setting;
+
+/// Arguments of `dvrole fix`.
+#[derive(Debug, Clone, Args)]
+pub struct FixArgs {
+    /// The roles to fix: solution zips, package folders, SolutionPackager source folders,
+    /// customizations.xml files or role files; with --into and none given, the tree's own
+    /// roles
+    #[arg(value_name = "INPUT", required_unless_present = "setting:Into")]
+    pub inputs: Vec<PathBuf>,
+    /// Fix only this role, by name (any case) or id, braces and case aside (repeatable); a
+    /// --role that matches no role is an error [default: every role that lacks something]
+    #[arg(long, value_name = "NAME|GUID")]
+    pub role: Vec<String>,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub settings: FixSettings,
+    /// Compare what is at the output path (or in the tree, with --into) with what would be
+    /// written, as generate --check does; write nothing. Exit 0 when identical, 1 with a
+    /// diff when not
+    #[arg(long)]
+    pub check: bool,
+    /// Print the result as JSON on stdout
+    ///
+    /// `{"fixed": bool, "roles_checked", "outputs": [{"path", "format", "managed"}],
+    /// "solution": {"unique_name", "version", "package_type", "publisher"}, "roles": [{"id",
+    /// "name", "file", "privileges_before", "privileges", "added": [{"privilege", "depth"}],
+    /// "raised": [{"privilege", "from", "to"}]}], "notes"}`; with --check, generate --check's
+    /// JSON; with --into, `{"tree", "changed", "files": [{"path", "file", "change", "role",
+    /// "declares"}]}`.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// One fixed role as JSON: what was added and raised.
+fn role_json(f: &Fixed, before: usize) -> serde_json::Value {
+    let added: Vec<_> = f
+        .changes
+        .iter()
+        .filter(|c| c.from.is_none())
+        .map(|c| json!({"privilege": c.privilege, "depth": c.to}))
+        .collect();
+    let raised: Vec<_> = f
+        .changes
+        .iter()
+        .filter_map(|c| {
+            c.from
+                .map(|from| json!({"privilege": c.privilege, "from": from, "to": c.to}))
+        })
+        .collect();
+    json!({
+        "id": guid::braced(f.role.id),
+        "name": f.role.name,
+        "file": f.role.location,
+        "privileges_before": before,
+        "privileges": f.role.privileges.len(),
+        "added": added,
+        "raised": raised,
+    })
+}
+
+/// Runs `dvrole fix`.
+pub fn run(args: &FixArgs) -> Result<Outcome> {
+    let limits = read_limits(&args.settings)?;
+    let into = args.settings.path(Setting::Into);
+    if into.is_some() {
+        refuse_output_flags(&args.settings)?;
+    }
+    let resolved = load_settings(&args.settings)?;
+    let options = &resolved.options;
+    // The desired role is exactly the one generate would build from the same settings.
+    let catalogue = catalogues::select(&options.role.catalogue, &options.role.allow)?;
+    let publisher = SolutionManifest::publisher_unique_name(&options.solution)?;
+    let (desired, notes) = role::resolve(&catalogue, &options.role, &publisher)?;
+    print_notes(&notes);
+
+    // The tree is checked before anything else is read, so a bad tree is named as such.
+    let tree = match &into {
+        Some(path) => Some(tree::open(path, limits)?),
+        None => None,
+    };
+    let inputs: Vec<PathBuf> = match (&into, args.inputs.is_empty()) {
+        (Some(tree), true) => vec![tree.clone()],
+        _ => args.inputs.clone(),
+    };
+    let mut roles = Vec::new();
+    for path in &inputs {
+        roles.extend(read_whole_roles(path, limits)?.roles);
+    }
+    let roles = selection::distinct(selection::select(roles, &args.role)?)?;
+    let fixed = fix::fix_roles(&roles, &desired);
+    let before = |f: &Fixed| {
+        roles
+            .iter()
+            .find(|r| r.id == f.role.id)
+            .map_or(0, |r| r.privileges.len())
+    };
+    let mut out = Output::stdout();
+
+    if fixed.is_empty() {
+        if args.json {
+            let value = json!({
+                "fixed": false,
+                "roles_checked": roles.len(),
+                "roles": [],
+                "outputs": [],
+                "notes": notes.iter().map(ToString::to_string).collect::<Vec<_>>(),
+            });
+            out.json(&value)?;
+        } else {
+            let s = if roles.len() == 1 { "" } else { "s" };
+            writeln!(
+                out,
+                "nothing to fix: {} role{s} already hold{} every privilege of the desired role at its depth; nothing written",
+                roles.len(),
+                if roles.len() == 1 { "s" } else { "" }
+            )?;
+        }
+        out.finish()?;
+        return Ok(Outcome::Clean);
+    }
+
+    let format = PackageFormat::parse(resolved.output.format.as_ref())?;
+    let package_type = PackageType::parse(resolved.output.package_type.as_ref())?;
+    let output = args.settings.path(Setting::Output).or_else(|| {
+        resolved
+            .output
+            .path
+            .as_ref()
+            .map(|g| PathBuf::from(&g.value))
+    });
+    // Built and validated in memory whatever is written, --into included.
+    let plan = fix::plan(
+        &fixed,
+        &options.solution,
+        &catalogue,
+        if into.is_some() {
+            PackageFormat::Zip
+        } else {
+            format
+        },
+        package_type,
+        output.as_deref(),
+    )?;
+
+    if let Some(tree) = &tree {
+        let into: Vec<IntoRole> = fixed
+            .iter()
+            .map(|f| {
+                Ok(IntoRole {
+                    id: f.role.id,
+                    name: f.role.name.clone(),
+                    privileges: f.role.privileges.len(),
+                    file: role_xml::render_role_file(&f.role)?,
+                })
+            })
+            .collect::<Result<_>>()?;
+        if !args.check && !args.json {
+            print_changes(&mut out, &fixed, &before)?;
+        }
+        // What was printed goes out before the tree's own output.
+        out.finish()?;
+        return super::into::put(tree, &into, args.check, args.json, "fix");
+    }
+
+    if args.check {
+        out.finish()?;
+        return report_check(&plan.targets, format, args.json, "fix");
+    }
+    for target in &plan.targets {
+        warn_on_name(&target.path, &target.content);
+        // All are checked before the first is written, as generate checks them.
+        if let Content::Zip { .. } = target.content {
+            check_file_target(&target.path)?;
+        }
+    }
+    // Folders the outputs need are made now and removed again if a write fails.
+    let created = output_path::create_parents(plan.targets.iter().map(|t| t.path.as_path()))?;
+    for target in &plan.targets {
+        match &target.content {
+            Content::Zip { bytes, .. } => write_atomic(&target.path, bytes)?,
+            Content::Folder(files) => write_folder_atomic(&target.path, files)?,
+        }
+    }
+    created.keep();
+    if args.json {
+        let outputs: Vec<_> = plan
+            .targets
+            .iter()
+            .map(|t| json!({"path": t.path.display().to_string(), "format": format.name(), "managed": t.managed}))
+            .collect();
+        let value = json!({
+            "fixed": true,
+            "roles_checked": roles.len(),
+            "outputs": outputs,
+            "solution": {
+                "unique_name": plan.manifest.unique_name,
+                "version": plan.manifest.version.to_string(),
+                "package_type": package_type.name(),
+                "publisher": plan.manifest.publisher.unique_name,
+            },
+            "roles": fixed.iter().map(|f| role_json(f, before(f))).collect::<Vec<_>>(),
+            "notes": notes.iter().map(ToString::to_string).collect::<Vec<_>>(),
+        });
+        out.json(&value)?;
+    } else {
+        print_changes(&mut out, &fixed, &before)?;
+        let next = match format {
+            PackageFormat::Zip => "import it to update them",
+            PackageFormat::Folder => {
+                "pack it with pac solution pack and import the zip to update them"
+            }
+        };
+        for target in &plan.targets {
+            let s = if fixed.len() == 1 { "" } else { "s" };
+            console::diagnostic(&format!(
+                "wrote {}: {} role{s} updated in place; {next}",
+                target.path.display(),
+                fixed.len()
+            ));
+        }
+    }
+    out.finish()?;
+    Ok(Outcome::Clean)
+}
+
+/// Refuses -o, --format and --package-type beside --into, which writes into the tree.
+pub(crate) fn refuse_output_flags(flags: &Flags) -> Result<()> {
+    for setting in [Setting::Output, Setting::Format, Setting::PackageType] {
+        if let Some(given) = flags.given(setting) {
+            return Err(Error::invalid(
+                &given.origin,
+                &given.value,
+                "--into writes into the tree; leave this flag out, or leave out --into to write a solution",
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// One line per fixed role, then one per privilege added or raised.
+fn print_changes(
+    out: &mut Output,
+    fixed: &[Fixed],
+    before: &dyn Fn(&Fixed) -> usize,
+) -> Result<()> {
+    for f in fixed {
+        let added = f.changes.iter().filter(|c| c.from.is_none()).count();
+        let raised = f.changes.len() - added;
+        writeln!(
+            out,
+            "role '{}' {}: {added} added, {raised} raised ({} -> {} privileges)",
+            f.role.name,
+            guid::braced(f.role.id),
+            before(f),
+            f.role.privileges.len()
+        )?;
+        for c in &f.changes {
+            match c.from {
+                None => writeln!(out, "  + {} {}", c.privilege, c.to)?,
+                Some(from) => writeln!(out, "  ^ {} {from} -> {}", c.privilege, c.to)?,
+            }
+        }
+    }
+    Ok(())
+}

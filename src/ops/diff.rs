@@ -1,0 +1,297 @@
+//! `dvrole diff`: the roles of two inputs compared, matched by id and, where ids differ, by
+//! name: roles only on one side; per role, privileges only in A, only in B, and at
+//! different depths; and changes of name, inheritance and `IsCustomizable`.
+
+use serde_json::{json, Value};
+
+use crate::model::depth::Depth;
+use crate::model::existing::{ExistingRole, Held};
+use crate::model::guid;
+
+/// How two roles were paired.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Matched {
+    /// The same id.
+    Id,
+    /// The same name (any case), the ids differing.
+    Name,
+}
+
+impl Matched {
+    /// `id` or `name`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Matched::Id => "id",
+            Matched::Name => "name",
+        }
+    }
+}
+
+/// One role field that differs: `id`, `name`, `isinherited` or `IsCustomizable`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldChange {
+    /// The field.
+    pub field: &'static str,
+    /// In A (`None`: absent).
+    pub a: Option<String>,
+    /// In B (`None`: absent).
+    pub b: Option<String>,
+}
+
+/// A privilege at different depths on the two sides.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DepthChange {
+    /// The privilege, as A spells it.
+    pub privilege: String,
+    /// Its depth in A.
+    pub a: Depth,
+    /// Its depth in B.
+    pub b: Depth,
+}
+
+/// The comparison of one role (or a role on one side only).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RoleDiff {
+    /// The role in A.
+    pub a: Option<ExistingRole>,
+    /// The role in B.
+    pub b: Option<ExistingRole>,
+    /// How the two were paired; `None` for a role on one side only.
+    pub matched: Option<Matched>,
+    /// Fields that differ.
+    pub fields: Vec<FieldChange>,
+    /// Privileges only A holds.
+    pub only_a: Vec<Held>,
+    /// Privileges only B holds.
+    pub only_b: Vec<Held>,
+    /// Privileges both hold at different depths.
+    pub depths: Vec<DepthChange>,
+}
+
+impl RoleDiff {
+    /// Whether the two sides are the same role with the same contents.
+    pub fn same(&self) -> bool {
+        self.a.is_some()
+            && self.b.is_some()
+            && self.fields.is_empty()
+            && self.only_a.is_empty()
+            && self.only_b.is_empty()
+            && self.depths.is_empty()
+    }
+
+    /// The role's name (A's where both have it).
+    pub fn name(&self) -> &str {
+        self.a
+            .as_ref()
+            .or(self.b.as_ref())
+            .map_or("", |r| r.name.as_str())
+    }
+
+    /// The diff as JSON.
+    pub fn to_json(&self) -> Value {
+        let side = |r: &Option<ExistingRole>| {
+            r.as_ref().map(|r| {
+                json!({
+                    "id": guid::braced(r.id),
+                    "name": r.name,
+                    "file": r.location,
+                    "privileges": r.privileges.len(),
+                })
+            })
+        };
+        let held = |list: &[Held]| -> Vec<Value> {
+            list.iter()
+                .map(|p| json!({"privilege": p.name, "depth": p.depth}))
+                .collect()
+        };
+        json!({
+            "name": self.name(),
+            "same": self.same(),
+            "matched_by": self.matched.map(Matched::name),
+            "a": side(&self.a),
+            "b": side(&self.b),
+            "fields": self.fields.iter().map(|f| json!({"field": f.field, "a": f.a, "b": f.b})).collect::<Vec<_>>(),
+            "only_in_a": held(&self.only_a),
+            "only_in_b": held(&self.only_b),
+            "depth_changed": self.depths.iter().map(|d| json!({"privilege": d.privilege, "a": d.a, "b": d.b})).collect::<Vec<_>>(),
+        })
+    }
+}
+
+fn compare(a: &ExistingRole, b: &ExistingRole, matched: Matched) -> RoleDiff {
+    let mut fields = Vec::new();
+    let mut field = |field: &'static str, x: Option<&str>, y: Option<&str>| {
+        if x.map(str::trim) != y.map(str::trim) {
+            fields.push(FieldChange {
+                field,
+                a: x.map(str::to_string),
+                b: y.map(str::to_string),
+            });
+        }
+    };
+    let (ia, ib) = (guid::braced(a.id), guid::braced(b.id));
+    field("id", Some(&ia), Some(&ib));
+    field("name", Some(&a.name), Some(&b.name));
+    field(
+        "isinherited",
+        Some(a.effective_inheritance()),
+        Some(b.effective_inheritance()),
+    );
+    field("IsCustomizable", a.customizable(), b.customizable());
+    let mut only_a = Vec::new();
+    let mut depths = Vec::new();
+    for p in &a.privileges {
+        match b.depth_of(&p.name) {
+            None => only_a.push(p.clone()),
+            Some(d) if d != p.depth => depths.push(DepthChange {
+                privilege: p.name.clone(),
+                a: p.depth,
+                b: d,
+            }),
+            Some(_) => {}
+        }
+    }
+    let only_b = b
+        .privileges
+        .iter()
+        .filter(|p| a.depth_of(&p.name).is_none())
+        .cloned()
+        .collect();
+    RoleDiff {
+        a: Some(a.clone()),
+        b: Some(b.clone()),
+        matched: Some(matched),
+        fields,
+        only_a,
+        only_b,
+        depths,
+    }
+}
+
+fn same_name(x: &ExistingRole, y: &ExistingRole) -> bool {
+    x.name.trim().eq_ignore_ascii_case(y.name.trim())
+}
+
+/// Compares the roles of A with those of B: pairs by id first, then, among the roles left,
+/// by name where the name is unique on both sides; the rest are on one side only. In A's
+/// order, then B's roles left over.
+pub fn diff(a: &[ExistingRole], b: &[ExistingRole]) -> Vec<RoleDiff> {
+    let mut pair: Vec<Option<(usize, Matched)>> = vec![None; a.len()];
+    let mut taken = vec![false; b.len()];
+    for (i, ra) in a.iter().enumerate() {
+        if let Some(j) = b.iter().position(|rb| rb.id == ra.id) {
+            if !taken[j] {
+                taken[j] = true;
+                pair[i] = Some((j, Matched::Id));
+            }
+        }
+    }
+    for (i, ra) in a.iter().enumerate() {
+        if pair[i].is_some() {
+            continue;
+        }
+        let in_a = a.iter().filter(|x| same_name(x, ra)).count();
+        let candidates: Vec<usize> = (0..b.len())
+            .filter(|&j| !taken[j] && same_name(&b[j], ra))
+            .collect();
+        if let ([j], 1) = (candidates.as_slice(), in_a) {
+            taken[*j] = true;
+            pair[i] = Some((*j, Matched::Name));
+        }
+    }
+    let mut out = Vec::new();
+    for (i, ra) in a.iter().enumerate() {
+        match pair[i] {
+            Some((j, m)) => out.push(compare(ra, &b[j], m)),
+            None => out.push(one_side(Some(ra), None)),
+        }
+    }
+    for (j, rb) in b.iter().enumerate() {
+        if !taken[j] {
+            out.push(one_side(None, Some(rb)));
+        }
+    }
+    out
+}
+
+fn one_side(a: Option<&ExistingRole>, b: Option<&ExistingRole>) -> RoleDiff {
+    RoleDiff {
+        a: a.cloned(),
+        b: b.cloned(),
+        matched: None,
+        fields: Vec::new(),
+        only_a: Vec::new(),
+        only_b: Vec::new(),
+        depths: Vec::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use uuid::Uuid;
+
+    fn role(id: u128, name: &str, privileges: &[(&str, Depth)]) -> ExistingRole {
+        ExistingRole {
+            id: Uuid::from_u128(id),
+            name: name.into(),
+            attributes: Vec::new(),
+            fields: vec![("IsCustomizable".into(), "1".into())],
+            privileges: privileges
+                .iter()
+                .map(|(n, d)| Held {
+                    name: n.to_string(),
+                    depth: *d,
+                })
+                .collect(),
+            location: String::new(),
+            part: String::new(),
+        }
+    }
+
+    #[test]
+    fn pairs_by_id_then_by_name_and_lists_the_differences() {
+        let a = vec![
+            role(
+                1,
+                "Sales",
+                &[("prvA", Depth::Basic), ("prvB", Depth::Global)],
+            ),
+            role(2, "Support", &[("prvA", Depth::Basic)]),
+            role(3, "Gone", &[("prvA", Depth::Basic)]),
+        ];
+        let mut inherited = role(
+            1,
+            "Sales Renamed",
+            &[("prva", Depth::Local), ("prvC", Depth::Basic)],
+        );
+        inherited
+            .attributes
+            .push(("isinherited".into(), "0".into()));
+        let b = vec![
+            inherited,
+            role(9, "support", &[("prvA", Depth::Basic)]),
+            role(4, "New", &[("prvA", Depth::Basic)]),
+        ];
+        let d = diff(&a, &b);
+        assert_eq!(d.len(), 4);
+        assert_eq!(d[0].matched, Some(Matched::Id));
+        let fields: Vec<_> = d[0].fields.iter().map(|f| f.field).collect();
+        assert_eq!(fields, ["name", "isinherited"]);
+        assert_eq!(d[0].only_a[0].name, "prvB");
+        assert_eq!(d[0].only_b[0].name, "prvC");
+        assert_eq!(d[0].depths[0].b, Depth::Local);
+        assert_eq!(d[1].matched, Some(Matched::Name));
+        assert_eq!(d[1].fields[0].field, "id");
+        assert!(d[2].b.is_none() && d[3].a.is_none());
+        assert!(!d.iter().any(RoleDiff::same));
+    }
+
+    #[test]
+    fn absent_inheritance_is_the_default() {
+        let a = role(1, "R", &[("prvA", Depth::Basic)]);
+        let mut b = a.clone();
+        b.attributes.push(("isinherited".into(), "1".into()));
+        assert!(diff(&[a], &[b])[0].same());
+    }
+}
