@@ -3,7 +3,7 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 root=..
-mkdir -p corpus/package_reader corpus/role_xml corpus/settings corpus/explain corpus/manifest_edit
+mkdir -p corpus/package_reader corpus/role_xml corpus/settings corpus/explain corpus/strict_xml corpus/manifest_edit
 # Zips: the golden package, plus each fixture package folder zipped.
 cp "$root/fixtures/golden/"*.zip corpus/package_reader/ 2>/dev/null || true
 for dir in "$root"/fixtures/validate/*/; do
@@ -15,6 +15,7 @@ done
 # XML: every XML fixture.
 find "$root/fixtures" -name '*.xml' -print0 | while IFS= read -r -d '' f; do
   cp "$f" "corpus/role_xml/$(echo "${f#../}" | tr '/ ' '__')"
+  cp "$f" "corpus/strict_xml/$(echo "${f#../}" | tr '/ ' '__')"
 done
 # Manifests: every solution.xml and Other/Solution.xml fixture, for the manifest edit.
 find "$root/fixtures" \( -iname 'solution.xml' -o -name '*solution*.xml' \) -print0 | while IFS= read -r -d '' f; do

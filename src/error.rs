@@ -3,13 +3,15 @@
 use std::io;
 use std::path::PathBuf;
 
+use crate::util::short;
+
 /// Everything that can stop a dvrole command.
 ///
 /// Each message names the input (a flag, a file, an entry) and says what to do next.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     /// A setting's value is malformed or out of range.
-    #[error("{origin} '{value}': {message}")]
+    #[error("{origin} '{}': {message}", short(.value))]
     InvalidSetting {
         /// Where the value came from, such as `--role-id`.
         origin: String,
@@ -20,7 +22,7 @@ pub enum Error {
     },
 
     /// A privilege name that the catalogue does not hold.
-    #[error("{origin} '{value}': unknown privilege '{name}'{}; {hint}", suggestion_text(.suggestion))]
+    #[error("{origin} '{}': unknown privilege '{}'{}; {hint}", short(.value), short(.name), suggestion_text(.suggestion))]
     UnknownPrivilege {
         /// Where the name came from, such as `--depth`.
         origin: String,
@@ -35,7 +37,7 @@ pub enum Error {
     },
 
     /// A depth that the privilege does not allow.
-    #[error("{origin} '{value}': {privilege} cannot have depth {depth}; it allows only {allowed}")]
+    #[error("{origin} '{}': {privilege} cannot have depth {}; it allows only {allowed}", short(.value), short(.depth))]
     DepthNotAllowed {
         /// Where the depth came from.
         origin: String,

@@ -17,6 +17,8 @@
 //! - [`cli`]: arguments and what each command prints; `main.rs` maps results to exit codes.
 
 pub mod error;
+pub mod open;
+pub mod text;
 pub mod util;
 
 pub mod model;

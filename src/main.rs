@@ -22,7 +22,9 @@ fn main() -> ExitCode {
         // The reader of a pipe has gone: it has what it wanted.
         Err(e) if e.is_closed_pipe() => ExitCode::SUCCESS,
         Err(e) => {
-            output::diagnostic(format_args!("dvrole: error: {e}"));
+            // One line, whatever the error quotes from the input: control and bidi
+            // characters are escaped.
+            output::diagnostic(format_args!("dvrole: error: {}", dvrole::text::Safe(&e)));
             ExitCode::from(2)
         }
     }

@@ -20,6 +20,7 @@ use crate::ops::desired;
 use crate::package::input::Input;
 use crate::package::read::Limits;
 use crate::part::roles::{RoleSink, RolesFile};
+use crate::text::{terminal_safe, Safe};
 use crate::xml::walk::XmlProblem;
 
 /// Arguments of `dvrole audit`.
@@ -323,6 +324,9 @@ impl<E> RoleSink for Sink<'_, '_, '_, E> {
 /// Prints the role's inheritance where it has one, then one line per finding (extras are
 /// among them only when asked for).
 fn print_role(out: &mut Output, audit: &RoleAudit) -> Result<()> {
+    // What came from the input is made terminal-safe, so one finding is one line.
+    let file = terminal_safe(&audit.file);
+    let name = terminal_safe(&audit.name);
     if let Some(value) = &audit.inherited {
         let meaning = match Inheritance::from_attribute(value) {
             Some(i) => format!("{} ({})", i.name(), i.editor_name()),
@@ -331,14 +335,16 @@ fn print_role(out: &mut Output, audit: &RoleAudit) -> Result<()> {
         writeln!(
             out,
             "{}: role '{}': inheritance isinherited=\"{}\", {meaning}",
-            audit.file, audit.name, value
+            file,
+            name,
+            terminal_safe(value)
         )?;
         if audit.team_only_basic() {
             writeln!(
                 out,
                 "{}: role '{}': note: with team privileges only, {} reach{} a member's own records only when the role is also assigned to the member directly",
-                audit.file,
-                audit.name,
+                file,
+                name,
                 if audit.basic == 1 {
                     "its Basic privilege".to_string()
                 } else {
@@ -352,17 +358,17 @@ fn print_role(out: &mut Output, audit: &RoleAudit) -> Result<()> {
         let depth = |d: Option<Depth>| d.map_or("none", |d| d.xml_name());
         // Written piece by piece: a large export yields many of these lines.
         for piece in [
-            audit.file.as_str(),
+            &file,
             ": role '",
-            &audit.name,
+            &name,
             "': ",
             f.kind.label(),
             " ",
-            &f.privilege,
+            &terminal_safe(&f.privilege),
             " (entity ",
-            f.entity.as_deref().unwrap_or("-"),
+            &terminal_safe(f.entity.as_deref().unwrap_or("-")),
             ", tab ",
-            f.tab.as_deref().unwrap_or("-"),
+            &terminal_safe(f.tab.as_deref().unwrap_or("-")),
             "): have ",
             depth(f.have),
             ", want ",
@@ -380,8 +386,8 @@ fn print_summary_line(out: &mut Output, audit: &RoleAudit) -> Result<()> {
     writeln!(
         out,
         "{}: role '{}' {}: {} missing, {} too shallow, {} deeper, {} extra",
-        audit.file,
-        audit.name,
+        Safe(&audit.file),
+        Safe(&audit.name),
         audit.id.as_deref().unwrap_or("(no id)"),
         audit.count(Kind::Missing),
         audit.count(Kind::TooShallow),

@@ -22,7 +22,9 @@ pub(crate) fn quiet() -> bool {
 /// Prints one diagnostic line on stderr, unless `-q`.
 pub(crate) fn diagnostic(line: &str) {
     if !quiet() {
-        stderr_line(format_args!("{line}"));
+        // One line whatever it quotes from the input: control and bidi characters are
+        // escaped.
+        stderr_line(format_args!("{}", crate::text::terminal_safe(line)));
     }
 }
 

@@ -12,6 +12,7 @@ use crate::model::options::Given;
 use crate::ops::explain::{self, Catalogues, ExplainedPrivilege};
 use crate::settings::catalogues;
 use crate::settings::Setting;
+use crate::text::Safe;
 
 /// The most bytes of error text read from stdin; more is refused.
 const MAX_INPUT: u64 = 16 << 20;
@@ -84,7 +85,7 @@ pub fn run(args: &ExplainArgs) -> Result<Outcome> {
         out.json(&report)?;
     } else {
         if let Some(error) = &report.error {
-            writeln!(out, "error: {error}")?;
+            writeln!(out, "error: {}", Safe(error))?;
         }
         for e in &report.privileges {
             print_explanation(&mut out, e)?;
@@ -142,7 +143,7 @@ fn print_explanation(out: &mut Output, e: &ExplainedPrivilege) -> Result<()> {
     writeln!(
         out,
         "{}{}",
-        e.privilege,
+        Safe(&e.privilege),
         e.id.as_ref()
             .map(|id| format!(" (id {id})"))
             .unwrap_or_default()
@@ -153,7 +154,7 @@ fn print_explanation(out: &mut Output, e: &ExplainedPrivilege) -> Result<()> {
         (None, Some(d)) => d.clone(),
         (None, None) => "(none: a miscellaneous privilege, or unknown)".to_string(),
     };
-    writeln!(out, "  table:          {table}")?;
+    writeln!(out, "  table:          {}", Safe(&table))?;
     let access = e
         .access_right
         .as_ref()
@@ -163,7 +164,7 @@ fn print_explanation(out: &mut Output, e: &ExplainedPrivilege) -> Result<()> {
         Some(tab) => format!("{tab} tab{access}"),
         None => unknown.to_string(),
     };
-    writeln!(out, "  role editor:    {editor}")?;
+    writeln!(out, "  role editor:    {}", Safe(&editor))?;
     writeln!(
         out,
         "  allowed depths: {}",
@@ -182,9 +183,10 @@ fn print_explanation(out: &mut Output, e: &ExplainedPrivilege) -> Result<()> {
     };
     writeln!(
         out,
-        "  catalogue:      {} {} (held by: {held})",
+        "  catalogue:      {} {} (held by: {})",
         if e.in_catalogue { "in" } else { "not in" },
-        e.catalogue
+        Safe(&e.catalogue),
+        Safe(&held)
     )?;
     if let Some(found) = e.in_environment {
         let held = if found {
@@ -195,7 +197,7 @@ fn print_explanation(out: &mut Output, e: &ExplainedPrivilege) -> Result<()> {
         writeln!(out, "  environment:    {held}")?;
     }
     for note in &e.notes {
-        writeln!(out, "  note: {note}")?;
+        writeln!(out, "  note: {}", Safe(note))?;
     }
     Ok(())
 }

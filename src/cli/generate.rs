@@ -15,9 +15,9 @@ use crate::model::guid;
 use crate::ops::desired;
 use crate::ops::drift;
 use crate::ops::plan::{self, Content, PackageFormat, PackageType};
+use crate::package::commit::WritePlan;
 use crate::package::output_path;
 use crate::package::read::Limits;
-use crate::package::write::{check_file_target, write_atomic};
 use crate::settings::config::{self, Resolved};
 use crate::settings::Setting;
 
@@ -116,22 +116,25 @@ pub fn run(args: &GenerateArgs) -> Result<Outcome> {
         return report_check(&plan.targets, format, args.json, "generate");
     }
 
-    for target in &plan.targets {
-        warn_on_name(&target.path, &target.content);
-        // All are checked before the first is written: with two zips, a folder where the
-        // second goes must not leave the first replaced.
-        if let Content::Zip { .. } = target.content {
-            check_file_target(&target.path)?;
-        }
-    }
-    // Folders the outputs need are made now and removed again if a write fails.
-    let created = output_path::create_parents(plan.targets.iter().map(|t| t.path.as_path()))?;
+    // Every output is planned, and what stands at each target checked, before anything is
+    // said or made; the folders the outputs need are made next and removed again if a write
+    // fails; then every output is staged before any is replaced, so a failure (the managed
+    // zip's target unwritable, say) leaves every old output as it was.
+    let mut writes = WritePlan::new();
     for target in &plan.targets {
         match &target.content {
-            Content::Zip { bytes, .. } => write_atomic(&target.path, bytes)?,
-            Content::Folder(files) => plan::write_folder_atomic(&target.path, files)?,
+            Content::Zip { bytes, .. } => {
+                writes.file(&target.path, bytes.clone());
+            }
+            Content::Folder(files) => plan::plan_folder(&mut writes, &target.path, files),
         }
     }
+    writes.check_existing()?;
+    for target in &plan.targets {
+        warn_on_name(&target.path, &target.content);
+    }
+    let created = output_path::create_parents(plan.targets.iter().map(|t| t.path.as_path()))?;
+    writes.commit()?;
     created.keep();
     if args.json {
         let mut out = Output::stdout();
@@ -265,7 +268,7 @@ pub(crate) fn report_check(
             } else {
                 writeln!(out, "drift: {}", t.path.display())?;
                 for line in d {
-                    writeln!(out, "  {}", line.describe())?;
+                    writeln!(out, "  {}", crate::text::terminal_safe(&line.describe()))?;
                 }
             }
         }

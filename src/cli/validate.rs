@@ -10,6 +10,7 @@ use crate::error::Result;
 use crate::model::catalogue::Catalogue;
 use crate::ops::validate;
 use crate::settings::Setting;
+use crate::text::terminal_safe;
 
 /// Arguments of `dvrole validate`.
 #[derive(Debug, Clone, Args)]
@@ -69,7 +70,9 @@ pub fn run(args: &ValidateArgs) -> Result<Outcome> {
     } else {
         for r in &reports {
             for f in &r.findings {
-                writeln!(out, "{}: {}", f.location, f.message)?;
+                // One finding, one line: what the input put in it is escaped.
+                let line = format!("{}: {}", f.location, f.message);
+                writeln!(out, "{}", terminal_safe(&line))?;
             }
             let roles: Vec<String> = r
                 .roles
@@ -88,13 +91,14 @@ pub fn run(args: &ValidateArgs) -> Result<Outcome> {
                 1 => format!("1 role: {}", roles[0]),
                 n => format!("{n} roles: {}", roles.join(", ")),
             };
-            if r.valid {
-                writeln!(out, "{}: valid, {held}", r.input)?;
+            let line = if r.valid {
+                format!("{}: valid, {held}", r.input)
             } else {
                 let n = r.findings.len();
                 let s = if n == 1 { "" } else { "s" };
-                writeln!(out, "{}: {n} problem{s}, {held}", r.input)?;
-            }
+                format!("{}: {n} problem{s}, {held}", r.input)
+            };
+            writeln!(out, "{}", terminal_safe(&line))?;
         }
     }
     out.finish()?;

@@ -103,6 +103,19 @@ pub struct Catalogue {
     /// The built-in name or the file path it was read from; for messages.
     #[serde(skip)]
     origin: String,
+    /// Each entry's index by lower-case privilege name, so a look-up costs the same
+    /// however large the catalogue (and loading, union and role building stay linear).
+    #[serde(skip)]
+    index: HashMap<String, usize>,
+}
+
+/// The index of `entries` by lower-case privilege name.
+fn index_of(entries: &[Entry]) -> HashMap<String, usize> {
+    entries
+        .iter()
+        .enumerate()
+        .map(|(i, e)| (e.privilege.to_ascii_lowercase(), i))
+        .collect()
 }
 
 /// A catalogue document; `E` is [`EntryFile`] for TOML, [`BuiltinEntry`] for the built-ins.
@@ -383,6 +396,7 @@ impl Catalogue {
             name: file.name,
             description: file.description,
             source: file.source,
+            index: index_of(&entries),
             entries,
             origin: origin.to_string(),
         })
@@ -400,9 +414,11 @@ impl Catalogue {
 
     /// The entry for `privilege`, matched without regard to case.
     pub fn get(&self, privilege: &str) -> Option<&Entry> {
-        self.entries
-            .iter()
-            .find(|e| e.privilege.eq_ignore_ascii_case(privilege))
+        let found = match self.index.get(privilege) {
+            Some(i) => Some(*i),
+            None => self.index.get(&privilege.to_ascii_lowercase()).copied(),
+        };
+        found.and_then(|i| self.entries.get(i))
     }
 
     /// Replaces the depths `privilege` allows, moving its default to the nearest of them;
@@ -497,14 +513,16 @@ impl Catalogue {
                 }
             }
         }
+        let entries: Vec<Entry> = merged
+            .into_iter()
+            .map(Merge::finish)
+            .collect::<Result<_>>()?;
         Ok(Catalogue {
             name: names.join(" + "),
             description: descriptions.join("; "),
             source: sources.join("; "),
-            entries: merged
-                .into_iter()
-                .map(Merge::finish)
-                .collect::<Result<_>>()?,
+            index: index_of(&entries),
+            entries,
             origin: origins.join(" + "),
         })
     }
@@ -643,19 +661,19 @@ impl Catalogue {
                     })?;
             allowed = allowed.with(depth);
         }
-        let suggestion = self.suggest(name).map(str::to_string);
-        let catalogue_name = self.name.clone();
-        let entry = self
-            .entries
-            .iter_mut()
-            .find(|e| e.privilege.eq_ignore_ascii_case(name))
-            .ok_or_else(|| Error::UnknownPrivilege {
+        let found = self.index.get(&name.to_ascii_lowercase()).copied();
+        let Some(entry) = found.and_then(|i| self.entries.get_mut(i)) else {
+            return Err(Error::UnknownPrivilege {
                 origin: given.origin.clone(),
                 value: given.value.clone(),
                 name: name.to_string(),
-                suggestion,
-                hint: format!("the {catalogue_name} catalogue does not hold it, so there is nothing to override"),
-            })?;
+                suggestion: self.suggest(name).map(str::to_string),
+                hint: format!(
+                    "the {} catalogue does not hold it, so there is nothing to override",
+                    self.name
+                ),
+            });
+        };
         // `allowed` is never empty: split(',') yields at least one word, each a depth.
         entry.default = allowed.nearest(entry.default).unwrap_or(entry.default);
         entry.allowed = allowed;

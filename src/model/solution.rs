@@ -142,7 +142,9 @@ fn unique_name(given: Option<&Given>, default: &str, max: usize) -> Result<Strin
     Ok(v.clone())
 }
 
-/// Checks free text (names, descriptions): no control characters, at most `max` characters.
+/// Checks free text (names, descriptions): no control characters and nothing else XML 1.0
+/// does not allow (U+FFFE, U+FFFF), at most `max` UTF-16 code units (the unit of
+/// Dataverse's `nvarchar` columns, so an emoji counts two).
 pub fn text(given: Option<&Given>, default: &str, max: usize, allow_empty: bool) -> Result<String> {
     let Some(given) = given else {
         return Ok(default.to_string());
@@ -151,14 +153,20 @@ pub fn text(given: Option<&Given>, default: &str, max: usize, allow_empty: bool)
     if !allow_empty && v.trim().is_empty() {
         return Err(Error::invalid(&given.origin, v, "must not be empty"));
     }
-    if v.chars().count() > max {
+    let units = crate::text::utf16_len(v);
+    if units > max {
         return Err(Error::invalid(
             &given.origin,
             v,
-            format!("must be at most {max} characters"),
+            format!(
+                "must be at most {max} characters as Dataverse counts them (UTF-16 code units); this is {units}"
+            ),
         ));
     }
-    if let Some(c) = v.chars().find(|c| c.is_control()) {
+    if let Some(c) = v
+        .chars()
+        .find(|c| c.is_control() || !crate::text::is_xml_char(*c))
+    {
         return Err(Error::invalid(
             &given.origin,
             &v.escape_debug().to_string(),

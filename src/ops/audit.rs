@@ -426,6 +426,7 @@ mod tests {
                     offset: 0,
                 })
                 .collect(),
+            repeats: Vec::new(),
             offset: 0,
             file: RolesFile::Customizations,
         }

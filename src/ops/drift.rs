@@ -5,18 +5,18 @@
 
 use std::collections::BTreeMap;
 use std::fs;
-use std::io::{Cursor, Read};
+use std::io::Read;
 use std::path::Path;
 
 use quick_xml::events::BytesStart;
 use quick_xml::XmlVersion;
 use serde::Serialize;
 
+use crate::open::{self, Accept, OpenError};
 use crate::ops::plan::{Content, Target};
 use crate::package::output_path::Parent;
 use crate::package::write::Part;
 use crate::part::roles::{read_roles, RoleRecord};
-use crate::util::read_capped;
 use crate::xml::walk::{walk, Visitor, XmlProblem};
 
 /// The most bytes read from one file or zip entry at the output path.
@@ -195,24 +195,21 @@ pub fn check(target: &Target) -> Vec<Drift> {
             Ok(m) if !m.is_file() => vec![Drift::TargetUnreadable {
                 message: "is not a file; expected a solution zip".into(),
             }],
-            Ok(_) => match read_target(path) {
+            Ok(_) if same_file_bytes(path, bytes) => Vec::new(),
+            Ok(_) => match unzip(path, parts) {
                 Err(message) => vec![Drift::TargetUnreadable { message }],
-                Ok(actual) if actual == *bytes => Vec::new(),
-                Ok(actual) => match unzip(&actual) {
-                    Err(message) => vec![Drift::TargetUnreadable { message }],
-                    Ok(files) => {
-                        let mut drift = compare_files(parts, &files);
-                        let order: Vec<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
-                        let want: Vec<&str> = parts.iter().map(|p| p.name.as_str()).collect();
-                        if drift.is_empty()
-                            || (order != want
-                                && drift.iter().all(|d| matches!(d, Drift::BytesDiffer { .. })))
-                        {
-                            drift.push(Drift::BytesDiffer { file: None });
-                        }
-                        drift
+                Ok((files, oversized)) => {
+                    let mut drift = compare_files(parts, &files, &oversized);
+                    let order: Vec<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
+                    let want: Vec<&str> = parts.iter().map(|p| p.name.as_str()).collect();
+                    if drift.is_empty()
+                        || (order != want
+                            && drift.iter().all(|d| matches!(d, Drift::BytesDiffer { .. })))
+                    {
+                        drift.push(Drift::BytesDiffer { file: None });
                     }
-                },
+                    drift
+                }
             },
         },
         Content::Folder(parts) => match fs::symlink_metadata(path) {
@@ -225,7 +222,7 @@ pub fn check(target: &Target) -> Vec<Drift> {
                 let mut files = Vec::new();
                 let mut problems = Vec::new();
                 list_folder(path, "", &mut files, &mut problems);
-                let mut drift = compare_files(parts, &files);
+                let mut drift = compare_files(parts, &files, &[]);
                 drift.extend(problems);
                 drift
             }
@@ -235,46 +232,109 @@ pub fn check(target: &Target) -> Vec<Drift> {
 
 /// Reads a target file for comparison, refusing one larger than dvrole could have written.
 fn read_target(path: &Path) -> Result<Vec<u8>, String> {
-    match read_capped(path, MAX_READ) {
-        Ok(Some(bytes)) => Ok(bytes),
-        Ok(None) => Err(format!(
+    // Only regular files are read: a FIFO, a device or a socket met in a target folder is
+    // reported as what it is, never opened for reading (it could wait forever).
+    match open::read_capped(path, MAX_READ, Accept::Files) {
+        Ok(bytes) => Ok(bytes),
+        Err(OpenError::TooLarge(_)) => Err(format!(
             "is over {MAX_READ} bytes, far more than dvrole writes"
         )),
         Err(e) => Err(e.to_string()),
     }
 }
 
-fn unzip(bytes: &[u8]) -> Result<Vec<(String, Vec<u8>)>, String> {
-    let mut archive = zip::ZipArchive::new(Cursor::new(bytes))
+/// Whether the regular file at `path` holds exactly `bytes`, compared as a stream.
+fn same_file_bytes(path: &Path, bytes: &[u8]) -> bool {
+    let Ok(source) = open::open(path, Accept::Files) else {
+        return false;
+    };
+    if source.file.metadata().map(|m| m.len()).ok() != Some(bytes.len() as u64) {
+        return false;
+    }
+    same_stream(source.file, bytes)
+}
+
+/// Whether `reader` yields exactly `expected`; reads at most one byte past its length.
+fn same_stream(reader: impl Read, expected: &[u8]) -> bool {
+    let mut reader = reader.take(expected.len() as u64 + 1);
+    let mut buf = [0u8; 64 * 1024];
+    let mut at = 0usize;
+    loop {
+        match reader.read(&mut buf) {
+            Ok(0) => return at == expected.len(),
+            Ok(n) => {
+                if expected.get(at..at + n) != buf.get(..n) {
+                    return false;
+                }
+                at += n;
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(_) => return false,
+        }
+    }
+}
+
+/// The most bytes of one differing entry read for a comparison: far more than any part
+/// dvrole writes.
+const MAX_COMPARED_ENTRY: u64 = 16 << 20;
+
+/// The entries of the zip at `path`, streamed from the file: an entry equal to the part of
+/// the same name is compared as a stream and not kept (the part's bytes stand for it); a
+/// differing one is read for the comparison up to [`MAX_COMPARED_ENTRY`] bytes, and one
+/// larger is named in the second list instead. At most [`MAX_READ`] bytes are inflated.
+#[allow(clippy::type_complexity)]
+fn unzip(path: &Path, parts: &[Part]) -> Result<(Vec<(String, Vec<u8>)>, Vec<String>), String> {
+    let source = open::open(path, Accept::Files).map_err(|e| e.to_string())?;
+    let mut archive = zip::ZipArchive::new(std::io::BufReader::new(source.file))
         .map_err(|e| format!("is not a readable zip ({e})"))?;
     let mut files = Vec::new();
+    let mut oversized = Vec::new();
     let mut total = 0u64;
     for i in 0..archive.len() {
-        let entry = archive
-            .by_index(i)
-            .map_err(|e| format!("entry {i} cannot be read ({e})"))?;
-        let name = entry
-            .name()
-            .map(|n| n.into_owned())
-            .map_err(|e| format!("entry {i} has an unreadable name ({e})"))?;
-        if entry.is_dir() {
+        let (name, size, is_dir) = {
+            let entry = archive
+                .by_index(i)
+                .map_err(|e| format!("entry {i} cannot be read ({e})"))?;
+            let name = entry
+                .name()
+                .map(|n| n.into_owned())
+                .map_err(|e| format!("entry {i} has an unreadable name ({e})"))?;
+            (name, entry.size(), entry.is_dir())
+        };
+        if is_dir {
             files.push((name, Vec::new()));
             continue;
         }
-        let mut data = Vec::new();
-        entry
-            .take(MAX_READ + 1)
-            .read_to_end(&mut data)
-            .map_err(|e| format!("{name} cannot be read ({e})"))?;
-        total += data.len() as u64;
+        total = total.saturating_add(size.min(MAX_COMPARED_ENTRY + 1));
         if total > MAX_READ {
             return Err(format!(
                 "holds over {MAX_READ} bytes, far more than dvrole writes"
             ));
         }
+        let unreadable = |e: zip::result::ZipError| format!("entry {i} cannot be read ({e})");
+        if let Some(part) = parts.iter().find(|p| p.name == name) {
+            if size == part.bytes.len() as u64
+                && same_stream(archive.by_index(i).map_err(unreadable)?, &part.bytes)
+            {
+                files.push((name, part.bytes.clone()));
+                continue;
+            }
+        }
+        let mut entry = archive
+            .by_index(i)
+            .map_err(unreadable)?
+            .take(MAX_COMPARED_ENTRY + 1);
+        let mut data = Vec::new();
+        entry
+            .read_to_end(&mut data)
+            .map_err(|e| format!("{name} cannot be read ({e})"))?;
+        if data.len() as u64 > MAX_COMPARED_ENTRY {
+            oversized.push(name.clone());
+            data = Vec::new();
+        }
         files.push((name, data));
     }
-    Ok(files)
+    Ok((files, oversized))
 }
 
 /// Lists every file under `dir`, with paths relative to the target and `/` separators.
@@ -310,7 +370,11 @@ fn list_folder(
 }
 
 /// Compares the files by name: missing, stray, then each file's content.
-pub(crate) fn compare_files(expected: &[Part], actual: &[(String, Vec<u8>)]) -> Vec<Drift> {
+pub(crate) fn compare_files(
+    expected: &[Part],
+    actual: &[(String, Vec<u8>)],
+    oversized: &[String],
+) -> Vec<Drift> {
     let mut drift = Vec::new();
     let have: BTreeMap<&str, &[u8]> = actual
         .iter()
@@ -320,6 +384,10 @@ pub(crate) fn compare_files(expected: &[Part], actual: &[(String, Vec<u8>)]) -> 
         match have.get(part.name.as_str()) {
             None => drift.push(Drift::MissingFile {
                 file: part.name.clone(),
+            }),
+            Some(_) if oversized.contains(&part.name) => drift.push(Drift::UnreadableFile {
+                file: part.name.clone(),
+                message: format!("is over {MAX_COMPARED_ENTRY} bytes, far more than dvrole writes"),
             }),
             Some(bytes) if *bytes == part.bytes.as_slice() => {}
             Some(bytes) => drift.extend(compare_xml(&part.name, bytes, &part.bytes)),

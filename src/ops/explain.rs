@@ -294,15 +294,18 @@ fn merge(found: &mut Vec<Mention>, m: Mention) {
         .iter_mut()
         .find(|f| f.privilege.eq_ignore_ascii_case(&m.privilege))
     {
-        Some(f) => {
-            f.id = f.id.or(m.id);
-            f.required = f.required.or(m.required);
-            f.refused = f.refused.or(m.refused);
-            f.written = f.written.take().or(m.written);
-            f.access_check = f.access_check.take().or(m.access_check);
-        }
+        Some(f) => merge_into(f, m),
         None => found.push(m),
     }
+}
+
+/// Fills what `f`, a mention of the same privilege, does not say yet from `m`.
+fn merge_into(f: &mut Mention, m: Mention) {
+    f.id = f.id.or(m.id);
+    f.required = f.required.or(m.required);
+    f.refused = f.refused.or(m.refused);
+    f.written = f.written.take().or(m.written);
+    f.access_check = f.access_check.take().or(m.access_check);
 }
 
 /// Each `ObjectTypeCode: N` with the `AccessRights: XAccess` after it, in the text's order;
@@ -348,6 +351,9 @@ fn access_checks(text: &str) -> Vec<(u32, String)> {
 /// table knows, merged per name; misspelt names become the names they probably mean.
 pub fn mentions(text: &str, catalogues: &Catalogues<'_>) -> Vec<Mention> {
     let mut found: Vec<Mention> = Vec::new();
+    // Each mention's place in `found` by lower-case name: a look-up per token, so a text
+    // naming tens of thousands of privileges is explained in linear time.
+    let mut index: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
     for line in text.lines() {
         let required = depth_after(line, &["required depth:", "required depth ="]);
         let refused = depth_after(
@@ -414,7 +420,14 @@ pub fn mentions(text: &str, catalogues: &Catalogues<'_>) -> Vec<Mention> {
             }
         }
         for m in line_mentions {
-            merge(&mut found, m);
+            let key = m.privilege.to_ascii_lowercase();
+            match index.get(&key).and_then(|&i| found.get_mut(i)) {
+                Some(f) => merge_into(f, m),
+                None => {
+                    index.insert(key, found.len());
+                    found.push(m);
+                }
+            }
         }
     }
     found

@@ -2,8 +2,6 @@
 //! layout (`Other/Solution.xml`, `Other/Customizations.xml`, `Roles/<role name>.xml`), for
 //! one or both package types; and the atomic write of a folder.
 
-use std::fs;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
@@ -13,26 +11,13 @@ use crate::model::options::{GenerateOptions, Given};
 use crate::model::role::{Note, Role};
 use crate::model::solution::SolutionManifest;
 use crate::ops::build::{self, Built};
+use crate::package::commit::WritePlan;
 use crate::package::output_path;
-use crate::package::write::{
-    remove_stale, scratch_error, target_folder, Part, OLD_SUFFIX, TEMP_SUFFIX,
-};
+use crate::package::write::Part;
 use crate::part::customizations::SOURCE_CUSTOMIZATIONS;
-use crate::part::role_file::SOURCE_ROLES;
 use crate::part::roles::{read_roles, RolesFile};
 use crate::part::solution::{read_manifest, SOURCE_SOLUTION};
 use crate::part::{self, Shape};
-
-/// What a folder dvrole writes holds; a folder holding anything else at its top is never
-/// replaced.
-const FOLDER_PATHS: &[&str] = &[SOURCE_SOLUTION, SOURCE_CUSTOMIZATIONS, SOURCE_ROLES];
-
-/// Whether `name` is the first component of a path dvrole writes in a folder.
-fn written_top(name: &str) -> bool {
-    FOLDER_PATHS
-        .iter()
-        .any(|p| p.split('/').next() == Some(name))
-}
 
 /// How a package is laid out on disk (`--format`): a zip or a source folder.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -335,153 +320,35 @@ fn verify_folder(role: &Role, manifest: &SolutionManifest, parts: &[Part]) -> Re
     Ok(())
 }
 
-/// The folder beside `path` that scratch folders go in, and `path`'s file name.
-fn split_target(path: &Path) -> Result<(PathBuf, String)> {
-    let name = path
-        .file_name()
-        .and_then(|n| n.to_str())
-        .filter(|n| *n != "." && *n != "..")
-        .ok_or_else(|| Error::Output {
-            path: path.display().to_string(),
-            message: "name a folder to write, e.g. -o solution/ServerSideSyncRole".into(),
-        })?
-        .to_string();
-    Ok((target_folder(path)?, name))
-}
-
-/// Refuses to replace anything but a folder holding only what dvrole writes.
-fn ensure_replaceable(path: &Path) -> Result<()> {
-    let meta = match fs::symlink_metadata(path) {
-        Ok(m) => m,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
-        Err(e) => return Err(Error::io(path, e)),
-    };
-    if !meta.is_dir() {
-        return Err(Error::Output {
-            path: path.display().to_string(),
-            message: "exists and is not a folder; remove it or name another folder with -o".into(),
-        });
-    }
-    let entries = fs::read_dir(path).map_err(|e| Error::io(path, e))?;
-    for entry in entries {
-        let entry = entry.map_err(|e| Error::io(path, e))?;
-        let name = entry.file_name();
-        let known = name.to_str().is_some_and(written_top);
-        if !known {
-            return Err(Error::Output {
-                path: path.display().to_string(),
-                message: format!(
-                    "holds {}, which dvrole does not write, so it will not replace the folder; name an empty folder or one dvrole wrote",
-                    name.to_string_lossy()
-                ),
-            });
-        }
-    }
-    Ok(())
-}
-
-/// Swaps two paths in one step (Linux `renameat2` with `RENAME_EXCHANGE`).
-#[cfg(target_os = "linux")]
-fn exchange(a: &Path, b: &Path) -> std::io::Result<()> {
-    use std::ffi::CString;
-    use std::os::unix::ffi::OsStrExt;
-    let a = CString::new(a.as_os_str().as_bytes())?;
-    let b = CString::new(b.as_os_str().as_bytes())?;
-    // SAFETY: both pointers are valid NUL-terminated strings that outlive the call, and
-    // renameat2 reads nothing else; the raw syscall avoids needing a recent C library.
-    let rc = unsafe {
-        libc::syscall(
-            libc::SYS_renameat2,
-            libc::AT_FDCWD,
-            a.as_ptr(),
-            libc::AT_FDCWD,
-            b.as_ptr(),
-            libc::RENAME_EXCHANGE,
-        )
-    };
-    if rc == 0 {
-        Ok(())
-    } else {
-        Err(std::io::Error::last_os_error())
-    }
-}
-
-/// Elsewhere there is no portable one-step swap; the caller falls back to two renames.
-#[cfg(not(target_os = "linux"))]
-fn exchange(_a: &Path, _b: &Path) -> std::io::Result<()> {
-    Err(std::io::Error::from(std::io::ErrorKind::Unsupported))
-}
-
-/// Writes `files` as the folder `path`, atomically: the folder is built complete beside the
-/// target, every file flushed to disk, then swapped with the existing folder in one step
-/// (Linux), or, where that is not possible, renamed into place after the existing folder is
-/// moved aside; the old folder is removed after. A failed run leaves the old folder as it
-/// was. Only a folder that holds nothing but `Other/` and `Roles/` is ever replaced.
+/// Writes `files` as the folder `path`, atomically: a one-folder
+/// [`WritePlan`]. The folder is built complete beside the
+/// target, every file flushed to disk, then swapped with the existing folder in one step. A
+/// failed run leaves the old folder as it was. Only a folder that holds nothing but `Other/`
+/// and `Roles/` is ever replaced.
 pub fn write_folder_atomic(path: &Path, files: &[Part]) -> Result<()> {
-    let (dir, name) = split_target(path)?;
-    ensure_replaceable(path)?;
-    remove_stale(&dir, &name);
-    let temp = tempfile::Builder::new()
-        .prefix(&format!(".{name}."))
-        .suffix(TEMP_SUFFIX)
-        .tempdir_in(&dir)
-        .map_err(|e| scratch_error(path, &dir, "folder", &e))?;
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        fs::set_permissions(temp.path(), fs::Permissions::from_mode(0o755))
-            .map_err(|e| Error::io(temp.path(), e))?;
-    }
-    for part in files {
-        let file_path = temp.path().join(&part.name);
-        if let Some(parent) = file_path.parent() {
-            fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
-        }
-        let mut file = fs::File::create(&file_path).map_err(|e| Error::io(&file_path, e))?;
-        file.write_all(&part.bytes)
-            .map_err(|e| Error::io(&file_path, e))?;
-        file.sync_all().map_err(|e| Error::io(&file_path, e))?;
-    }
-    let built = temp.keep();
-    // Where the system can swap two folders in one step, the target is never absent.
-    if path.exists() && exchange(&built, path).is_ok() {
-        // `built` now holds the previous folder.
-        let _ = fs::remove_dir_all(&built);
-        return Ok(());
-    }
-    let old = if path.exists() {
-        let old = tempfile::Builder::new()
-            .prefix(&format!(".{name}."))
-            .suffix(OLD_SUFFIX)
-            .tempdir_in(&dir)
-            .map_err(|e| scratch_error(path, &dir, "folder", &e))?
-            .keep();
-        // rename() onto an empty folder replaces it on Unix; remove it first for Windows.
-        let _ = fs::remove_dir(&old);
-        if let Err(e) = fs::rename(path, &old) {
-            let _ = fs::remove_dir_all(&built);
-            return Err(Error::io(path, e));
-        }
-        Some(old)
-    } else {
-        None
-    };
-    if let Err(e) = fs::rename(&built, path) {
-        if let Some(old) = &old {
-            let _ = fs::rename(old, path);
-        }
-        let _ = fs::remove_dir_all(&built);
-        return Err(Error::io(path, e));
-    }
-    if let Some(old) = old {
-        let _ = fs::remove_dir_all(old);
-    }
-    Ok(())
+    let mut plan = WritePlan::new();
+    plan_folder(&mut plan, path, files);
+    plan.commit()
+}
+
+/// The names at the top of a folder dvrole writes.
+pub const FOLDER_TOP: &[&str] = &["Other", "Roles"];
+
+/// Adds the folder `path` holding `files` to `plan`.
+pub fn plan_folder(plan: &mut WritePlan, path: &Path, files: &[Part]) {
+    let files = files
+        .iter()
+        .map(|p| (p.name.clone(), p.bytes.clone()))
+        .collect();
+    plan.folder(path, files, FOLDER_TOP);
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::package::commit::TEMP_SUFFIX;
+    use crate::part::role_file::SOURCE_ROLES;
+    use std::fs;
 
     fn parts(text: &[u8]) -> Vec<Part> {
         vec![
@@ -532,6 +399,14 @@ mod tests {
             .to_string();
         assert!(err.contains("cannot create a folder in /proc"), "{err}");
         assert!(!err.contains(TEMP_SUFFIX), "{err}");
+    }
+
+    #[test]
+    fn the_owned_top_names_are_where_the_folder_files_go() {
+        for path in [SOURCE_SOLUTION, SOURCE_CUSTOMIZATIONS, SOURCE_ROLES] {
+            let top = path.split('/').next().unwrap();
+            assert!(FOLDER_TOP.contains(&top), "{path}");
+        }
     }
 
     #[test]

@@ -3,7 +3,6 @@
 //! `Other/Solution.xml`, every file written beside its target and renamed at the end.
 
 use std::fs;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use quick_xml::events::Event;
@@ -13,16 +12,18 @@ use uuid::Uuid;
 use crate::error::{Error, Result};
 use crate::model::existing::ExistingRole;
 use crate::model::guid;
+use crate::open::{read_capped, Accept, OpenError};
 use crate::ops::drift::{compare_files, Drift};
+use crate::package::commit::WritePlan;
 use crate::package::input::{Input, Layout};
+use crate::package::output_path;
 use crate::package::read::Limits;
 use crate::package::whole;
-use crate::package::write::{scratch_error, write_atomic, Part, TEMP_SUFFIX};
+use crate::package::write::Part;
 use crate::part::role_file;
 use crate::part::role_file::SOURCE_ROLES;
 use crate::part::role_xml::Style;
 use crate::part::solution::{read_manifest, SOURCE_SOLUTION};
-use crate::util::read_capped;
 use crate::xml::walk::positions_in;
 
 /// The component type of a role in a solution manifest.
@@ -66,9 +67,9 @@ pub fn open(path: &Path, limits: Limits) -> Result<Tree> {
             "holds no Other/Solution.xml, so it is not a source folder; give the folder pac solution unpack wrote",
         ));
     }
-    let manifest = match read_capped(&manifest_path, limits.max_entry_bytes) {
-        Ok(Some(bytes)) => bytes,
-        Ok(None) => {
+    let manifest = match read_capped(&manifest_path, limits.max_entry_bytes, Accept::Files) {
+        Ok(bytes) => bytes,
+        Err(OpenError::TooLarge(_)) => {
             return Err(bad_tree(
                 &manifest_path,
                 format!(
@@ -77,7 +78,7 @@ pub fn open(path: &Path, limits: Limits) -> Result<Tree> {
                 ),
             ))
         }
-        Err(e) => return Err(Error::io(&manifest_path, e)),
+        Err(e) => return Err(bad_tree(&manifest_path, e.to_string())),
     };
     let record = read_manifest(manifest.as_slice()).map_err(|p| {
         let (line, column) = positions_in(manifest.as_slice(), &[p.offset])
@@ -312,16 +313,9 @@ pub fn drift(plan: &TreePlan) -> Vec<Drift> {
             .iter()
             .map(|b| (file.name.clone(), b.clone()))
             .collect();
-        drift.extend(compare_files(&expected, &actual));
+        drift.extend(compare_files(&expected, &actual, &[]));
     }
     drift
-}
-
-/// A file written beside its target, waiting to be renamed into place.
-struct Staged {
-    temp: tempfile::NamedTempFile,
-    target: PathBuf,
-    before: Option<Vec<u8>>,
 }
 
 /// Writes every file of `plan` that changes: each is written and flushed beside its target
@@ -329,85 +323,19 @@ struct Staged {
 /// leaves the tree as it was; a failed rename puts back the files already renamed.
 /// Returns how many files changed.
 pub fn commit(plan: &TreePlan) -> Result<usize> {
-    let mut staged: Vec<Staged> = Vec::new();
-    let mut created_dirs: Vec<PathBuf> = Vec::new();
-    let result = stage_all(plan, &mut staged, &mut created_dirs);
-    if let Err(e) = result {
-        drop(staged);
-        for dir in created_dirs.iter().rev() {
-            let _ = fs::remove_dir(dir);
-        }
-        return Err(e);
-    }
-    let count = staged.len();
-    let mut done: Vec<(PathBuf, Option<Vec<u8>>)> = Vec::new();
-    let mut staged = staged.into_iter();
-    while let Some(s) = staged.next() {
-        let target = s.target.clone();
-        if let Err(e) = s.temp.persist(&target) {
-            // Put back what was already renamed; the rest is still only staged.
-            for (path, before) in done.iter().rev() {
-                let _ = match before {
-                    Some(bytes) => write_atomic(path, bytes),
-                    None => fs::remove_file(path).map_err(|e| Error::io(path, e)),
-                };
-            }
-            drop(staged);
-            return Err(Error::io(&target, e.error));
-        }
-        done.push((target, s.before));
-    }
-    Ok(count)
-}
-
-fn stage_all(
-    plan: &TreePlan,
-    staged: &mut Vec<Staged>,
-    created_dirs: &mut Vec<PathBuf>,
-) -> Result<()> {
+    let mut writes = WritePlan::new();
     for file in &plan.files {
-        if file.change() == Change::Unchanged {
-            continue;
+        if file.change() != Change::Unchanged {
+            writes.file(plan.path.join(&file.name), file.after.clone());
         }
-        let target = plan.path.join(&file.name);
-        let dir = target
-            .parent()
-            .map(Path::to_path_buf)
-            .unwrap_or_else(|| plan.path.clone());
-        if !dir.is_dir() {
-            fs::create_dir(&dir).map_err(|e| Error::io(&dir, e))?;
-            created_dirs.push(dir.clone());
-        }
-        let name = target
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        let prefix = format!(".{name}.");
-        let mut builder = tempfile::Builder::new();
-        builder.prefix(&prefix).suffix(TEMP_SUFFIX);
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            let mode = fs::metadata(&target)
-                .map(|m| m.permissions().mode())
-                .unwrap_or(0o666);
-            builder.permissions(fs::Permissions::from_mode(mode));
-        }
-        let mut temp = builder
-            .tempfile_in(&dir)
-            .map_err(|e| scratch_error(&target, &dir, "file", &e))?;
-        temp.write_all(&file.after)
-            .map_err(|e| Error::io(&target, e))?;
-        temp.as_file()
-            .sync_all()
-            .map_err(|e| Error::io(&target, e))?;
-        staged.push(Staged {
-            temp,
-            target,
-            before: file.before.clone(),
-        });
     }
-    Ok(())
+    let count = writes.targets().count();
+    writes.check_existing()?;
+    // A tree without Roles/ gets one; it is removed again if the commit fails.
+    let created = output_path::create_parents(writes.targets())?;
+    writes.commit()?;
+    created.keep();
+    Ok(count)
 }
 
 /// Where one element is in the manifest's bytes.

@@ -229,6 +229,9 @@ pub fn validate_against(
     against: Against<'_>,
 ) -> Result<ValidationReport> {
     let mut c = Checker::new(against);
+    for problem in reader.entry_name_problems() {
+        c.add("", None, problem);
+    }
     let present: HashSet<String> = reader.root_files().into_iter().collect();
     for name in REQUIRED_FILES {
         if present.contains(name) {
@@ -521,13 +524,19 @@ fn validate_role(
     } else {
         short(&name)
     };
-    let length = name.chars().count();
+    // Dataverse counts UTF-16 code units; a value this long was cut while read.
+    let length = crate::text::utf16_len(&name);
+    let more = if name.len() as u64 >= crate::xml::strict::MAX_VALUE_BYTES {
+        " or more"
+    } else {
+        ""
+    };
     if length > crate::model::role::MAX_ROLE_NAME {
         c.add(
             file,
             Some(role.offset),
             format!(
-                "role '{label}' has a {length}-character name; Dataverse allows at most {}",
+                "role '{label}' has a name of {length}{more} UTF-16 code units; Dataverse allows at most {}",
                 crate::model::role::MAX_ROLE_NAME
             ),
         );
@@ -556,7 +565,23 @@ fn validate_role(
             );
         }
     }
-    let mut names = HashSet::new();
+    for &(i, times, at) in &role.repeats {
+        let pname = role
+            .privileges
+            .get(i)
+            .and_then(|p| p.name.as_deref())
+            .unwrap_or_default();
+        let what = if times == 2 {
+            "twice".to_string()
+        } else {
+            format!("{times} times")
+        };
+        c.add(
+            file,
+            Some(at),
+            format!("role '{label}': {} is listed {what}", short(pname)),
+        );
+    }
     for p in &role.privileges {
         let Some(pname) = p.name.as_deref().filter(|n| !n.is_empty()) else {
             c.add(
@@ -566,13 +591,6 @@ fn validate_role(
             );
             continue;
         };
-        if !names.insert(pname.to_ascii_lowercase()) {
-            c.add(
-                file,
-                Some(p.offset),
-                format!("role '{label}': {pname} is listed twice"),
-            );
-        }
         let level = p.level.as_deref().unwrap_or("");
         let Some(depth) = Depth::from_xml(level) else {
             c.add(
@@ -630,7 +648,13 @@ fn validate_role(
     let summary = RoleSummary {
         id: raw_id,
         name,
-        privileges: role.privileges.len(),
+        // As written: a privilege listed again counts again.
+        privileges: role.privileges.len()
+            + role
+                .repeats
+                .iter()
+                .map(|&(_, times, _)| usize::try_from(times - 1).unwrap_or(usize::MAX))
+                .fold(0usize, usize::saturating_add),
     };
     (summary, id, role.offset)
 }

@@ -1,12 +1,12 @@
 //! What an input named on the command line is: a solution zip, a package folder, a
 //! SolutionPackager source folder or a lone XML file, and the parts of it that hold roles.
 
-use std::fs::File;
-use std::io;
 use std::path::Path;
+use std::sync::Arc;
 
 use crate::error::{Error, Result};
-use crate::package::read::{read_up_to, Limits, PackageReader};
+use crate::open::{self, Accept, ReadAt};
+use crate::package::read::{open_error, read_up_to, Limits, PackageReader};
 use crate::part::customizations::{PART_NAME as CUSTOMIZATIONS, SOURCE_CUSTOMIZATIONS};
 use crate::part::role_file::SOURCE_ROLES;
 use crate::part::roles::{stream_roles, RoleSink};
@@ -39,16 +39,16 @@ impl Input {
     /// like a zip is a zip, any other file is read as XML.
     pub fn open(path: &Path, limits: Limits) -> Result<Input> {
         let label = path.display().to_string();
-        let meta = std::fs::metadata(path).map_err(|e| Error::Unreadable {
-            input: label.clone(),
-            message: match e.kind() {
-                io::ErrorKind::NotFound => {
-                    "does not exist; give a solution zip, a folder or an XML file".to_string()
-                }
-                _ => e.to_string(),
+        // Opened once, without waiting: a device or a socket is refused here, a pipe is
+        // copied once into an anonymous file that both the sniff and the parse read.
+        let source = open::open(path, Accept::Streams).map_err(|e| match e {
+            open::OpenError::NotFound => Error::Unreadable {
+                input: label.clone(),
+                message: "does not exist; give a solution zip, a folder or an XML file".to_string(),
             },
+            other => open_error(&label, other),
         })?;
-        if meta.is_dir() {
+        if source.kind == open::SourceKind::Folder {
             let reader = PackageReader::open_folder(label, path.to_path_buf(), limits);
             if reader.has_file(SOURCE_SOLUTION) {
                 let mut role_parts = Vec::new();
@@ -68,9 +68,13 @@ impl Input {
                 role_parts: vec![CUSTOMIZATIONS.to_string()],
             });
         }
+        let file = Arc::new(
+            source
+                .into_seekable(limits.max_entry_bytes)
+                .map_err(|e| open_error(&label, e))?,
+        );
         let mut magic = [0u8; 4];
-        let n = File::open(path)
-            .and_then(|mut f| read_up_to(&mut f, &mut magic))
+        let n = read_up_to(&mut ReadAt::new(file.clone()), &mut magic)
             .map_err(|e| Error::io(path, e))?;
         let named_zip = path
             .extension()
@@ -78,23 +82,18 @@ impl Input {
         if named_zip || magic.get(..n).is_some_and(|m| m.starts_with(b"PK")) {
             return Ok(Input {
                 layout: Layout::Zip,
-                reader: PackageReader::open_zip(path, limits)?,
+                reader: PackageReader::zip_of_file(label, file, limits)?,
                 role_parts: vec![CUSTOMIZATIONS.to_string()],
             });
         }
         let name = path
             .file_name()
             .and_then(|n| n.to_str())
-            .ok_or_else(|| Error::Unreadable {
-                input: label.clone(),
-                message: "has no file name dvrole can use; rename it or give its folder"
-                    .to_string(),
-            })?
+            .unwrap_or("input")
             .to_string();
-        let parent = path.parent().unwrap_or(Path::new("")).to_path_buf();
         Ok(Input {
             layout: Layout::XmlFile,
-            reader: PackageReader::open_folder(label, parent, limits),
+            reader: PackageReader::open_single(label, file, name.clone(), limits),
             role_parts: vec![name],
         })
     }
@@ -154,7 +153,7 @@ fn role_files(dir: &Path) -> Vec<String> {
         .map(|entries| {
             entries
                 .flatten()
-                .filter(|e| e.path().is_file())
+                .filter(|e| !e.path().is_dir())
                 .filter_map(|e| e.file_name().to_str().map(str::to_string))
                 .filter(|n| n.to_ascii_lowercase().ends_with(".xml"))
                 .map(|n| format!("{SOURCE_ROLES}/{n}"))

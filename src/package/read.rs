@@ -8,10 +8,13 @@
 use std::fs::File;
 use std::io::{self, BufReader, Cursor, Read, Seek};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use zip::ZipArchive;
 
 use crate::error::{Error, Result};
+use crate::open::{self, Accept, ReadAt};
+use crate::package::names;
 use crate::xml::walk::{positions_in, XmlProblem};
 
 /// The default cap on the bytes read from one package entry or XML file: 1 GiB.
@@ -38,6 +41,11 @@ impl<T: Read + Seek> ReadSeek for T {}
 enum Kind {
     Zip(Box<ZipArchive<Box<dyn ReadSeek>>>),
     Folder(PathBuf),
+    /// One file, opened once (a stream copied once); `name` is how parts call it.
+    Single {
+        file: Arc<File>,
+        name: String,
+    },
 }
 
 /// An open package: a zip or a folder holding the package's root files.
@@ -45,6 +53,8 @@ pub struct PackageReader {
     label: String,
     kind: Kind,
     limits: Limits,
+    /// A zip's entry names as its central directory lists them, duplicates included.
+    names: Vec<Vec<u8>>,
 }
 
 impl PackageReader {
@@ -54,14 +64,44 @@ impl PackageReader {
             label,
             kind: Kind::Folder(dir),
             limits,
+            names: Vec::new(),
         }
     }
 
-    /// Opens the zip file at `path` ([`Input::open`](crate::package::input::Input::open) decides that it is one).
+    /// A reader of the one file `file`, which parts call `name`; `label` names it in
+    /// messages. Every read of it reads the same open file, from the start.
+    pub(crate) fn open_single(
+        label: String,
+        file: Arc<File>,
+        name: String,
+        limits: Limits,
+    ) -> PackageReader {
+        PackageReader {
+            label,
+            kind: Kind::Single { file, name },
+            limits,
+            names: Vec::new(),
+        }
+    }
+
+    /// Opens the zip file at `path` ([`Input::open`](crate::package::input::Input::open) decides
+    /// that it is one): once, without waiting on it (see [`crate::open`]).
     pub fn open_zip(path: &Path, limits: Limits) -> Result<PackageReader> {
-        let file = File::open(path).map_err(|e| Error::io(path, e))?;
-        let reader: Box<dyn ReadSeek> = Box::new(BufReader::new(file));
-        Self::from_zip(path.display().to_string(), reader, limits)
+        let label = path.display().to_string();
+        let file = open::open(path, Accept::Streams)
+            .and_then(|s| s.into_seekable(limits.max_entry_bytes))
+            .map_err(|e| open_error(&label, e))?;
+        Self::zip_of_file(label, Arc::new(file), limits)
+    }
+
+    /// Reads the zip in the open file `file`; `label` names it in messages.
+    pub(crate) fn zip_of_file(
+        label: String,
+        file: Arc<File>,
+        limits: Limits,
+    ) -> Result<PackageReader> {
+        let reader: Box<dyn ReadSeek> = Box::new(BufReader::new(ReadAt::new(file)));
+        Self::from_zip(label, reader, limits)
     }
 
     /// Reads a zip held in memory; `label` names it in messages.
@@ -69,7 +109,12 @@ impl PackageReader {
         Self::from_zip(label.to_string(), Box::new(Cursor::new(bytes)), limits)
     }
 
-    fn from_zip(label: String, reader: Box<dyn ReadSeek>, limits: Limits) -> Result<PackageReader> {
+    fn from_zip(
+        label: String,
+        mut reader: Box<dyn ReadSeek>,
+        limits: Limits,
+    ) -> Result<PackageReader> {
+        let names = names::central_names(&mut reader).unwrap_or_default();
         let archive = ZipArchive::new(reader).map_err(|e| Error::Unreadable {
             input: label.clone(),
             message: format!("not a readable zip ({e}); give a solution zip or a folder"),
@@ -78,7 +123,14 @@ impl PackageReader {
             label,
             kind: Kind::Zip(Box::new(archive)),
             limits,
+            names,
         })
+    }
+
+    /// What is wrong with the zip's entry names (see [`names::name_problems`]); nothing
+    /// for a folder.
+    pub fn entry_name_problems(&self) -> Vec<String> {
+        names::name_problems(&self.names)
     }
 
     /// The package as named on the command line.
@@ -95,11 +147,12 @@ impl PackageReader {
                 .filter(|n| !n.contains('/') && !n.contains('\\'))
                 .map(|n| n.into_owned())
                 .collect(),
+            Kind::Single { name, .. } => vec![name.clone()],
             Kind::Folder(dir) => std::fs::read_dir(dir)
                 .map(|entries| {
                     entries
                         .flatten()
-                        .filter(|e| e.path().is_file())
+                        .filter(|e| !e.path().is_dir())
                         .filter_map(|e| e.file_name().to_str().map(str::to_string))
                         .collect()
                 })
@@ -110,8 +163,10 @@ impl PackageReader {
     /// Where `name` is, for messages: `pkg.zip!customizations.xml` or `folder/customizations.xml`.
     pub fn location(&self, name: &str) -> String {
         match &self.kind {
+            Kind::Zip(_) if name.is_empty() => self.label.clone(),
             Kind::Zip(_) => format!("{}!{name}", self.label),
             Kind::Folder(dir) => dir.join(name).display().to_string(),
+            Kind::Single { .. } => self.label.clone(),
         }
     }
 
@@ -137,10 +192,24 @@ impl PackageReader {
                 Ok(Box::new(Capped::new(entry, declared, CapKind::Declared)))
             }
             Kind::Folder(dir) => {
+                // Inside a folder only regular files are opened: a FIFO, a device or a
+                // socket there is reported, never read (it could wait forever).
                 let path = dir.join(name);
-                let file = File::open(&path).map_err(|e| Error::io(&path, e))?;
-                Ok(Box::new(Capped::new(file, max, CapKind::Limit)))
+                let source =
+                    open::open(&path, Accept::Files).map_err(|e| open_error(&location, e))?;
+                if source.kind == open::SourceKind::Folder {
+                    return Err(Error::Unreadable {
+                        input: location,
+                        message: "is a folder, not a file".into(),
+                    });
+                }
+                Ok(Box::new(Capped::new(source.file, max, CapKind::Limit)))
             }
+            Kind::Single { file, .. } => Ok(Box::new(Capped::new(
+                ReadAt::new(file.clone()),
+                max,
+                CapKind::Limit,
+            ))),
         }
     }
 
@@ -179,8 +248,25 @@ impl PackageReader {
     pub fn has_file(&self, name: &str) -> bool {
         match &self.kind {
             Kind::Zip(archive) => archive.index_for_name(name).is_some(),
-            Kind::Folder(dir) => dir.join(name).is_file(),
+            // Anything but a folder counts as there, so that a FIFO or a device in its place
+            // is reported as what it is when opened, not as missing.
+            Kind::Folder(dir) => dir.join(name).metadata().is_ok_and(|m| !m.is_dir()),
+            Kind::Single { name: own, .. } => own == name,
         }
+    }
+}
+
+/// The error for an input that [`open::open`] refused.
+pub(crate) fn open_error(label: &str, e: open::OpenError) -> Error {
+    let message = match e {
+        open::OpenError::TooLarge(max) => format!(
+            "is larger than the {max}-byte limit; raise it with --max-entry-size if the input is genuine"
+        ),
+        other => other.to_string(),
+    };
+    Error::Unreadable {
+        input: label.to_string(),
+        message,
     }
 }
 

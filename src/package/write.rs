@@ -5,8 +5,8 @@
 //! permissions, and nothing taken from the clock or the machine.
 
 use std::fs;
-use std::io::{self, Cursor, Write};
-use std::path::{Path, PathBuf};
+use std::io::{Cursor, Write};
+use std::path::Path;
 
 use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, DateTime, ZipWriter};
@@ -16,8 +16,7 @@ use crate::error::{Error, Result};
 /// Deflate level used for every entry. Changing it changes every package's bytes.
 const DEFLATE_LEVEL: i64 = 6;
 
-/// Suffix of the temporary files dvrole writes beside a target before renaming them.
-pub const TEMP_SUFFIX: &str = ".dvrole-tmp";
+pub use crate::package::commit::{OLD_SUFFIX, TEMP_SUFFIX};
 
 /// One file of a package.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -74,110 +73,28 @@ pub fn check_file_target(path: &Path) -> Result<()> {
     Ok(())
 }
 
-/// Refuses a target that is a folder, or whose folder does not exist.
-fn target_folder_for_file(path: &Path) -> Result<PathBuf> {
-    check_file_target(path)?;
-    target_folder(path)
-}
-
-/// The folder `path` is to be written in (`.` when `path` names none); refuses one that
-/// does not exist or is a file. Shared by the zip and the folder writers.
-pub(crate) fn target_folder(path: &Path) -> Result<PathBuf> {
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    if !dir.is_dir() {
-        let what = if dir.exists() {
-            "is a file, not a folder"
-        } else {
-            "does not exist; create it first"
-        };
-        return Err(Error::Output {
-            path: path.display().to_string(),
-            message: format!("{} {what}", dir.display()),
-        });
-    }
-    Ok(dir)
-}
-
-/// The error for a temporary file or folder (`what`) that could not be made in `dir` while
-/// writing `path`. tempfile's own message names its random scratch name, which means nothing
-/// to the user; only the kind of failure is kept.
-pub(crate) fn scratch_error(path: &Path, dir: &Path, what: &str, e: &io::Error) -> Error {
-    Error::Output {
-        path: path.display().to_string(),
-        message: format!(
-            "cannot create a {what} in {} ({}); check the folder is writable",
-            dir.display(),
-            io::Error::from(e.kind())
-        ),
-    }
-}
-
-/// Suffix of the folders moved aside while a folder output is swapped into place.
-pub const OLD_SUFFIX: &str = ".dvrole-old";
-
-/// Removes what an interrupted earlier run left beside the target `name` in `dir`: its
-/// temporary files and folders (`.NAME.*.dvrole-tmp`, `.NAME.*.dvrole-old`).
-pub(crate) fn remove_stale(dir: &Path, name: &str) {
-    let prefix = format!(".{name}.");
-    let Ok(entries) = fs::read_dir(dir) else {
-        return;
-    };
-    for entry in entries.flatten() {
-        let file_name = entry.file_name();
-        let Some(n) = file_name.to_str() else {
-            continue;
-        };
-        if n.starts_with(&prefix) && (n.ends_with(TEMP_SUFFIX) || n.ends_with(OLD_SUFFIX)) {
-            // Best effort: what cannot be removed stays for the user to see.
-            let path = entry.path();
-            let _ = if path.is_dir() {
-                fs::remove_dir_all(path)
-            } else {
-                fs::remove_file(path)
-            };
-        }
-    }
-}
-
-/// Writes `bytes` to `path` atomically: a temporary file beside it is written, flushed to
-/// disk and renamed over the target, so the target is never half-written. Temporary files
-/// left by an interrupted earlier run are removed.
-///
-/// A target that exists and is neither a file nor a folder (a device such as `/dev/stdout`,
-/// a named pipe) is written in place: renaming a file over it would replace the device.
+/// Writes `bytes` to `path` atomically: a one-file [`WritePlan`](crate::package::commit::WritePlan),
+/// which checks the target (refusing a folder, a device, a FIFO, a socket or a symbolic
+/// link), stages the bytes beside it and renames them into place.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
-    if fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir()) {
-        return write_in_place(path, bytes);
-    }
-    write_atomic_with(path, |file| {
-        file.write_all(bytes).map_err(|e| Error::io(path, e))
-    })
+    crate::package::commit::write_file(path, bytes)
 }
 
 /// Like [`write_atomic`], for output too large to hold: `fill` writes the file's bytes into
 /// the temporary file, which replaces `path` only when `fill` returns `Ok`. On an error the
-/// temporary file is removed and whatever was at `path` stays as it was. A device is
-/// written in place, as [`write_atomic`] writes it.
+/// temporary file is removed and whatever was at `path` stays as it was. The target is
+/// checked as [`write_atomic`] checks it: a device, a FIFO, a socket or a symbolic link is
+/// refused.
 pub fn write_atomic_with(
     path: &Path,
     fill: impl FnOnce(&mut fs::File) -> Result<()>,
 ) -> Result<()> {
-    if fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir()) {
-        let mut file = fs::OpenOptions::new()
-            .write(true)
-            .open(path)
-            .map_err(|source| Error::Write {
-                target: path.display().to_string(),
-                source,
-            })?;
-        return fill(&mut file);
-    }
-    let dir = target_folder_for_file(path)?;
+    let mut check = crate::package::commit::WritePlan::new();
+    check.file(path, Vec::new());
+    check.check()?;
+    let dir = crate::package::commit::target_folder(path)?;
     if let Some(name) = path.file_name().and_then(|n| n.to_str()) {
-        remove_stale(&dir, name);
+        crate::package::commit::remove_stale(&dir, name);
     }
     let name = path
         .file_name()
@@ -192,26 +109,18 @@ pub fn write_atomic_with(
         use std::os::unix::fs::PermissionsExt;
         builder.permissions(fs::Permissions::from_mode(0o666));
     }
-    let mut temp = builder
-        .tempfile_in(&dir)
-        .map_err(|e| scratch_error(path, &dir, "file", &e))?;
+    let mut temp = builder.tempfile_in(&dir).map_err(|e| Error::Output {
+        path: path.display().to_string(),
+        message: format!(
+            "cannot create a file in {} ({}); check the folder is writable",
+            dir.display(),
+            std::io::Error::from(e.kind())
+        ),
+    })?;
     fill(temp.as_file_mut())?;
     temp.as_file().sync_all().map_err(|e| Error::io(path, e))?;
     temp.persist(path).map_err(|e| Error::io(path, e.error))?;
     Ok(())
-}
-
-/// Writes `bytes` into the device or pipe at `path`.
-fn write_in_place(path: &Path, bytes: &[u8]) -> Result<()> {
-    let write = |bytes: &[u8]| -> io::Result<()> {
-        let mut file = fs::OpenOptions::new().write(true).open(path)?;
-        file.write_all(bytes)?;
-        file.flush()
-    };
-    write(bytes).map_err(|source| Error::Write {
-        target: path.display().to_string(),
-        source,
-    })
 }
 
 #[cfg(test)]

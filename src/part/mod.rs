@@ -66,7 +66,7 @@ impl PartKind {
             PartKind::RoleFile => format!(
                 "{}/{}",
                 role_file::SOURCE_ROLES,
-                role_file::file_name(&role.name)
+                role_file::file_name_for(&role.name, role.id)
             ),
         }
     }

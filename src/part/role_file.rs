@@ -35,6 +35,30 @@ const RESERVED: &[&str] = &[
     "COM9", "LPT1", "LPT2", "LPT3", "LPT4", "LPT5", "LPT6", "LPT7", "LPT8", "LPT9",
 ];
 
+/// The longest file name common file systems take, in bytes.
+pub const MAX_FILE_NAME_BYTES: usize = 255;
+
+/// The file name of the role called `name` with the id `id`: [`file_name`], unless that
+/// needs more than [`MAX_FILE_NAME_BYTES`] bytes (a 100-character name in CJK needs 300);
+/// then the name is cut at a character boundary and `~` and the first eight hex digits of
+/// the id are added, so the same role always maps to the same file and two long names that
+/// share a prefix do not collide. Readers take every `Roles/*.xml`, so they read it back.
+pub fn file_name_for(name: &str, id: uuid::Uuid) -> String {
+    let full = file_name(name);
+    if full.len() <= MAX_FILE_NAME_BYTES {
+        return full;
+    }
+    let suffix = format!("~{}.xml", &id.simple().to_string()[..8]);
+    let stem = full.strip_suffix(".xml").unwrap_or(&full);
+    let mut end = MAX_FILE_NAME_BYTES - suffix.len();
+    while !stem.is_char_boundary(end) {
+        end -= 1;
+    }
+    // A cut can leave a trailing dot or space, which Windows drops.
+    let cut = stem[..end].trim_end_matches(['.', ' ']);
+    format!("{cut}{suffix}")
+}
+
 /// The file name (with `.xml`) of the role called `name`, safe on Windows, macOS and Linux:
 /// each of `/ \ : * ? " < > |` and every control character becomes `_`; trailing dots and
 /// spaces become `_` (Windows drops them); a Windows device name (`CON`, `NUL`, `COM1`, ...)
@@ -98,6 +122,17 @@ mod tests {
         assert_eq!(file_name("com1.backup"), "com1.backup_.xml");
         assert_eq!(file_name(""), "_.xml");
         assert_eq!(file_name("..."), "___.xml");
+    }
+
+    #[test]
+    fn long_names_are_cut_with_a_stable_suffix() {
+        let id = uuid::Uuid::parse_str("0f3a6c1e-5b2d-4e8f-9a7c-1d2e3f4a5b6c").unwrap();
+        let long = "漢".repeat(100);
+        let f = file_name_for(&long, id);
+        assert!(f.len() <= MAX_FILE_NAME_BYTES, "{}", f.len());
+        assert!(f.ends_with("~0f3a6c1e.xml"), "{f}");
+        assert_eq!(f, file_name_for(&long, id));
+        assert_eq!(file_name_for("Short", id), "Short.xml");
     }
 
     proptest! {

@@ -51,8 +51,14 @@ pub struct RoleRecord {
     pub name: Option<String>,
     /// The `isinherited` attribute, unparsed (newer exports carry it; older ones do not).
     pub inherited: Option<String>,
-    /// Its privileges in file order.
+    /// Its privileges in file order, each name once (compared ignoring ASCII case): a name
+    /// listed again is counted in [`RoleRecord::repeats`], not kept again (its last level and
+    /// offset replace the first), so a role costs memory per distinct privilege however
+    /// often one is repeated.
     pub privileges: Vec<PrivilegeRecord>,
+    /// The privileges listed more than once: (index in `privileges`, how many times in
+    /// all, byte offset of the first repeat).
+    pub repeats: Vec<(usize, u64, u64)>,
     /// Byte offset of the element.
     pub offset: u64,
     /// The kind of file it was read from.
@@ -318,6 +324,12 @@ pub fn stream_roles(source: impl Read, sink: &mut impl RoleSink) -> Result<Roles
 /// A sink that gathers each role into a [`RoleRecord`] and hands it to a callback.
 struct RecordSink<F> {
     current: Option<RoleRecord>,
+    /// The current role's privilege names, lowercased, with their index.
+    seen: std::collections::HashMap<String, usize>,
+    /// A buffer for the lowercased name being looked up.
+    key: String,
+    /// Per privilege of the current role: (times listed, offset of the first repeat).
+    counts: Vec<(u64, u64)>,
     /// Privilege records of roles already handed out, kept for their string buffers, so a
     /// long run of roles reads without allocating per privilege.
     spare: Vec<PrivilegeRecord>,
@@ -350,9 +362,12 @@ impl<F: FnMut(&RoleRecord)> RoleSink for RecordSink<F> {
             name: name.map(str::to_string),
             inherited: inherited.map(str::to_string),
             privileges: Vec::new(),
+            repeats: Vec::new(),
             offset,
             file,
         });
+        self.seen.clear();
+        self.counts.clear();
         Ok(())
     }
 
@@ -363,6 +378,27 @@ impl<F: FnMut(&RoleRecord)> RoleSink for RecordSink<F> {
         offset: u64,
     ) -> Result<(), XmlProblem> {
         if let Some(role) = &mut self.current {
+            if let Some(name) = name {
+                self.key.clear();
+                self.key
+                    .extend(name.chars().map(|c| c.to_ascii_lowercase()));
+                if let Some(&i) = self.seen.get(self.key.as_str()) {
+                    if let Some((count, first)) = self.counts.get_mut(i) {
+                        if *count == 1 {
+                            *first = offset;
+                        }
+                        *count += 1;
+                    }
+                    // The last listing wins, as a reader keyed by name would have it.
+                    if let Some(record) = role.privileges.get_mut(i) {
+                        set(&mut record.level, level);
+                        record.offset = offset;
+                    }
+                    return Ok(());
+                }
+                self.seen.insert(self.key.clone(), role.privileges.len());
+            }
+            self.counts.push((1, 0));
             let mut record = self.spare.pop().unwrap_or(PrivilegeRecord {
                 name: None,
                 level: None,
@@ -378,6 +414,13 @@ impl<F: FnMut(&RoleRecord)> RoleSink for RecordSink<F> {
 
     fn end_role(&mut self) -> Result<(), XmlProblem> {
         if let Some(mut role) = self.current.take() {
+            role.repeats = self
+                .counts
+                .iter()
+                .enumerate()
+                .filter(|(_, (n, _))| *n > 1)
+                .map(|(i, (n, at))| (i, *n, *at))
+                .collect();
             (self.on_role)(&role);
             self.spare.append(&mut role.privileges);
         }
@@ -394,6 +437,9 @@ pub fn read_roles(
 ) -> Result<RolesFile, XmlProblem> {
     let mut sink = RecordSink {
         current: None,
+        seen: std::collections::HashMap::new(),
+        key: String::new(),
+        counts: Vec::new(),
         spare: Vec::new(),
         on_role,
     };

@@ -10,6 +10,7 @@ use crate::model::catalogue::{
 };
 use crate::model::names;
 use crate::model::options::Given;
+use crate::open::{self, Accept, OpenError};
 use crate::util::{line_of, privilege_key};
 
 /// Whether a `--catalogue` value names a file rather than a built-in catalogue: it
@@ -39,13 +40,13 @@ pub fn load(path: &Path) -> Result<Catalogue> {
             "is a folder, not a file; give the path of a TOML catalogue file".to_string(),
         ));
     }
-    let bytes = crate::util::read_capped(path, MAX_CATALOGUE_BYTES)
-        .map_err(|e| fail(format!("cannot read it ({e})")))?
-        .ok_or_else(|| {
-            fail(format!(
+    let bytes =
+        open::read_capped(path, MAX_CATALOGUE_BYTES, Accept::Streams).map_err(|e| match e {
+            OpenError::TooLarge(_) => fail(format!(
                 "is larger than {} MiB; a catalogue is a short TOML file",
                 MAX_CATALOGUE_BYTES >> 20
-            ))
+            )),
+            other => fail(format!("cannot read it: it {other}")),
         })?;
     let text = match std::str::from_utf8(&bytes) {
         Ok(text) => text,

@@ -21,6 +21,7 @@ use toml::Spanned;
 
 use crate::error::{Error, Result};
 use crate::model::options::{GenerateOptions, Given, OutputOptions, RoleOptions, SolutionOptions};
+use crate::open::{self, Accept, OpenError};
 use crate::settings::table::{toml_string, Kind, Setting};
 use crate::util::{line_of, privilege_key, push_distinct};
 
@@ -451,20 +452,21 @@ pub fn read_file(source: &ConfigSource) -> Result<Option<Layer>> {
     // Read no more than a config file can sensibly be, whatever the path names: a pipe or
     // a device has no length to check beforehand.
     const MAX_CONFIG_BYTES: u64 = 1 << 20;
-    let bytes = crate::util::read_capped(path, MAX_CONFIG_BYTES)
-        .map_err(|e| match e.kind() {
-            std::io::ErrorKind::NotFound => Error::Config {
-                origin: label.clone(),
-                message: format!(
-                    "config file not found; check {named_by}, or run `dvrole init` to write one"
-                ),
-            },
-            _ => Error::io(path, e),
-        })?
-        .ok_or_else(|| Error::Config {
+    let bytes = open::read_capped(path, MAX_CONFIG_BYTES, Accept::Streams).map_err(|e| {
+        let message = match e {
+            OpenError::NotFound => format!(
+                "config file not found; check {named_by}, or run `dvrole init` to write one"
+            ),
+            OpenError::TooLarge(_) => {
+                "is larger than 1 MiB; a dvrole config is a short TOML file".into()
+            }
+            other => other.to_string(),
+        };
+        Error::Config {
             origin: label.clone(),
-            message: "is larger than 1 MiB; a dvrole config is a short TOML file".into(),
-        })?;
+            message,
+        }
+    })?;
     let mut layer = Layer::from_toml(&label, &bytes)?;
     rebase_catalogue_paths(&mut layer, path.parent());
     rebase_table_paths(&mut layer, path.parent());
@@ -1011,7 +1013,10 @@ mod tests {
             .to_string();
         assert!(err.len() < 200, "{} bytes", err.len());
         assert!(err.starts_with("f.toml:2: role.xxx"), "{err}");
-        assert!(err.contains("...: unknown key;"), "{err}");
+        assert!(
+            err.contains("... (100005 characters): unknown key;"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -16,6 +16,7 @@ use crate::model::depth::{Depth, DepthSet};
 use crate::model::environment::{PrivilegeTable, TablePrivilege};
 use crate::model::guid;
 use crate::model::options::Given;
+use crate::open::{read_capped, Accept, OpenError};
 
 /// The largest page read, in bytes. A page holds at most 5,000 rows of a few hundred bytes.
 pub const MAX_PAGE_BYTES: u64 = 64 << 20;
@@ -235,17 +236,25 @@ pub fn read_page(path: &Path) -> Result<(Vec<TablePrivilege>, bool)> {
             "is a folder; give the JSON file of one page of the privilege table",
         ));
     }
-    let bytes = crate::util::read_capped(path, MAX_PAGE_BYTES)
-        .map_err(|e| fail(&origin, format!("cannot be read ({e})")))?
-        .ok_or_else(|| {
-            fail(
+    let bytes = match read_capped(path, MAX_PAGE_BYTES, Accept::Streams) {
+        Ok(bytes) => bytes,
+        Err(OpenError::TooLarge(_)) => {
+            return Err(fail(
                 &origin,
                 format!(
                     "is larger than {} MiB; a page of the privilege table holds at most 5,000 rows",
                     MAX_PAGE_BYTES >> 20
                 ),
-            )
-        })?;
+            ))
+        }
+        Err(OpenError::NotFound) => {
+            return Err(fail(
+                &origin,
+                "does not exist; give the path of a saved page of the privilege table",
+            ))
+        }
+        Err(e) => return Err(fail(&origin, format!("cannot be read: it {e}"))),
+    };
     parse_page(&bytes, &origin)
 }
 

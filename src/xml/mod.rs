@@ -7,6 +7,7 @@
 
 use crate::error::{Error, Result};
 
+pub mod strict;
 pub mod walk;
 
 /// The UTF-8 byte order mark.
@@ -39,6 +40,20 @@ impl askama::filters::Escaper for XmlEscaper {
 /// Turns a rendered template into the part's bytes: BOM, CRLF, no trailing newline.
 pub fn finish(rendered: askama::Result<String>) -> Result<Vec<u8>> {
     let text = rendered.map_err(|e| Error::Internal(format!("template failed: {e}")))?;
+    // The last guard for every text dvrole writes (names, descriptions, publisher fields,
+    // config values, catalogue text): .NET's reader, and so the import, refuses a document
+    // holding a character outside XML 1.0.
+    if let Some((at, c)) = crate::text::first_non_xml_char(&text) {
+        let mut start = at.saturating_sub(30);
+        while !text.is_char_boundary(start) {
+            start -= 1;
+        }
+        return Err(Error::Conflict(format!(
+            "the XML to write would hold {} (after '{}'), which XML 1.0 does not allow and the import refuses; remove it from the setting or catalogue it comes from",
+            crate::text::code_point(c),
+            crate::text::short(&text[start..at])
+        )));
+    }
     let mut out = Vec::with_capacity(text.len() + text.len() / 16 + BOM.len());
     out.extend_from_slice(BOM);
     let body = text.replace('\r', "");
@@ -72,6 +87,12 @@ mod tests {
         let mut out = String::new();
         XmlEscaper.write_escaped_str(&mut out, "a<&\"'>é").unwrap();
         assert_eq!(out, "a&lt;&amp;&quot;'&gt;é");
+    }
+
+    #[test]
+    fn finish_refuses_characters_outside_xml() {
+        let err = finish(Ok("<a b=\"x\u{FFFE}\"/>".to_string())).unwrap_err();
+        assert!(err.to_string().contains("U+FFFE"), "{err}");
     }
 
     #[test]

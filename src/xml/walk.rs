@@ -7,6 +7,8 @@ use std::io::{BufReader, Read};
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::{Reader, XmlVersion};
 
+use crate::xml::strict;
+
 /// How many levels of the element path are remembered; deeper elements are only counted.
 const TRACKED_DEPTH: usize = 8;
 
@@ -137,15 +139,29 @@ impl PathStack {
 
 /// Walks a whole XML document, checking that it is well-formed, and reports to `visitor`.
 pub fn walk(source: impl Read, visitor: &mut impl Visitor) -> Result<(), XmlProblem> {
+    // The strict filter refuses what .NET's reader refuses and cuts overlong text and
+    // values, so the parser never buffers more than a bounded amount of either.
+    let (source, cuts) = strict::strict(source);
     let mut reader = Reader::from_reader(BufReader::with_capacity(64 * 1024, source));
+    let mut first_event = true;
     let mut buf = Vec::with_capacity(4096);
     let mut path = PathStack::default();
     let mut depth = 0usize;
     let mut seen_root = false;
     let tracked = visitor.tracked_depth().min(TRACKED_DEPTH);
     loop {
-        let offset = reader.buffer_position();
+        let mut offset = reader.buffer_position();
+        if cuts.any() {
+            offset = cuts.original(offset);
+        }
         let event = reader.read_event_into(&mut buf);
+        if matches!(event, Ok(Event::Decl(_))) && !first_event {
+            return Err(XmlProblem::at(
+                offset,
+                "not well-formed XML: the XML declaration is not at the very start; nothing may come before it, not even whitespace",
+            ));
+        }
+        first_event = false;
         match event {
             Ok(Event::Start(e)) => open_element(
                 &mut path,
@@ -213,10 +229,20 @@ pub fn walk(source: impl Read, visitor: &mut impl Visitor) -> Result<(), XmlProb
                 return Ok(());
             }
             Ok(_) => {}
+            Err(quick_xml::Error::Io(io)) if strict::strict_error(&io).is_some() => {
+                let found = strict::strict_error(&io);
+                return Err(XmlProblem::at(
+                    found.map_or(0, |f| f.offset),
+                    format!(
+                        "not well-formed XML: {}",
+                        found.map_or("", |f| f.message.as_str())
+                    ),
+                ));
+            }
             Err(e) => {
                 let unreadable = matches!(e, quick_xml::Error::Io(_));
                 return Err(XmlProblem {
-                    offset: reader.error_position(),
+                    offset: cuts.original(reader.error_position()),
                     message: describe(&e),
                     unreadable,
                 });

@@ -302,7 +302,7 @@ fn config_cases() -> Vec<Case> {
         case(
             "config from a device",
             2,
-            "/dev/zero: is larger than 1 MiB",
+            "/dev/zero: is a character device",
             |_| args(&["report", "--config", "/dev/zero"]),
         ),
     ]
@@ -450,7 +450,7 @@ fn reader_cases() -> Vec<Case> {
         case(
             "a 50 MB attribute value",
             1,
-            "50000000-character name",
+            "has a name of 65536 or more UTF-16 code units",
             |d| {
                 let mut xml = b"<ImportExportXml><Roles><Role id=\"{0f3a6c1e-5b2d-4e8f-9a7c-1d2e3f4a5b6c}\" name=\"".to_vec();
                 xml.resize(xml.len() + 50_000_000, b'n');

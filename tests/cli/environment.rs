@@ -336,7 +336,7 @@ fn every_bad_page_is_exit_2_with_one_line_naming_the_file_and_row() {
         .arg(dir.path().join("missing.json"))
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("missing.json: cannot be read"));
+        .stderr(predicate::str::contains("missing.json: does not exist"));
     let big = dir.path().join("big.json");
     let f = std::fs::File::create(&big).unwrap();
     f.set_len((64 << 20) + 1).unwrap();

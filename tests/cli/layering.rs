@@ -315,7 +315,7 @@ fn the_checker_sees_a_cycle_when_there_is_one() {
 
 /// The layers, bottom first. A module may import only from layers before its own.
 const LAYERS: &[&str] = &[
-    "util", "error", "model", "settings", "xml", "part", "package", "ops", "cli",
+    "text", "util", "error", "open", "model", "settings", "xml", "part", "package", "ops", "cli",
 ];
 
 #[test]

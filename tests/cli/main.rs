@@ -19,6 +19,7 @@ mod existing_roles;
 mod explain;
 mod explain_shapes;
 mod first_hour;
+mod hostile_input;
 mod inheritance;
 mod json_golden;
 mod layering;
