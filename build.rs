@@ -5,10 +5,11 @@
 use std::path::PathBuf;
 use std::{env, fs};
 
-const CATALOGUES: [&str; 3] = [
+const CATALOGUES: [&str; 4] = [
     "server-side-sync",
     "app-for-outlook",
     "app-for-outlook-views",
+    "exchange-sync",
 ];
 
 fn main() {

@@ -64,6 +64,26 @@ pub enum Error {
         message: String,
     },
 
+    /// A page of the environment's privilege table that cannot be used.
+    #[error("{origin}: {message}")]
+    PrivilegeTable {
+        /// The file, and the row where the problem is in one: `env.json: row 12 (prvX)`.
+        origin: String,
+        /// What is wrong and what to do.
+        message: String,
+    },
+
+    /// Privileges the role would hold that the environment's privilege table lacks.
+    #[error("{table} lacks {}: an import would refuse or drop {}; leave {} out with {}, or pass --drop-absent{}", .names.join(", "), if .names.len() == 1 { "it" } else { "them" }, if .names.len() == 1 { "it" } else { "them" }, .names.iter().map(|n| format!("--exclude {n}")).collect::<Vec<_>>().join(" "), if *.incomplete { " (every page given has @odata.nextLink, so the table may lack its last page: save that page too)" } else { "" })]
+    AbsentPrivileges {
+        /// How the table is named: its files.
+        table: String,
+        /// The privileges, in the role's order.
+        names: Vec<String>,
+        /// Whether the table looks incomplete.
+        incomplete: bool,
+    },
+
     /// A config file that cannot be used: a syntax error, an unknown key, a wrong type.
     #[error("{origin}: {message}")]
     Config {

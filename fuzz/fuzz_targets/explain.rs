@@ -28,9 +28,14 @@ fuzz_target!(|data: &[u8]| {
             selected,
             named: false,
             builtin,
+            table: None,
+            accept: &[],
         },
     );
     for p in &report.privileges {
-        assert!(p.fix.starts_with("dvrole generate "), "{}", p.fix);
+        assert!(p.fix.starts_with("dvrole generate"), "{}", p.fix);
+    }
+    if let Some(fix) = &report.fix {
+        assert!(fix.starts_with("dvrole generate"), "{fix}");
     }
 });

@@ -14,12 +14,12 @@ use super::{console, print_notes, read_limits, AuditSettings, Outcome, Output};
 use crate::error::{Error, Result};
 use crate::model::catalogue::Catalogue;
 use crate::model::depth::Depth;
-use crate::model::role::{self, Role};
+use crate::model::role::{Inheritance, Role};
 use crate::ops::audit::{role_matches, Desired, Finding, Kind, RoleAudit};
+use crate::ops::desired;
 use crate::package::input::Input;
 use crate::package::read::Limits;
 use crate::part::roles::{RoleSink, RolesFile};
-use crate::settings::catalogues;
 use crate::text::{terminal_safe, Safe};
 use crate::xml::walk::XmlProblem;
 
@@ -86,8 +86,13 @@ pub fn run(args: &AuditArgs) -> Result<Outcome> {
     // The desired role is the one generate would build: flags, environment and config alike.
     let resolved = load_settings(&args.settings)?;
     let options = resolved.options.role;
-    let selected = catalogues::select(&options.catalogue, &options.allow)?;
-    let (desired_role, notes) = role::resolve(&selected, &options, "dvrole")?;
+    let table = super::environment_table(&options.privileges)?;
+    let desired::DesiredRole {
+        catalogue: selected,
+        role: desired_role,
+        notes,
+        ..
+    } = desired::desired_role_in(&options, table, "dvrole")?;
     print_notes(&notes);
     let mut catalogues = vec![selected];
     for name in Catalogue::builtin_names() {
@@ -257,6 +262,7 @@ impl<E> RoleSink for Sink<'_, '_, '_, E> {
         &mut self,
         id: Option<&str>,
         name: Option<&str>,
+        inherited: Option<&str>,
         offset: u64,
         file: RolesFile,
     ) -> Result<(), XmlProblem> {
@@ -284,6 +290,7 @@ impl<E> RoleSink for Sink<'_, '_, '_, E> {
         // counts them.
         let list_extras = !run.args.summary && (run.args.json || run.args.show_extra);
         run.desired.begin(id, name, offset, file, list_extras);
+        run.desired.inheritance(inherited);
         Ok(())
     }
 
@@ -314,11 +321,39 @@ impl<E> RoleSink for Sink<'_, '_, '_, E> {
     }
 }
 
-/// Prints one line per finding of a role (extras are among them only when asked for).
+/// Prints the role's inheritance where it has one, then one line per finding (extras are
+/// among them only when asked for).
 fn print_role(out: &mut Output, audit: &RoleAudit) -> Result<()> {
     // What came from the input is made terminal-safe, so one finding is one line.
     let file = terminal_safe(&audit.file);
     let name = terminal_safe(&audit.name);
+    if let Some(value) = &audit.inherited {
+        let meaning = match Inheritance::from_attribute(value) {
+            Some(i) => format!("{} ({})", i.name(), i.editor_name()),
+            None => "not 0 or 1: run dvrole validate on it".to_string(),
+        };
+        writeln!(
+            out,
+            "{}: role '{}': inheritance isinherited=\"{}\", {meaning}",
+            file,
+            name,
+            terminal_safe(value)
+        )?;
+        if audit.team_only_basic() {
+            writeln!(
+                out,
+                "{}: role '{}': note: with team privileges only, {} reach{} a member's own records only when the role is also assigned to the member directly",
+                file,
+                name,
+                if audit.basic == 1 {
+                    "its Basic privilege".to_string()
+                } else {
+                    format!("its {} Basic privileges", audit.basic)
+                },
+                if audit.basic == 1 { "es" } else { "" }
+            )?;
+        }
+    }
     for f in &audit.findings {
         let depth = |d: Option<Depth>| d.map_or("none", |d| d.xml_name());
         // Written piece by piece: a large export yields many of these lines.
@@ -426,6 +461,7 @@ struct AuditedRole<'a> {
     file: &'a str,
     findings: &'a [Finding],
     id: Option<&'a str>,
+    inherited: Option<&'a str>,
     input: &'a str,
     name: &'a str,
     privilege_count: usize,
@@ -487,6 +523,7 @@ impl Serialize for RoleStream<'_, '_, '_> {
                     file: &audit.file,
                     findings: &audit.findings,
                     id: audit.id.as_deref(),
+                    inherited: audit.inherited.as_deref(),
                     input,
                     name: &audit.name,
                     privilege_count: audit.privileges,

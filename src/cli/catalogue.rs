@@ -6,11 +6,13 @@ use clap::{Args, Subcommand};
 use serde::Serialize;
 
 use super::{
-    console, flags, warn_on_extension, CatalogueShowSettings, Outcome, Output, TableFormat,
+    console, flags, print_notes, warn_on_extension, CatalogueShowSettings, Outcome, Output,
+    TableFormat,
 };
 use crate::error::Result;
 use crate::model::catalogue::{Catalogue, Entry, DEFAULT_CATALOGUE};
 use crate::model::options::Given;
+use crate::model::role;
 use crate::ops::table;
 use crate::part::role_file;
 use crate::settings::catalogues;
@@ -65,8 +67,8 @@ pub struct ShowArgs {
     /// one row per privilege, quoted as RFC 4180 says, CRLF line ends; allowed is written
     /// Basic/Local, catalogues joined by " + ". json: `{"name", "description", "source",
     /// "entries": [{"privilege", "entity", "entity_display", "tab", "access_right",
-    /// "allowed": [depth...], "default", "privilege_id", "confirmed", "override",
-    /// "catalogues": [name...], "note", "source"}]}`, absent values null.
+    /// "object_type_code", "allowed": [depth...], "default", "privilege_id", "confirmed",
+    /// "override", "catalogues": [name...], "note", "source"}]}`, absent values null.
     #[arg(long, value_enum, default_value_t = TableFormat::Md)]
     pub format: TableFormat,
     /// Write to this file instead of stdout, atomically, creating missing folders; a folder
@@ -144,7 +146,32 @@ fn run_show(args: &ShowArgs) -> Result<Outcome> {
         .map(|v| Given::flag("catalogue", v))
         .collect();
     let allow: Vec<Given> = args.settings.all(Setting::Allow);
-    let catalogue = catalogues::select(&selection, &allow)?;
+    let table = super::environment_table(&args.settings.all(Setting::Privileges))?;
+    let accept: Vec<String> = args
+        .settings
+        .all(Setting::Accept)
+        .into_iter()
+        .map(|g| g.value)
+        .collect();
+    let is_real = |name: &str| {
+        accept.iter().any(|a| a == name) || table.as_ref().is_some_and(|t| t.get(name).is_some())
+    };
+    let mut catalogue = catalogues::select_with(&selection, &allow, &is_real)?;
+    if let Some(t) = &table {
+        // The environment's depths, as generate would use them.
+        let (adjusted, notes) = role::with_table_depths(&catalogue, t, &allow);
+        catalogue = adjusted;
+        print_notes(&notes);
+        for e in catalogue.entries() {
+            if t.get(&e.privilege).is_none() {
+                console::diagnostic(&format!(
+                    "note: {}: not in {}; generate stops on it unless it is excluded or --drop-absent is given",
+                    e.privilege,
+                    t.label()
+                ));
+            }
+        }
+    }
     let ext = args.format.extension();
     if let Some(path) = &args.output {
         warn_on_extension(path, ext);

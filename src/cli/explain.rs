@@ -1,6 +1,7 @@
 //! `dvrole explain`: turn an error message into the privilege it is about and the fix.
 
 use std::io::{IsTerminal, Read};
+use std::path::Path;
 
 use clap::Args;
 
@@ -27,10 +28,13 @@ pub struct ExplainArgs {
     pub settings: ExplainSettings,
     /// Print the result as JSON on stdout
     ///
-    /// `{"error": string|null, "privileges": [{"privilege", "privilege_id", "entity", "entity_display",
-    /// "tab", "access_right", "allowed": [depths]|null, "required_depth", "refused_depth",
-    /// "catalogue", "in_catalogue", "builtin_catalogues": [names], "depth", "fix", "notes":
-    /// [strings]}]`; unknown values are null
+    /// `{"advice": [strings], "error": string|null, "fix": string|null, "privileges":
+    /// [{"access_right", "allowed": [depths]|null, "already_in_role", "builtin_catalogues":
+    /// [names], "catalogue", "depth", "entity", "entity_display", "fix", "flags": [strings],
+    /// "in_catalogue", "in_environment", "notes": [strings], "object_type_code", "privilege",
+    /// "privilege_id", "refused_depth", "required_depth", "tab", "written"}]}`; `written` is
+    /// the text's spelling where it is a misspelling, `fix` per privilege the command for it
+    /// alone, the top-level `fix` the one command for all; unknown values are null
     #[arg(long)]
     pub json: bool,
 }
@@ -47,17 +51,33 @@ pub fn run(args: &ExplainArgs) -> Result<Outcome> {
         }
         read_text(stdin.lock())?
     } else {
+        if let [one] = args.text.as_slice() {
+            if Path::new(one).is_file() {
+                console::diagnostic(&format!(
+                    "note: '{one}' is a file; dvrole explain reads the text itself, so to explain what the file holds run: dvrole explain < {one}"
+                ));
+            }
+        }
         args.text.join(" ")
     };
     let given: Vec<Given> = args.settings.all(Setting::ExplainCatalogue);
     let selected = catalogues::select(&given, &[])?;
     let builtin = Catalogue::all_builtin()?;
+    let table = super::environment_table(&args.settings.all(Setting::Privileges))?;
+    let accept: Vec<String> = args
+        .settings
+        .all(Setting::Accept)
+        .into_iter()
+        .map(|g| g.value)
+        .collect();
     let report = explain::explain(
         &text,
         &Catalogues {
             selected: &selected,
             named: !given.is_empty(),
             builtin: &builtin,
+            table: table.as_ref(),
+            accept: &accept,
         },
     );
     let mut out = Output::stdout();
@@ -70,7 +90,18 @@ pub fn run(args: &ExplainArgs) -> Result<Outcome> {
         for e in &report.privileges {
             print_explanation(&mut out, e)?;
         }
-        if report.privileges.is_empty() {
+        if let Some(fix) = &report.fix {
+            let label = if report.privileges.len() == 1 {
+                "fix:"
+            } else {
+                "fix (all of them):"
+            };
+            writeln!(out, "{label:<15} {fix}")?;
+        }
+        for line in &report.advice {
+            writeln!(out, "advice: {line}")?;
+        }
+        if report.privileges.is_empty() && report.advice.is_empty() {
             writeln!(
                 out,
                 "no privilege found in the text; paste the whole message, including the prv... name or the privilege id"
@@ -78,11 +109,13 @@ pub fn run(args: &ExplainArgs) -> Result<Outcome> {
         }
     }
     out.finish()?;
-    Ok(if report.privileges.is_empty() {
-        Outcome::Findings
-    } else {
-        Outcome::Clean
-    })
+    Ok(
+        if report.privileges.is_empty() && report.advice.is_empty() {
+            Outcome::Findings
+        } else {
+            Outcome::Clean
+        },
+    )
 }
 
 /// Reads the error text from `input` (stdin), refusing more than [`MAX_INPUT`] bytes rather
@@ -155,7 +188,14 @@ fn print_explanation(out: &mut Output, e: &ExplainedPrivilege) -> Result<()> {
         Safe(&e.catalogue),
         Safe(&held)
     )?;
-    writeln!(out, "  fix:            {}", Safe(&e.fix))?;
+    if let Some(found) = e.in_environment {
+        let held = if found {
+            "in its privilege table"
+        } else {
+            "NOT in its privilege table"
+        };
+        writeln!(out, "  environment:    {held}")?;
+    }
     for note in &e.notes {
         writeln!(out, "  note: {}", Safe(note))?;
     }

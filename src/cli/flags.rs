@@ -25,10 +25,17 @@ pub const PRIVILEGES: &[Setting] = &[
     Setting::DefaultDepth,
     Setting::Exclude,
     Setting::Add,
+    Setting::Accept,
+    Setting::Privileges,
+    Setting::DropAbsent,
 ];
 
-/// The role's name and id (`generate`, `report`).
-pub const ROLE: &[Setting] = &[Setting::RoleName, Setting::RoleId];
+/// The role's name, id and inheritance (`generate`, `report`).
+pub const ROLE: &[Setting] = &[Setting::RoleName, Setting::RoleId, Setting::Inheritance];
+
+/// What commands that check against the target environment take (`validate`, `explain`,
+/// `catalogue show`): its privilege table, and names the user says are real.
+pub const ENVIRONMENT: &[Setting] = &[Setting::Privileges, Setting::Accept];
 
 /// Settings that decide the solution and its publisher (`generate`, `report`).
 pub const SOLUTION: &[Setting] = &[
@@ -83,7 +90,7 @@ crate::setting_args!(
 );
 crate::setting_args!(
     /// The settings `explain` takes.
-    ExplainSettings: EXPLAIN
+    ExplainSettings: EXPLAIN, ENVIRONMENT
 );
 crate::setting_args!(
     /// The settings `init` takes.
@@ -99,11 +106,11 @@ crate::setting_args!(
 );
 crate::setting_args!(
     /// The settings `catalogue show` takes.
-    CatalogueShowSettings: CATALOGUE_SHOW
+    CatalogueShowSettings: CATALOGUE_SHOW, ENVIRONMENT
 );
 crate::setting_args!(
     /// The settings `validate` takes.
-    ValidateSettings: READ
+    ValidateSettings: READ, ENVIRONMENT
 );
 crate::setting_args!(
     /// The settings every command takes.

@@ -10,13 +10,14 @@ use super::flags::Flags;
 use super::{console, print_notes, GenerateSettings, Outcome, Output};
 use crate::error::{Error, Result};
 use crate::model::depth::Depth;
+use crate::model::environment::PrivilegeTable;
 use crate::model::guid;
+use crate::ops::desired;
 use crate::ops::drift;
 use crate::ops::plan::{self, Content, PackageFormat, PackageType};
 use crate::package::commit::WritePlan;
 use crate::package::output_path;
 use crate::package::read::Limits;
-use crate::settings::catalogues;
 use crate::settings::config::{self, Resolved};
 use crate::settings::Setting;
 
@@ -36,8 +37,10 @@ pub struct GenerateArgs {
     /// Print the result as JSON on stdout
     ///
     /// `{"output", "outputs": [{"path", "format", "managed"}], "solution": {"unique_name",
-    /// "version", "managed", "package_type", "publisher"}, "role": {"id", "name", "privileges":
-    /// [{"privilege", "depth", "in_catalogue"}]}, "notes"}`; with --check or --print-config, their JSON.
+    /// "version", "managed", "package_type", "publisher"}, "role": {"id", "name", "inheritance",
+    /// "privileges": [{"privilege", "depth", "in_catalogue", "in_environment"}]}, "notes"}`
+    /// (`in_environment` is null without --privileges); with --check or --print-config, their
+    /// JSON.
     #[arg(long)]
     pub json: bool,
 }
@@ -76,7 +79,8 @@ pub fn run(args: &GenerateArgs) -> Result<Outcome> {
         );
     }
     let options = &resolved.options;
-    let catalogue = catalogues::select(&options.role.catalogue, &options.role.allow)?;
+    let table = super::environment_table(&options.role.privileges)?;
+    let catalogue = desired::select_catalogue(&options.role, table.as_ref())?;
     let format = PackageFormat::parse(resolved.output.format.as_ref())?;
     let package_type = PackageType::parse(resolved.output.package_type.as_ref())?;
     // -o keeps the path exactly as given; the config's output.path is text.
@@ -98,7 +102,14 @@ pub fn run(args: &GenerateArgs) -> Result<Outcome> {
             e => e,
         })?;
     }
-    let plan = plan::plan(&catalogue, options, format, package_type, output.as_deref())?;
+    let plan = plan::plan_in(
+        &catalogue,
+        table.as_ref(),
+        options,
+        format,
+        package_type,
+        output.as_deref(),
+    )?;
     print_notes(&plan.notes);
 
     if args.check {
@@ -127,7 +138,7 @@ pub fn run(args: &GenerateArgs) -> Result<Outcome> {
     created.keep();
     if args.json {
         let mut out = Output::stdout();
-        out.json(&Generated::new(&plan, format, package_type))?;
+        out.json(&Generated::new(&plan, format, package_type, table.as_ref()))?;
         out.finish()?;
     } else {
         for target in &plan.targets {
@@ -300,6 +311,7 @@ struct Written {
 #[derive(Serialize)]
 struct GeneratedRole<'a> {
     id: String,
+    inheritance: &'static str,
     name: &'a str,
     privileges: Vec<GeneratedPrivilege<'a>>,
 }
@@ -308,6 +320,8 @@ struct GeneratedRole<'a> {
 struct GeneratedPrivilege<'a> {
     depth: Depth,
     in_catalogue: bool,
+    /// Whether the environment's table holds it; null without one.
+    in_environment: Option<bool>,
     privilege: &'a str,
 }
 
@@ -325,6 +339,7 @@ impl<'a> Generated<'a> {
         plan: &'a plan::Plan,
         format: PackageFormat,
         package_type: PackageType,
+        table: Option<&PrivilegeTable>,
     ) -> Generated<'a> {
         Generated {
             notes: plan.notes.iter().map(ToString::to_string).collect(),
@@ -340,6 +355,7 @@ impl<'a> Generated<'a> {
                 .collect(),
             role: GeneratedRole {
                 id: guid::braced(plan.role.id),
+                inheritance: plan.role.inheritance.name(),
                 name: &plan.role.name,
                 privileges: plan
                     .role
@@ -348,6 +364,7 @@ impl<'a> Generated<'a> {
                     .map(|p| GeneratedPrivilege {
                         depth: p.depth,
                         in_catalogue: p.entry.is_some(),
+                        in_environment: table.map(|t| t.get(&p.name).is_some()),
                         privilege: &p.name,
                     })
                     .collect(),

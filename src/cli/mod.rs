@@ -8,10 +8,13 @@ use std::path::{Path, PathBuf};
 use clap::{Parser, Subcommand};
 
 use crate::error::{Error, Result};
+use crate::model::environment::PrivilegeTable;
+use crate::model::options::Given;
 use crate::model::role::Note;
 use crate::package::output_path;
 use crate::package::read::Limits;
 use crate::package::write::write_atomic;
+use crate::settings;
 use crate::settings::table::DEFAULT_MAX_ENTRY_SIZE;
 use crate::settings::Setting;
 
@@ -200,10 +203,30 @@ pub(crate) fn warn_on_extension(path: &Path, format: &str) {
     }
 }
 
+/// The environment's table the `--privileges` values in `files` name, if any, with a warning
+/// when every page says another follows.
+pub(crate) fn environment_table(files: &[Given]) -> Result<Option<PrivilegeTable>> {
+    let table = settings::environment::load(files)?;
+    if let Some(t) = &table {
+        warn_incomplete(t);
+    }
+    Ok(table)
+}
+
+/// Warns when every page of `table` says another follows.
+pub(crate) fn warn_incomplete(table: &PrivilegeTable) {
+    if table.is_incomplete() {
+        console::diagnostic(&format!(
+            "warning: every page of {} has @odata.nextLink, so its last page is missing; save that page too and pass it with another --privileges",
+            table.label()
+        ));
+    }
+}
+
 pub(crate) fn print_notes(notes: &[Note]) {
     for note in notes {
         let kind = match note {
-            Note::Adjusted { .. } => "note",
+            Note::Adjusted { .. } | Note::TableDepths { .. } | Note::Dropped { .. } => "note",
             Note::Unchecked { .. } => "warning",
         };
         console::diagnostic(&format!("{kind}: {note}"));

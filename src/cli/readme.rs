@@ -93,10 +93,15 @@ fn shared_row(cmd: &clap::Command) -> [String; 3] {
             _ => names.extend(list.iter().filter(|s| has(s)).map(|s| code(&s.flag()))),
         }
     }
+    let reads_config = has(&Setting::Config);
     [
         names.join(", "),
         "as `generate`".into(),
-        "the same settings as `generate` takes, from its flags, `DVROLE_*` variables and config file alike".into(),
+        if reads_config {
+            "the same settings as `generate` takes, from its flags, `DVROLE_*` variables and config file alike".into()
+        } else {
+            "the same flags as `generate` takes, from the command line only".into()
+        },
     ]
 }
 

@@ -15,6 +15,7 @@ use crate::model::catalogue::Catalogue;
 use crate::model::guid;
 use crate::model::role::{self, Role};
 use crate::ops::build as generate;
+use crate::ops::desired;
 use crate::ops::matrix::built as report;
 use crate::ops::matrix::collect::Collector;
 use crate::ops::matrix::csv::Csv;
@@ -26,7 +27,6 @@ use crate::ops::matrix::{Destination, Held, Names, Render, RoleMatrix};
 use crate::package::input::Input;
 use crate::package::output_path;
 use crate::package::write::write_atomic_with;
-use crate::settings::catalogues;
 
 /// Formats of the privilege matrix.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, ValueEnum)]
@@ -123,7 +123,8 @@ pub fn run(args: &ReportArgs) -> Result<Outcome> {
     let limits = read_limits(&args.settings)?;
     let resolved = load_settings(&args.settings)?;
     let options = &resolved.options;
-    let selected = catalogues::select(&options.role.catalogue, &options.role.allow)?;
+    let table = super::environment_table(&options.role.privileges)?;
+    let selected = desired::select_catalogue(&options.role, table.as_ref())?;
 
     if args.inputs.is_empty()
         && matches!(
@@ -132,7 +133,7 @@ pub fn run(args: &ReportArgs) -> Result<Outcome> {
         )
     {
         // The role generate would build, one row per privilege, as before inputs existed.
-        let built = generate::build(&selected, options)?;
+        let built = generate::build_in(&selected, table.as_ref(), options)?;
         print_notes(&built.notes);
         let ext = format.name();
         if let Some(path) = &args.output {
@@ -164,12 +165,12 @@ pub fn run(args: &ReportArgs) -> Result<Outcome> {
     let built_role;
     let desired_role;
     let subject = if args.inputs.is_empty() {
-        let built = generate::build(&selected, options)?;
+        let built = generate::build_in(&selected, table.as_ref(), options)?;
         print_notes(&built.notes);
         built_role = built.role;
         Subject::Built(&built_role)
     } else if args.desired {
-        let (role, notes) = role::resolve(&selected, &options.role, "dvrole")?;
+        let (role, notes) = role::resolve_in(&selected, table.as_ref(), &options.role, "dvrole")?;
         print_notes(&notes);
         desired_role = role;
         Subject::Inputs {

@@ -9,6 +9,7 @@ use super::{read_limits, Outcome, Output, ValidateSettings};
 use crate::error::Result;
 use crate::model::catalogue::Catalogue;
 use crate::ops::validate;
+use crate::settings::Setting;
 use crate::text::terminal_safe;
 
 /// Arguments of `dvrole validate`.
@@ -42,10 +43,22 @@ struct Validation<'a> {
 pub fn run(args: &ValidateArgs) -> Result<Outcome> {
     let limits = read_limits(&args.settings)?;
     let catalogues = Catalogue::all_builtin()?;
+    let table = super::environment_table(&args.settings.all(Setting::Privileges))?;
+    let accept: Vec<String> = args
+        .settings
+        .all(Setting::Accept)
+        .into_iter()
+        .map(|g| g.value)
+        .collect();
+    let against = validate::Against {
+        catalogues: &catalogues,
+        table: table.as_ref(),
+        accept: &accept,
+    };
     let reports = args
         .paths
         .iter()
-        .map(|p| validate::validate_path(Path::new(p), &catalogues, limits))
+        .map(|p| validate::validate_path_against(Path::new(p), against, limits))
         .collect::<Result<Vec<_>>>()?;
     let valid = reports.iter().all(|r| r.valid);
     let mut out = Output::stdout();

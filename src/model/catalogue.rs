@@ -43,6 +43,10 @@ const BUILTIN: &[(&str, &str)] = &[
             "/catalogues/app-for-outlook-views.json"
         )),
     ),
+    (
+        "exchange-sync",
+        include_str!(concat!(env!("OUT_DIR"), "/catalogues/exchange-sync.json")),
+    ),
 ];
 
 /// The catalogue used when none is named.
@@ -64,6 +68,8 @@ pub struct Entry {
     pub tab: String,
     /// The access right (Read, Write, Append, ...), where the privilege is a table privilege.
     pub access_right: Option<String>,
+    /// The table's object type code, the number error messages print (`ObjectTypeCode: 4120`).
+    pub object_type_code: Option<u32>,
     /// The depths the privilege allows.
     pub allowed: DepthSet,
     /// The depth used when the user asks for none.
@@ -131,6 +137,7 @@ struct EntryFile {
     entity_display: Option<String>,
     tab: String,
     access_right: Option<String>,
+    object_type_code: Option<u32>,
     allowed: Spanned<Vec<Depth>>,
     default: Option<Spanned<Depth>>,
     privilege_id: Option<Spanned<String>>,
@@ -151,6 +158,7 @@ struct BuiltinEntry {
     entity_display: Option<String>,
     tab: String,
     access_right: Option<String>,
+    object_type_code: Option<u32>,
     allowed: Vec<Depth>,
     default: Option<Depth>,
     privilege_id: Option<String>,
@@ -169,6 +177,7 @@ struct Draft {
     entity_display: Option<String>,
     tab: String,
     access_right: Option<String>,
+    object_type_code: Option<u32>,
     allowed: (Vec<Depth>, usize),
     default: Option<(Depth, usize)>,
     privilege_id: Option<(String, usize)>,
@@ -187,6 +196,7 @@ impl From<EntryFile> for Draft {
             entity_display: e.entity_display,
             tab: e.tab,
             access_right: e.access_right,
+            object_type_code: e.object_type_code,
             allowed: (e.allowed.get_ref().clone(), at(e.allowed.span())),
             default: e.default.map(|d| (*d.get_ref(), at(d.span()))),
             privilege_id: e
@@ -208,6 +218,7 @@ impl From<BuiltinEntry> for Draft {
             entity_display: e.entity_display,
             tab: e.tab,
             access_right: e.access_right,
+            object_type_code: e.object_type_code,
             allowed: (e.allowed, 0),
             default: e.default.map(|d| (d, 0)),
             privilege_id: e.privilege_id.map(|id| (id, 0)),
@@ -370,6 +381,7 @@ impl Catalogue {
                 entity_display: e.entity_display,
                 tab: e.tab,
                 access_right: e.access_right,
+                object_type_code: e.object_type_code,
                 allowed,
                 default,
                 privilege_id,
@@ -390,6 +402,11 @@ impl Catalogue {
         })
     }
 
+    /// The built-in name or the file path the catalogue was read from.
+    pub fn origin(&self) -> &str {
+        &self.origin
+    }
+
     /// The entries in the catalogue's own order.
     pub fn entries(&self) -> &[Entry] {
         &self.entries
@@ -402,6 +419,34 @@ impl Catalogue {
             None => self.index.get(&privilege.to_ascii_lowercase()).copied(),
         };
         found.and_then(|i| self.entries.get(i))
+    }
+
+    /// Replaces the depths `privilege` allows, moving its default to the nearest of them;
+    /// an empty set changes nothing. Returns whether the catalogue holds the privilege.
+    pub fn replace_allowed(&mut self, privilege: &str, allowed: DepthSet) -> bool {
+        let Some(entry) = self
+            .entries
+            .iter_mut()
+            .find(|e| e.privilege.eq_ignore_ascii_case(privilege))
+        else {
+            return false;
+        };
+        if let Some(default) = allowed.nearest(entry.default) {
+            entry.default = default;
+            entry.allowed = allowed;
+        }
+        true
+    }
+
+    /// The entry for the privilege of table `object_type_code` with `access_right`
+    /// (`Write`, matched without regard to case).
+    pub fn by_object_type(&self, object_type_code: u32, access_right: &str) -> Option<&Entry> {
+        self.entries.iter().find(|e| {
+            e.object_type_code == Some(object_type_code)
+                && e.access_right
+                    .as_deref()
+                    .is_some_and(|a| a.eq_ignore_ascii_case(access_right))
+        })
     }
 
     /// The entry whose privilege id is `id`.
@@ -571,6 +616,7 @@ impl Merge {
         e.entity = e.entity.take().or(other.entity);
         e.entity_display = e.entity_display.take().or(other.entity_display);
         e.access_right = e.access_right.take().or(other.access_right);
+        e.object_type_code = e.object_type_code.or(other.object_type_code);
         e.privilege_id = e.privilege_id.or(other.privilege_id);
         e.note = e.note.take().or(other.note);
         e.confirmed &= other.confirmed;
@@ -716,6 +762,7 @@ mod tests {
             ("server-side-sync", 24),
             ("app-for-outlook", 31),
             ("app-for-outlook-views", 4),
+            ("exchange-sync", 4),
         ];
         let expected: Vec<(String, usize)> =
             expected.iter().map(|(n, k)| (n.to_string(), *k)).collect();
@@ -728,6 +775,7 @@ mod tests {
             include_str!("../../catalogues/server-side-sync.toml"),
             include_str!("../../catalogues/app-for-outlook.toml"),
             include_str!("../../catalogues/app-for-outlook-views.toml"),
+            include_str!("../../catalogues/exchange-sync.toml"),
         ];
         let names: Vec<_> = Catalogue::builtin_names().collect();
         assert_eq!(names.len(), toml.len());
@@ -767,8 +815,9 @@ mod tests {
         // 16 of server-side-sync's privileges are in the App for Outlook table, and two
         // (prvReadIncident, prvReadConnection) in its view list.
         assert_eq!(shared, 18);
-        // The union of all three therefore holds 24 + 31 + 4 - 18 privileges.
-        assert_eq!(Catalogue::union(all).unwrap().entries().len(), 41);
+        // The union of all four therefore holds 24 + 31 + 4 + 4 - 18 privileges (the
+        // exchange-sync privileges are in no other catalogue).
+        assert_eq!(Catalogue::union(all).unwrap().entries().len(), 45);
     }
 
     #[test]

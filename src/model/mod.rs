@@ -3,8 +3,10 @@
 
 pub mod catalogue;
 pub mod depth;
+pub mod environment;
 pub mod existing;
 pub mod guid;
+pub mod names;
 pub mod options;
 pub mod role;
 pub mod solution;

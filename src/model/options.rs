@@ -43,6 +43,15 @@ pub struct RoleOptions {
     pub exclude: Vec<Given>,
     /// `--add PRIVILEGE=DEPTH`, repeatable: privileges outside the catalogue.
     pub add: Vec<Given>,
+    /// `--accept PRIVILEGE`, repeatable: names to take as real though they are close to a
+    /// known privilege name.
+    pub accept: Vec<Given>,
+    /// `--inheritance direct|team`: the role's `isinherited`; default `direct`.
+    pub inheritance: Option<Given>,
+    /// `--privileges FILE`, repeatable: pages of the environment's privilege table.
+    pub privileges: Vec<Given>,
+    /// `--drop-absent`: leave out privileges the environment's table lacks.
+    pub drop_absent: Option<Given>,
 }
 
 /// Settings that decide the solution manifest and publisher.

@@ -9,13 +9,19 @@ use uuid::Uuid;
 
 use crate::error::{Error, Result};
 use crate::model::catalogue::{is_privilege_name, Catalogue, Entry};
-use crate::model::depth::{Depth, DepthChoice};
+use crate::model::depth::{Depth, DepthChoice, DepthSet};
+use crate::model::environment::PrivilegeTable;
 use crate::model::guid;
+use crate::model::names;
 use crate::model::options::{Given, RoleOptions};
 use crate::model::solution;
+use crate::util::privilege_key;
 
 /// The role name used when none is given.
 pub const DEFAULT_ROLE_NAME: &str = "Server-Side Sync User";
+
+/// The inheritance used when none is given: `direct` (`isinherited="1"`).
+pub const DEFAULT_INHERITANCE: &str = "direct";
 
 /// The longest role name Dataverse accepts.
 pub const MAX_ROLE_NAME: usize = 100;
@@ -31,6 +37,70 @@ pub struct RolePrivilege {
     pub entry: Option<Entry>,
 }
 
+/// Whose records a role's Basic-depth privileges reach when the role is given through a
+/// team: the role's `isinherited` column.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub enum Inheritance {
+    /// "Direct User (Basic) access level and Team privileges" (`isinherited="1"`): members
+    /// get Basic depth on their own records too.
+    #[default]
+    Direct,
+    /// "Team privileges only" (`isinherited="0"`): Basic depth reaches the team's records
+    /// only.
+    Team,
+}
+
+impl Inheritance {
+    /// The `isinherited` attribute's value.
+    pub fn attribute(self) -> &'static str {
+        match self {
+            Inheritance::Direct => "1",
+            Inheritance::Team => "0",
+        }
+    }
+
+    /// The value as a flag writes it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Inheritance::Direct => "direct",
+            Inheritance::Team => "team",
+        }
+    }
+
+    /// What the role editor calls it.
+    pub fn editor_name(self) -> &'static str {
+        match self {
+            Inheritance::Direct => "Direct User (Basic) access level and Team privileges",
+            Inheritance::Team => "Team privileges only",
+        }
+    }
+
+    /// Reads an `isinherited` attribute: `1` or `0`.
+    pub fn from_attribute(value: &str) -> Option<Inheritance> {
+        match value {
+            "1" => Some(Inheritance::Direct),
+            "0" => Some(Inheritance::Team),
+            _ => None,
+        }
+    }
+
+    /// Reads `--inheritance direct|team`; none given is `direct`.
+    pub fn parse(given: Option<&Given>) -> Result<Inheritance> {
+        let Some(given) = given else {
+            return Ok(Inheritance::Direct);
+        };
+        match given.value.trim().to_ascii_lowercase().as_str() {
+            "direct" => Ok(Inheritance::Direct),
+            "team" => Ok(Inheritance::Team),
+            _ => Err(Error::invalid(
+                &given.origin,
+                &given.value,
+                "expected direct (isinherited=\"1\": members' own records too) or team (isinherited=\"0\": team privileges only)",
+            )),
+        }
+    }
+}
+
 /// A security role ready to be written.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Role {
@@ -38,6 +108,8 @@ pub struct Role {
     pub id: Uuid,
     /// The role's name.
     pub name: String,
+    /// The role's inheritance, written as `isinherited`.
+    pub inheritance: Inheritance,
     /// The privileges, in a stable order (by name, ignoring case).
     pub privileges: Vec<RolePrivilege>,
 }
@@ -61,6 +133,20 @@ pub enum Note {
         /// The depth written.
         depth: Depth,
     },
+    /// The environment's table allows other depths than the catalogue; its depths are used.
+    TableDepths {
+        /// The privilege.
+        privilege: String,
+        /// What the catalogue allows.
+        catalogue: DepthSet,
+        /// What the environment's table allows.
+        table: DepthSet,
+    },
+    /// The environment's table lacks the privilege, and `--drop-absent` left it out.
+    Dropped {
+        /// The privilege.
+        privilege: String,
+    },
 }
 
 impl std::fmt::Display for Note {
@@ -77,6 +163,18 @@ impl std::fmt::Display for Note {
             Note::Unchecked { privilege, depth } => write!(
                 f,
                 "{privilege}: not in the catalogue, so depth {depth} is unchecked; an import fails if the privilege does not allow it"
+            ),
+            Note::TableDepths {
+                privilege,
+                catalogue,
+                table,
+            } => write!(
+                f,
+                "{privilege}: the environment allows {table}, the catalogue {catalogue}; using the environment's depths"
+            ),
+            Note::Dropped { privilege } => write!(
+                f,
+                "{privilege}: not in the environment's privilege table; left out (--drop-absent)"
             ),
         }
     }
@@ -106,23 +204,98 @@ fn lookup<'c>(
     given: &Given,
     excluding: bool,
 ) -> Result<&'c Entry> {
-    catalogue.get(name).ok_or_else(|| Error::UnknownPrivilege {
+    catalogue
+        .get(name)
+        .ok_or_else(|| unknown_in_catalogue(catalogue, name, given, excluding))
+}
+
+/// The error for a name a catalogue does not hold. A probable misspelling gets the name it
+/// probably means, and never a fix that names the misspelling.
+pub(crate) fn unknown_in_catalogue(
+    catalogue: &Catalogue,
+    name: &str,
+    given: &Given,
+    excluding: bool,
+) -> Error {
+    let in_catalogue = catalogue.suggest(name).map(str::to_string);
+    let suggestion = in_catalogue
+        .clone()
+        .or_else(|| names::near_miss(name, std::iter::empty()));
+    let hint = match (&in_catalogue, &suggestion) {
+        _ if excluding => format!(
+            "the {} catalogue does not hold it, so there is nothing to leave out; `dvrole catalogue show` lists what a catalogue holds",
+            catalogue.name
+        ),
+        (Some(_), _) => format!("the {} catalogue does not hold it", catalogue.name),
+        (None, Some(meant)) => format!(
+            "the {} catalogue does not hold it; use --add {meant}=DEPTH for a privilege outside the catalogue",
+            catalogue.name
+        ),
+        (None, None) => format!(
+            "the {} catalogue does not hold it; use --add {name}=DEPTH for a privilege outside the catalogue",
+            catalogue.name
+        ),
+    };
+    Error::UnknownPrivilege {
         origin: given.origin.clone(),
         value: given.value.clone(),
         name: name.to_string(),
-        suggestion: catalogue.suggest(name).map(str::to_string),
-        hint: if excluding {
-            format!(
-                "the {} catalogue does not hold it, so there is nothing to leave out; `dvrole catalogue show` lists what a catalogue holds",
-                catalogue.name
-            )
-        } else {
-            format!(
-                "the {} catalogue does not hold it; use --add {name}=DEPTH for a privilege outside the catalogue",
-                catalogue.name
-            )
-        },
-    })
+        suggestion,
+        hint,
+    }
+}
+
+/// Whether the user said `name` is real (`--accept NAME`).
+pub(crate) fn accepted(options: &RoleOptions, name: &str) -> bool {
+    options.accept.iter().any(|g| g.value.trim() == name)
+}
+
+/// Checks that a privilege named outside any catalogue is real: with an environment
+/// table, that the table holds it; without one, that it is no probable misspelling of a
+/// name dvrole knows. Returns the name as the table spells it.
+fn check_real(
+    name: &str,
+    given: &Given,
+    catalogue: &Catalogue,
+    table: Option<&PrivilegeTable>,
+    options: &RoleOptions,
+) -> Result<String> {
+    if let Some(t) = table {
+        return match t.get(name) {
+            Some(row) => Ok(row.name.clone()),
+            None => Err(Error::UnknownPrivilege {
+                origin: given.origin.clone(),
+                value: given.value.clone(),
+                name: name.to_string(),
+                suggestion: t.suggest(name),
+                hint: format!(
+                    "{} does not hold it, so the environment has no such privilege",
+                    t.label()
+                ),
+            }),
+        };
+    }
+    if accepted(options, name) {
+        return Ok(name.to_string());
+    }
+    let builtin = Catalogue::all_builtin()?;
+    let candidates = catalogue
+        .entries()
+        .iter()
+        .chain(builtin.iter().flat_map(|c| c.entries()))
+        .map(|e| e.privilege.as_str());
+    match names::near_miss(name, candidates) {
+        None => Ok(name.to_string()),
+        Some(meant) => Err(Error::UnknownPrivilege {
+            origin: given.origin.clone(),
+            value: given.value.clone(),
+            name: name.to_string(),
+            suggestion: Some(meant),
+            hint: format!(
+                "it is no privilege dvrole knows and probably a misspelling; if {name} is real, pass --accept {name}, or the environment's privilege table with --privileges FILE"
+            ),
+        }),
+    }
 }
 
 /// Checks a role name: not blank, at most 100 characters, no control characters.
@@ -137,6 +310,73 @@ pub fn resolve(
     options: &RoleOptions,
     publisher: &str,
 ) -> Result<(Role, Vec<Note>)> {
+    resolve_in(catalogue, None, options, publisher)
+}
+
+/// The catalogue with the depths the environment's `table` allows in place of its own, for
+/// every privilege the table holds and no `--allow` names; with a note for each change.
+pub fn with_table_depths(
+    catalogue: &Catalogue,
+    table: &PrivilegeTable,
+    allow: &[Given],
+) -> (Catalogue, Vec<Note>) {
+    let named: std::collections::HashSet<String> =
+        allow.iter().map(|g| privilege_key(&g.value)).collect();
+    let mut adjusted = catalogue.clone();
+    let mut notes = Vec::new();
+    for entry in catalogue.entries() {
+        let Some(row) = table.get(&entry.privilege) else {
+            continue;
+        };
+        if row.allowed != entry.allowed && !named.contains(&entry.privilege.to_ascii_lowercase()) {
+            adjusted.replace_allowed(&entry.privilege, row.allowed);
+            notes.push(Note::TableDepths {
+                privilege: entry.privilege.clone(),
+                catalogue: entry.allowed,
+                table: row.allowed,
+            });
+        }
+    }
+    (adjusted, notes)
+}
+
+/// [`resolve`] for a target environment: with its privilege `table`, the table's depths
+/// replace the catalogue's (see [`with_table_depths`]), a privilege the table lacks is an
+/// error ([`Error::AbsentPrivileges`]) or, with `--drop-absent`, left out with a note, and
+/// every `--add` is checked against the table. Without a table, an `--add` that is a
+/// probable misspelling of a known name is refused unless `--accept` names it.
+pub fn resolve_in(
+    catalogue: &Catalogue,
+    table: Option<&PrivilegeTable>,
+    options: &RoleOptions,
+    publisher: &str,
+) -> Result<(Role, Vec<Note>)> {
+    let mut notes = Vec::new();
+    let adjusted;
+    let catalogue = match table {
+        Some(t) => {
+            let (c, n) = with_table_depths(catalogue, t, &options.allow);
+            notes.extend(n);
+            adjusted = c;
+            &adjusted
+        }
+        None => catalogue,
+    };
+    let inheritance = Inheritance::parse(options.inheritance.as_ref())?;
+    let drop_absent = match &options.drop_absent {
+        None => false,
+        Some(g) => match g.value.trim().to_ascii_lowercase().as_str() {
+            "true" | "1" | "yes" => true,
+            "false" | "0" | "no" => false,
+            _ => {
+                return Err(Error::invalid(
+                    &g.origin,
+                    &g.value,
+                    "expected true or false",
+                ))
+            }
+        },
+    };
     let name = role_name(options.role_name.as_ref())?;
     let id = match &options.role_id {
         Some(given) => {
@@ -159,7 +399,6 @@ pub fn resolve(
         None => guid::derived_role_id(publisher, &name),
     };
 
-    let mut notes = Vec::new();
     // Keyed by the lowercased name, so each privilege appears once whatever its case.
     let mut chosen: BTreeMap<String, RolePrivilege> = BTreeMap::new();
     let default_depth = match &options.default_depth {
@@ -218,12 +457,16 @@ pub fn resolve(
             }
             DepthChoice::Depth(depth) => {
                 if !entry.allowed.contains(depth) {
+                    let whose = match table.and_then(|t| t.get(&entry.privilege)) {
+                        Some(_) => " in the environment's privilege table",
+                        None => "",
+                    };
                     return Err(Error::DepthNotAllowed {
                         origin: given.origin.clone(),
                         value: given.value.clone(),
                         privilege: entry.privilege.clone(),
                         depth: depth.to_string(),
-                        allowed: entry.allowed.to_string(),
+                        allowed: format!("{}{whose}", entry.allowed),
                     });
                 }
                 chosen.insert(
@@ -266,11 +509,25 @@ pub fn resolve(
                 ),
             ));
         }
+        let name = check_real(name, given, catalogue, table, options)?;
+        let name = name.as_str();
         claim_once(&mut named, name, given)?;
-        notes.push(Note::Unchecked {
-            privilege: name.to_string(),
-            depth,
-        });
+        match table.and_then(|t| t.get(name)) {
+            Some(row) if !row.allowed.contains(depth) => {
+                return Err(Error::DepthNotAllowed {
+                    origin: given.origin.clone(),
+                    value: given.value.clone(),
+                    privilege: name.to_string(),
+                    depth: depth.to_string(),
+                    allowed: format!("{} in the environment's privilege table", row.allowed),
+                })
+            }
+            Some(_) => {}
+            None => notes.push(Note::Unchecked {
+                privilege: name.to_string(),
+                depth,
+            }),
+        }
         chosen.insert(
             name.to_ascii_lowercase(),
             RolePrivilege {
@@ -279,6 +536,29 @@ pub fn resolve(
                 entry: None,
             },
         );
+    }
+
+    if let Some(t) = table {
+        let absent: Vec<String> = chosen
+            .values()
+            .filter(|p| t.get(&p.name).is_none())
+            .map(|p| p.name.clone())
+            .collect();
+        if !absent.is_empty() {
+            if !drop_absent {
+                let mut names = absent;
+                names.sort_by_key(|n| n.to_ascii_lowercase());
+                return Err(Error::AbsentPrivileges {
+                    table: t.label(),
+                    names,
+                    incomplete: t.is_incomplete(),
+                });
+            }
+            for privilege in absent {
+                chosen.remove(&privilege.to_ascii_lowercase());
+                notes.push(Note::Dropped { privilege });
+            }
+        }
     }
 
     if chosen.is_empty() {
@@ -297,6 +577,7 @@ pub fn resolve(
         Role {
             id,
             name,
+            inheritance,
             privileges,
         },
         notes,
@@ -475,5 +756,166 @@ mod tests {
             }
         });
         assert!(resolve(&c, &o, "dvrole").is_err());
+    }
+
+    /// A table holding every privilege of `c` with its catalogue depths, minus `lacks`,
+    /// with `flags` replacing the depths of some.
+    fn table_of(c: &Catalogue, lacks: &[&str], flags: &[(&str, DepthSet)]) -> PrivilegeTable {
+        use crate::model::environment::TablePrivilege;
+        let mut t = PrivilegeTable::new();
+        t.add_page("t.json", false);
+        let extra = ["prvReadAccount", "prvReadContract"];
+        let names = c
+            .entries()
+            .iter()
+            .map(|e| (e.privilege.clone(), e.allowed))
+            .chain(
+                extra
+                    .iter()
+                    .map(|n| (n.to_string(), DepthSet::from_iter(Depth::ALL))),
+            );
+        for (i, (name, allowed)) in names.enumerate() {
+            if lacks.contains(&name.as_str()) {
+                continue;
+            }
+            let allowed = flags
+                .iter()
+                .find(|(n, _)| *n == name)
+                .map_or(allowed, |(_, f)| *f);
+            t.insert(TablePrivilege {
+                name,
+                id: None,
+                access_right: None,
+                allowed,
+                origin: format!("t.json: row {}", i + 1),
+            })
+            .unwrap();
+        }
+        t
+    }
+
+    #[test]
+    fn a_table_lacking_a_privilege_stops_unless_it_is_dropped() {
+        let c = Catalogue::default_catalogue();
+        let t = table_of(&c, &["prvReadIncident", "prvReadQueue"], &[]);
+        let err = resolve_in(&c, Some(&t), &RoleOptions::default(), "dvrole")
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            err,
+            "the privilege table t.json lacks prvReadIncident, prvReadQueue: an import would refuse or drop them; leave them out with --exclude prvReadIncident --exclude prvReadQueue, or pass --drop-absent"
+        );
+        let o = opts(|o| o.drop_absent = Some(Given::flag("--drop-absent", "true")));
+        let (role, notes) = resolve_in(&c, Some(&t), &o, "dvrole").unwrap();
+        assert_eq!(role.privileges.len(), 22);
+        assert!(notes.contains(&Note::Dropped {
+            privilege: "prvReadIncident".into()
+        }));
+        // Excluding them is as good.
+        let o = opts(|o| {
+            o.exclude.push(Given::flag("--exclude", "prvReadIncident"));
+            o.depth.push(Given::flag("--depth", "prvReadQueue=None"));
+        });
+        assert_eq!(
+            resolve_in(&c, Some(&t), &o, "dvrole")
+                .unwrap()
+                .0
+                .privileges
+                .len(),
+            22
+        );
+    }
+
+    #[test]
+    fn the_tables_depths_replace_the_catalogues_unless_allow_names_the_privilege() {
+        let c = Catalogue::default_catalogue();
+        let local_up: DepthSet = [Depth::Local, Depth::Deep, Depth::Global]
+            .into_iter()
+            .collect();
+        let t = table_of(&c, &[], &[("prvReadContact", local_up)]);
+        let (role, notes) = resolve_in(&c, Some(&t), &RoleOptions::default(), "dvrole").unwrap();
+        assert_eq!(depth_of(&role, "prvReadContact"), Some(Depth::Local));
+        assert_eq!(
+            notes,
+            [Note::TableDepths {
+                privilege: "prvReadContact".into(),
+                catalogue: DepthSet::from_iter(Depth::ALL),
+                table: local_up,
+            }]
+        );
+        let o = opts(|o| o.depth.push(Given::flag("--depth", "prvReadContact=Basic")));
+        let err = resolve_in(&c, Some(&t), &o, "dvrole")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.ends_with("prvReadContact cannot have depth Basic; it allows only Local/Deep/Global in the environment's privilege table"),
+            "{err}"
+        );
+        // --allow is the user's word for that privilege, and wins.
+        let allow = [Given::flag("--allow", "prvReadContact=Basic,Global")];
+        let (adjusted, notes) = with_table_depths(&c, &t, &allow);
+        assert!(notes.is_empty());
+        assert_eq!(
+            adjusted.get("prvReadContact").unwrap().allowed,
+            c.get("prvReadContact").unwrap().allowed
+        );
+    }
+
+    #[test]
+    fn add_is_checked_against_the_table_or_for_misspellings() {
+        let c = Catalogue::default_catalogue();
+        let t = table_of(&c, &[], &[]);
+        let add = |v: &str| opts(|o| o.add.push(Given::flag("--add", v)));
+        let (role, notes) =
+            resolve_in(&c, Some(&t), &add("prvreadcontract=Local"), "dvrole").unwrap();
+        // The table's spelling, and no "unchecked" warning.
+        assert_eq!(depth_of(&role, "prvReadContract"), Some(Depth::Local));
+        assert!(notes.is_empty(), "{notes:?}");
+        let err = resolve_in(&c, Some(&t), &add("prvReadAcount=Local"), "dvrole")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("(did you mean 'prvReadAccount'?)"), "{err}");
+        // Without a table: real names pass, near-misses need --accept.
+        assert!(resolve(&c, &add("prvReadAccount=Local"), "dvrole").is_ok());
+        let err = resolve(&c, &add("prvReadContract=Local"), "dvrole")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("did you mean 'prvReadContact'"), "{err}");
+        assert!(err.contains("--accept prvReadContract"), "{err}");
+        let mut o = add("prvReadContract=Local");
+        o.accept.push(Given::flag("--accept", "prvReadContract"));
+        assert!(resolve(&c, &o, "dvrole").is_ok());
+    }
+
+    #[test]
+    fn inheritance_defaults_to_direct_and_is_parsed() {
+        let c = Catalogue::default_catalogue();
+        let (role, _) = resolve(&c, &RoleOptions::default(), "dvrole").unwrap();
+        assert_eq!(role.inheritance, Inheritance::Direct);
+        assert_eq!(role.inheritance.attribute(), "1");
+        let o = opts(|o| o.inheritance = Some(Given::flag("--inheritance", " Team ")));
+        assert_eq!(
+            resolve(&c, &o, "dvrole").unwrap().0.inheritance,
+            Inheritance::Team
+        );
+        let o = opts(|o| o.inheritance = Some(Given::flag("--inheritance", "1")));
+        assert!(resolve(&c, &o, "dvrole").is_err());
+        assert_eq!(Inheritance::from_attribute("0"), Some(Inheritance::Team));
+        assert_eq!(Inheritance::from_attribute("true"), None);
+    }
+
+    #[test]
+    fn an_unknown_name_that_is_a_misspelling_gets_no_add_hint_of_itself() {
+        let c = Catalogue::default_catalogue();
+        for (v, meant) in [
+            ("prvReadContcat=Global", "prvReadContact"),
+            ("prvReadAcount=Global", "prvReadAccount"),
+        ] {
+            let o = opts(|o| o.depth.push(Given::flag("--depth", v)));
+            let err = resolve(&c, &o, "dvrole").unwrap_err().to_string();
+            let typo = v.split('=').next().unwrap();
+            assert!(err.contains(&format!("did you mean '{meant}'")), "{err}");
+            assert!(!err.contains(&format!("--add {typo}")), "{err}");
+        }
     }
 }

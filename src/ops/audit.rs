@@ -77,6 +77,12 @@ pub struct RoleAudit {
     /// always a list.
     #[serde(rename = "privilege_count")]
     pub privileges: usize,
+    /// The role's `isinherited` attribute as written: `1` (direct user access and team
+    /// privileges), `0` (team privileges only), or `None` where the export leaves it out.
+    pub inherited: Option<String>,
+    /// How many of the role's privileges are at Basic depth.
+    #[serde(skip)]
+    pub basic: usize,
     /// The differences: desired privileges first (by name), then extras in file order
     /// (extras only when asked for; see [`Desired::begin`]).
     pub findings: Vec<Finding>,
@@ -98,6 +104,13 @@ impl RoleAudit {
     /// Whether the role lacks a desired privilege or holds one too shallow.
     pub fn lacks(&self) -> bool {
         self.findings.iter().any(|f| f.kind.is_gap())
+    }
+
+    /// Whether the role grants "team privileges only" (`isinherited="0"`) and holds Basic
+    /// privileges, which then reach a member's own records only when the role is also
+    /// assigned to the member directly.
+    pub fn team_only_basic(&self) -> bool {
+        self.inherited.as_deref() == Some("0") && self.basic > 0
     }
 }
 
@@ -146,6 +159,8 @@ struct Current {
     offset: u64,
     file: Option<RolesFile>,
     privileges: usize,
+    inherited: Option<String>,
+    basic: usize,
     list_extras: bool,
     /// Extras in file order, with the deepest depth the role gives each (when listed).
     extras: Vec<(String, Depth)>,
@@ -217,6 +232,7 @@ impl<'a> Desired<'a> {
             record.file,
             list_extras,
         );
+        self.inheritance(record.inherited.as_deref());
         for p in &record.privileges {
             self.add(p.name.as_deref(), p.level.as_deref(), p.offset)?;
         }
@@ -250,6 +266,11 @@ impl<'a> Desired<'a> {
         };
     }
 
+    /// The `isinherited` attribute of the role being compared, where it has one.
+    pub fn inheritance(&mut self, inherited: Option<&str>) {
+        self.current.inherited = inherited.map(str::to_string);
+    }
+
     /// One privilege of the role being compared. A level that is not a depth is a problem
     /// at its offset: the role cannot be judged.
     pub fn add(
@@ -272,6 +293,9 @@ impl<'a> Desired<'a> {
                 ),
             )
         })?;
+        if depth == Depth::Basic {
+            self.current.basic += 1;
+        }
         let key = name_key(pname);
         let desired = self.index.get(&key).and_then(|candidates| {
             candidates.iter().copied().find(|&i| {
@@ -359,6 +383,8 @@ impl<'a> Desired<'a> {
             id: current.id,
             name: current.name,
             privileges: current.privileges,
+            inherited: current.inherited,
+            basic: current.basic,
             findings,
             extra: current.extra,
         })
@@ -391,6 +417,7 @@ mod tests {
         RoleRecord {
             id: Some("{d5dc4257-ecf0-ef11-be21-6045bd005939}".into()),
             name: Some("R".into()),
+            inherited: None,
             privileges: privileges
                 .iter()
                 .map(|(n, l)| PrivilegeRecord {

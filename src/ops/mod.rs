@@ -3,6 +3,7 @@
 pub mod adopt;
 pub mod audit;
 pub mod build;
+pub mod desired;
 pub mod diff;
 pub mod drift;
 pub mod explain;

@@ -188,6 +188,27 @@ pub fn plan(
     package_type: PackageType,
     output: Option<&Path>,
 ) -> Result<Plan> {
+    let table = crate::settings::environment::load(&options.role.privileges)?;
+    plan_in(
+        catalogue,
+        table.as_ref(),
+        options,
+        format,
+        package_type,
+        output,
+    )
+}
+
+/// [`plan`] for the environment whose privilege table is `table` (see
+/// [`build::build_in`]).
+pub fn plan_in(
+    catalogue: &Catalogue,
+    table: Option<&crate::model::environment::PrivilegeTable>,
+    options: &GenerateOptions,
+    format: PackageFormat,
+    package_type: PackageType,
+    output: Option<&Path>,
+) -> Result<Plan> {
     if let Some(p) = output {
         output_path::check_output_path(p)?;
     }
@@ -195,7 +216,7 @@ pub fn plan(
     for &managed in package_type.build_modes(format) {
         let mut o = options.clone();
         o.solution.managed = managed;
-        builds.push(build::build(catalogue, &o)?);
+        builds.push(build::build_in(catalogue, table, &o)?);
     }
     let mut targets = Vec::with_capacity(builds.len());
     let mut first = None;

@@ -14,7 +14,10 @@ use uuid::Uuid;
 use crate::error::{Error, Result};
 use crate::model::catalogue::Catalogue;
 use crate::model::depth::Depth;
+use crate::model::environment::PrivilegeTable;
 use crate::model::guid;
+use crate::model::names;
+use crate::model::role::Inheritance;
 use crate::model::solution::ROLE_COMPONENT_TYPE;
 use crate::package::input::{Input, Layout};
 use crate::package::read::{Limits, PackageReader};
@@ -83,12 +86,29 @@ struct Pending {
     message: String,
 }
 
+/// What a package is checked against: the privileges the catalogues know and, when given,
+/// the target environment's privilege table.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Against<'a> {
+    /// The catalogues whose depths are checked.
+    pub catalogues: &'a [Catalogue],
+    /// The environment's table: with it, every privilege of every role is checked for
+    /// existence and depth there, and the catalogues' depths are not used.
+    pub table: Option<&'a PrivilegeTable>,
+    /// Names the user says are real (`--accept`): not reported as misspellings.
+    pub accept: &'a [String],
+}
+
 struct Checker<'c> {
     catalogues: &'c [Catalogue],
+    table: Option<&'c PrivilegeTable>,
+    accept: &'c [String],
+    /// Probable misspellings found so far, by name: what each probably means.
+    near: HashMap<String, Option<String>>,
     pending: Vec<Pending>,
 }
 
-impl Checker<'_> {
+impl<'c> Checker<'c> {
     fn add(&mut self, file: &str, offset: Option<u64>, message: impl Into<String>) {
         self.pending.push(Pending {
             file: file.to_string(),
@@ -109,10 +129,53 @@ impl Checker<'_> {
         Ok(())
     }
 
-    fn allowed_depths(&self, privilege: &str) -> Option<(crate::model::depth::DepthSet, &str)> {
-        self.catalogues
-            .iter()
-            .find_map(|c| c.get(privilege).map(|e| (e.allowed, c.name.as_str())))
+    fn new(against: Against<'c>) -> Checker<'c> {
+        Checker {
+            catalogues: against.catalogues,
+            table: against.table,
+            accept: against.accept,
+            near: HashMap::new(),
+            pending: Vec::new(),
+        }
+    }
+
+    /// The known name `privilege` is probably a misspelling of, if it is one.
+    fn misspelling_of(&mut self, privilege: &str) -> Option<String> {
+        if let Some(known) = self.near.get(privilege) {
+            return known.clone();
+        }
+        let meant = if self.accept.iter().any(|a| a == privilege)
+            || self
+                .catalogues
+                .iter()
+                .any(|c| c.get(privilege).is_some_and(|e| e.privilege == privilege))
+        {
+            None
+        } else {
+            names::near_miss(
+                privilege,
+                self.catalogues
+                    .iter()
+                    .flat_map(|c| c.entries())
+                    .map(|e| e.privilege.as_str()),
+            )
+        };
+        if self.near.len() < 100_000 {
+            self.near.insert(privilege.to_string(), meant.clone());
+        }
+        meant
+    }
+
+    /// The depths a catalogue allows `privilege`, the catalogue, and its spelling there.
+    fn allowed_depths(
+        &self,
+        privilege: &str,
+    ) -> Option<(crate::model::depth::DepthSet, &'c str, &'c str)> {
+        let catalogues: &'c [Catalogue] = self.catalogues;
+        catalogues.iter().find_map(|c| {
+            c.get(privilege)
+                .map(|e| (e.allowed, c.name.as_str(), e.privilege.as_str()))
+        })
     }
 }
 
@@ -124,20 +187,48 @@ pub fn validate_path(
     catalogues: &[Catalogue],
     limits: Limits,
 ) -> Result<ValidationReport> {
+    validate_path_against(
+        path,
+        Against {
+            catalogues,
+            ..Against::default()
+        },
+        limits,
+    )
+}
+
+/// [`validate_path`] against the catalogues and, where given, the environment's table.
+pub fn validate_path_against(
+    path: &Path,
+    against: Against<'_>,
+    limits: Limits,
+) -> Result<ValidationReport> {
     let mut input = Input::open(path, limits)?;
     match input.layout() {
-        Layout::Zip | Layout::PackageFolder => validate(input.reader(), catalogues),
-        Layout::SourceFolder => validate_source(&mut input, catalogues),
-        Layout::XmlFile => validate_xml(&mut input, catalogues),
+        Layout::Zip | Layout::PackageFolder => validate_against(input.reader(), against),
+        Layout::SourceFolder => validate_source(&mut input, against),
+        Layout::XmlFile => validate_xml(&mut input, against),
     }
 }
 
 /// Validates an open package.
 pub fn validate(reader: &mut PackageReader, catalogues: &[Catalogue]) -> Result<ValidationReport> {
-    let mut c = Checker {
-        catalogues,
-        pending: Vec::new(),
-    };
+    validate_against(
+        reader,
+        Against {
+            catalogues,
+            ..Against::default()
+        },
+    )
+}
+
+/// Validates an open package against the catalogues and, where given, the environment's
+/// table.
+pub fn validate_against(
+    reader: &mut PackageReader,
+    against: Against<'_>,
+) -> Result<ValidationReport> {
+    let mut c = Checker::new(against);
     for problem in reader.entry_name_problems() {
         c.add("", None, problem);
     }
@@ -199,11 +290,8 @@ pub fn validate(reader: &mut PackageReader, catalogues: &[Catalogue]) -> Result<
 /// a type-20 root component, `Other/Customizations.xml` is well-formed, and each
 /// `Roles/*.xml` is a well-formed `<Role>`. `<Managed>2</Managed>` (both package types) is
 /// legal here.
-fn validate_source(input: &mut Input, catalogues: &[Catalogue]) -> Result<ValidationReport> {
-    let mut c = Checker {
-        catalogues,
-        pending: Vec::new(),
-    };
+fn validate_source(input: &mut Input, against: Against<'_>) -> Result<ValidationReport> {
+    let mut c = Checker::new(against);
     let parts = input.role_parts().to_vec();
     let reader = input.reader();
     let declared = validate_manifest(&mut c, reader, SOURCE_SOLUTION)?;
@@ -228,11 +316,8 @@ fn validate_source(input: &mut Input, catalogues: &[Catalogue]) -> Result<Valida
 }
 
 /// Validates a lone customizations.xml or role file: well-formed, and every role sound.
-fn validate_xml(input: &mut Input, catalogues: &[Catalogue]) -> Result<ValidationReport> {
-    let mut c = Checker {
-        catalogues,
-        pending: Vec::new(),
-    };
+fn validate_xml(input: &mut Input, against: Against<'_>) -> Result<ValidationReport> {
+    let mut c = Checker::new(against);
     let parts = input.role_parts().to_vec();
     let reader = input.reader();
     let mut roles = RolesSeen::default();
@@ -468,6 +553,18 @@ fn validate_role(
             format!("role '{label}' has id {raw_id:?}, which is not a GUID"),
         );
     }
+    if let Some(value) = role.inherited.as_deref() {
+        if Inheritance::from_attribute(value).is_none() {
+            c.add(
+                file,
+                Some(role.offset),
+                format!(
+                    "role '{label}' has isinherited={:?}; it is 1 (direct user access and team privileges) or 0 (team privileges only)",
+                    short(value)
+                ),
+            );
+        }
+    }
     for &(i, times, at) in &role.repeats {
         let pname = role
             .privileges
@@ -503,7 +600,36 @@ fn validate_role(
             );
             continue;
         };
-        if let Some((allowed, catalogue)) = c.allowed_depths(pname) {
+        if let Some(table) = c.table {
+            match table.get(pname) {
+                None => {
+                    let hint = table
+                        .suggest(pname)
+                        .map(|s| format!(" (did you mean '{s}'?)"))
+                        .unwrap_or_default();
+                    c.add(
+                        file,
+                        Some(p.offset),
+                        format!("role '{label}': {} is not in {}{hint}; the environment has no such privilege", short(pname), table.label()),
+                    );
+                }
+                Some(row) if !row.allowed.contains(depth) => c.add(
+                    file,
+                    Some(p.offset),
+                    format!("role '{label}': {pname} cannot have depth {depth}; the environment allows only {}", row.allowed),
+                ),
+                Some(_) => {}
+            }
+            continue;
+        }
+        if let Some((allowed, catalogue, spelt)) = c.allowed_depths(pname) {
+            if spelt != pname && !c.accept.iter().any(|a| a == pname) {
+                c.add(
+                    file,
+                    Some(p.offset),
+                    format!("role '{label}': {pname} differs from {spelt} only in case, and probably means it; write {spelt}"),
+                );
+            }
             if !allowed.contains(depth) {
                 c.add(
                     file,
@@ -511,6 +637,12 @@ fn validate_role(
                     format!("role '{label}': {pname} cannot have depth {depth}; it allows only {allowed} (catalogue {catalogue})"),
                 );
             }
+        } else if let Some(meant) = c.misspelling_of(pname) {
+            c.add(
+                file,
+                Some(p.offset),
+                format!("role '{label}': {} is no privilege dvrole knows, and probably a misspelling of '{meant}'; if it is real, validate with the environment's table (--privileges FILE) or --accept {}", short(pname), short(pname)),
+            );
         }
     }
     let summary = RoleSummary {

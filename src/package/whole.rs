@@ -53,6 +53,7 @@ impl RoleSink for WholeSink<'_> {
         &mut self,
         id: Option<&str>,
         name: Option<&str>,
+        _inherited: Option<&str>,
         offset: u64,
         _file: RolesFile,
     ) -> Result<(), XmlProblem> {

@@ -49,6 +49,8 @@ pub struct RoleRecord {
     pub id: Option<String>,
     /// The `name` attribute.
     pub name: Option<String>,
+    /// The `isinherited` attribute, unparsed (newer exports carry it; older ones do not).
+    pub inherited: Option<String>,
     /// Its privileges in file order, each name once (compared ignoring ASCII case): a name
     /// listed again is counted in [`RoleRecord::repeats`], not kept again (its last level and
     /// offset replace the first), so a role costs memory per distinct privilege however
@@ -78,11 +80,13 @@ pub trait RoleSink {
     /// Called before each file of an input is read, with its location for messages.
     fn file(&mut self, _location: &str) {}
 
-    /// A role opens: its `id` and `name` attributes, its offset, the kind of file.
+    /// A role opens: its `id`, `name` and `isinherited` attributes, its offset, the kind of
+    /// file.
     fn role(
         &mut self,
         id: Option<&str>,
         name: Option<&str>,
+        inherited: Option<&str>,
         offset: u64,
         file: RolesFile,
     ) -> Result<(), XmlProblem>;
@@ -166,9 +170,11 @@ impl<S: RoleSink> RolesVisitor<'_, S> {
         self.move_to(RolesAt::Role);
         let id = attribute(e, "id", offset)?;
         let name = attribute(e, "name", offset)?;
+        let inherited = attribute(e, "isinherited", offset)?;
         self.sink.role(
             id.as_deref(),
             name.as_deref(),
+            inherited.as_deref(),
             offset,
             self.kind.unwrap_or(RolesFile::Customizations),
         )?;
@@ -347,12 +353,14 @@ impl<F: FnMut(&RoleRecord)> RoleSink for RecordSink<F> {
         &mut self,
         id: Option<&str>,
         name: Option<&str>,
+        inherited: Option<&str>,
         offset: u64,
         file: RolesFile,
     ) -> Result<(), XmlProblem> {
         self.current = Some(RoleRecord {
             id: id.map(str::to_string),
             name: name.map(str::to_string),
+            inherited: inherited.map(str::to_string),
             privileges: Vec::new(),
             repeats: Vec::new(),
             offset,

@@ -8,6 +8,7 @@ use crate::error::{Error, Result};
 use crate::model::catalogue::{
     entry_label_at, is_builtin_name, reads_as_path, Catalogue, MAX_CATALOGUE_BYTES,
 };
+use crate::model::names;
 use crate::model::options::Given;
 use crate::open::{self, Accept, OpenError};
 use crate::util::{line_of, privilege_key};
@@ -72,6 +73,17 @@ pub fn load(path: &Path) -> Result<Catalogue> {
 /// replaces the depths that privilege allows (for an environment that refuses, or accepts,
 /// other depths); its default moves to the allowed depth nearest the catalogue's.
 pub fn select(selection: &[Given], allow: &[Given]) -> Result<Catalogue> {
+    select_with(selection, allow, &|_| false)
+}
+
+/// [`select`], refusing a catalogue file whose entry is a probable misspelling of a privilege
+/// dvrole knows (see [`crate::model::names`]) unless `is_real` says the name is real (an
+/// environment table holds it, or `--accept` names it).
+pub fn select_with(
+    selection: &[Given],
+    allow: &[Given],
+    is_real: &dyn Fn(&str) -> bool,
+) -> Result<Catalogue> {
     let mut catalogue = if selection.is_empty() {
         Catalogue::default_catalogue()
     } else {
@@ -79,6 +91,7 @@ pub fn select(selection: &[Given], allow: &[Given]) -> Result<Catalogue> {
             .iter()
             .map(open_given)
             .collect::<Result<Vec<_>>>()?;
+        check_file_names(selection, &parts, is_real)?;
         let replaced: HashSet<String> = allow
             .iter()
             .filter(|g| g.value.contains('='))
@@ -90,6 +103,48 @@ pub fn select(selection: &[Given], allow: &[Given]) -> Result<Catalogue> {
         catalogue.apply_allow(given)?;
     }
     Ok(catalogue)
+}
+
+/// Refuses an entry of a catalogue file that is a probable misspelling of a built-in or
+/// known privilege name.
+fn check_file_names(
+    selection: &[Given],
+    parts: &[Catalogue],
+    is_real: &dyn Fn(&str) -> bool,
+) -> Result<()> {
+    let files: Vec<&Catalogue> = selection
+        .iter()
+        .zip(parts)
+        .filter(|(g, _)| is_path(g.value.trim()))
+        .map(|(_, c)| c)
+        .collect();
+    if files.is_empty() {
+        return Ok(());
+    }
+    let builtin = Catalogue::all_builtin()?;
+    let candidates: Vec<&str> = builtin
+        .iter()
+        .flat_map(|c| c.entries())
+        .map(|e| e.privilege.as_str())
+        .collect();
+    for file in files {
+        for (index, entry) in file.entries().iter().enumerate() {
+            let name = entry.privilege.as_str();
+            if is_real(name) {
+                continue;
+            }
+            if let Some(meant) = names::near_miss(name, candidates.iter().copied()) {
+                return Err(Error::Catalogue {
+                    origin: file.origin().to_string(),
+                    message: format!(
+                        "entry {} ({name}): not a privilege dvrole knows, and probably a misspelling (did you mean '{meant}'?); if {name} is real, pass --accept {name}, or the environment's privilege table with --privileges FILE",
+                        index + 1
+                    ),
+                });
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Opens the catalogue one `--catalogue` value names.

@@ -469,7 +469,25 @@ pub fn read_file(source: &ConfigSource) -> Result<Option<Layer>> {
     })?;
     let mut layer = Layer::from_toml(&label, &bytes)?;
     rebase_catalogue_paths(&mut layer, path.parent());
+    rebase_table_paths(&mut layer, path.parent());
     Ok(Some(layer))
+}
+
+/// Makes relative `environment.privileges` paths in a config file relative to the file's
+/// folder.
+fn rebase_table_paths(layer: &mut Layer, dir: Option<&Path>) {
+    let Some(dir) = dir.filter(|d| !d.as_os_str().is_empty()) else {
+        return;
+    };
+    let Some(Value::List(items)) = layer.values.get_mut(&Setting::Privileges) else {
+        return;
+    };
+    for given in items {
+        let v = given.value.trim();
+        if Path::new(v).is_relative() {
+            given.value = dir.join(v).display().to_string();
+        }
+    }
 }
 
 /// Makes relative catalogue paths in a config file relative to the file's folder, so a
@@ -618,6 +636,10 @@ pub fn resolve(layers: &[Layer]) -> Result<Resolved> {
             default_depth: one(Setting::DefaultDepth),
             exclude: many(Setting::Exclude),
             add: many(Setting::Add),
+            accept: many(Setting::Accept),
+            inheritance: one(Setting::Inheritance),
+            privileges: many(Setting::Privileges),
+            drop_absent: one(Setting::DropAbsent),
         },
         solution: SolutionOptions {
             solution_name: one(Setting::SolutionName),

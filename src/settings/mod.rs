@@ -4,6 +4,7 @@
 
 pub mod catalogues;
 pub mod config;
+pub mod environment;
 pub mod table;
 
 pub use table::{Setting, Spec};

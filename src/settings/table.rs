@@ -40,7 +40,7 @@
 //!    README.md agrees.
 
 use crate::model::catalogue::DEFAULT_CATALOGUE;
-use crate::model::role::DEFAULT_ROLE_NAME;
+use crate::model::role::{DEFAULT_INHERITANCE, DEFAULT_ROLE_NAME};
 use crate::model::solution::{
     DEFAULT_DESCRIPTION, DEFAULT_LANGUAGE, DEFAULT_OPTION_VALUE_PREFIX, DEFAULT_PUBLISHER_NAME,
     DEFAULT_PUBLISHER_PREFIX, DEFAULT_SOLUTION_DISPLAY_NAME, DEFAULT_SOLUTION_NAME,
@@ -403,6 +403,26 @@ settings! {
         values: Values::Privileges,
         ..Spec::NONE
     },
+    /// `role.accept`, `--accept`.
+    Accept => Spec {
+        key: Some("role.accept"),
+        flag: "accept",
+        kind: Kind::List,
+        value_name: "PRIVILEGE",
+        help: "Take a privilege name as real though it is close to a known one, e.g. prvReadContract beside prvReadContact",
+        more: "Without it, a name that is in no built-in catalogue and not among the privilege names seen in real exports, but a short edit away from one of them (or the same in other case), is refused as a probable misspelling.",
+        ..Spec::NONE
+    },
+    /// `role.inheritance`, `--inheritance`.
+    Inheritance => Spec {
+        key: Some("role.inheritance"),
+        flag: "inheritance",
+        value_name: "direct|team",
+        default: DefaultValue::Text(DEFAULT_INHERITANCE),
+        help: "Member's privilege inheritance, written as isinherited: direct (\"1\": Basic privileges reach members' own records too) or team (\"0\": team privileges only)",
+        values: Values::Words(&["direct", "team"]),
+        ..Spec::NONE
+    },
     /// `role.depth`, `--depth`.
     Depth => Spec {
         key: Some("role.depth"),
@@ -422,7 +442,8 @@ settings! {
         flag: "add",
         kind: Kind::DepthTable,
         value_name: "PRIVILEGE=DEPTH",
-        help: "Add a privilege outside the catalogue, e.g. prvReadAccount=Local; its depth cannot be checked, so a warning says so",
+        help: "Add a privilege outside the catalogue, e.g. prvReadAccount=Local; without the environment's table its depth cannot be checked, so a warning says so",
+        more: "A name that is probably a misspelling of a known privilege is refused; --accept NAME takes it as real.",
         example: Some("prvReadAccount = \"Local\""),
         ..Spec::NONE
     },
@@ -435,6 +456,25 @@ settings! {
         default: DefaultValue::Computed("the depths the catalogue allows"),
         help: "Replace the depths a catalogue privilege allows, for an environment whose rules differ, e.g. prvReadContact=Local,Global",
         example: Some("prvReadContact = [\"Local\", \"Global\"]"),
+        ..Spec::NONE
+    },
+    /// `environment.privileges`, `--privileges`.
+    Privileges => Spec {
+        key: Some("environment.privileges"),
+        flag: "privileges",
+        kind: Kind::List,
+        value_name: "FILE",
+        help: "A page of the target environment's privilege table, saved from GET <org>/api/data/v9.2/privileges?$select=name,privilegeid,accessright,canbebasic,canbelocal,canbedeep,canbeglobal; one per page",
+        more: "With it, a privilege the role would hold that the environment lacks stops the run, and the environment's depths replace the catalogue's. In a config file, relative paths are read relative to the file.",
+        values: Values::File,
+        ..Spec::NONE
+    },
+    /// `environment.drop_absent`, `--drop-absent`.
+    DropAbsent => Spec {
+        key: Some("environment.drop_absent"),
+        flag: "drop-absent",
+        kind: Kind::Switch,
+        help: "Leave out, with a note each, the privileges the environment's table (--privileges) lacks, instead of stopping",
         ..Spec::NONE
     },
     /// `output.path`, `-o/--output`.

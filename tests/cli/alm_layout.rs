@@ -74,7 +74,7 @@ fn folder_layout_holds_the_three_files_and_matches_the_golden_copy() {
     assert!(role.starts_with(dvrole::xml::BOM));
     let role_text = text(role);
     assert!(role_text.starts_with("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<Role id=\"{"));
-    assert!(role_text.contains("name=\"Server-Side Sync User\" xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\">\n  <IsCustomizable>1</IsCustomizable>\n  <RolePrivileges>\n    <RolePrivilege name="));
+    assert!(role_text.contains("name=\"Server-Side Sync User\" isinherited=\"1\" xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\">\n  <IsCustomizable>1</IsCustomizable>\n  <RolePrivileges>\n    <RolePrivilege name="));
     let mut roles = Vec::new();
     let kind = dvrole::part::roles::read_roles(role.as_slice(), |r| roles.push(r.clone())).unwrap();
     assert_eq!(kind, dvrole::part::roles::RolesFile::RoleFile);

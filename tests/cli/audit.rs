@@ -251,7 +251,15 @@ fn json_schema_is_stable() {
     let role = &v["roles"][0];
     assert_eq!(
         keys(role),
-        ["file", "findings", "id", "input", "name", "privilege_count"]
+        [
+            "file",
+            "findings",
+            "id",
+            "inherited",
+            "input",
+            "name",
+            "privilege_count"
+        ]
     );
     assert_eq!(
         keys(&role["findings"][0]),
@@ -482,6 +490,7 @@ mod no_panic {
     impl RoleSink for Ignore {
         fn role(
             &mut self,
+            _: Option<&str>,
             _: Option<&str>,
             _: Option<&str>,
             _: u64,

@@ -555,12 +555,153 @@ fn audit_explain_cases() -> Vec<Case> {
     ]
 }
 
+/// The environment's privilege table (`--privileges`), inheritance, probable misspellings.
+fn environment_cases() -> Vec<Case> {
+    let page = |name: &'static str, text: &'static str, command: &'static [&'static str]| {
+        move |d: &Path| {
+            let f = d.join(name);
+            fs::write(&f, text).unwrap();
+            let mut a = match command.first() {
+                Some(&"generate") => generate(d, &[]),
+                _ => args(command),
+            };
+            a.push("--privileges".into());
+            a.push(f.into_os_string());
+            a
+        }
+    };
+    vec![
+        case(
+            "table not JSON",
+            2,
+            "t.json:1:1: is not JSON",
+            page("t.json", "<html>", &["generate"]),
+        ),
+        case(
+            "table without value",
+            2,
+            "t.json: has no `value` array",
+            page("t.json", "{\"error\": {}}", &["generate"]),
+        ),
+        case(
+            "table row without name",
+            2,
+            "t.json: row 1: has no `name`",
+            page(
+                "t.json",
+                r#"{"value": [{"canbebasic": true}]}"#,
+                &["generate"],
+            ),
+        ),
+        case(
+            "table flag not a boolean",
+            2,
+            "t.json: row 1 (prvA): `canbedeep` is \"no\", not true or false",
+            page(
+                "t.json",
+                r#"{"value": [{"name": "prvA", "canbebasic": true, "canbelocal": true, "canbedeep": "no", "canbeglobal": true}]}"#,
+                &["generate"],
+            ),
+        ),
+        case(
+            "table malformed id",
+            2,
+            "t.json: row 1 (prvA): `privilegeid` \"12\" is not a GUID",
+            page(
+                "t.json",
+                r#"{"value": [{"name": "prvA", "privilegeid": "12", "canbebasic": true, "canbelocal": true, "canbedeep": true, "canbeglobal": true}]}"#,
+                &["validate", "Cargo.toml"],
+            ),
+        ),
+        case(
+            "table row allowing no depth",
+            2,
+            "t.json: row 1 (prvA): allows no depth",
+            page(
+                "t.json",
+                r#"{"value": [{"name": "prvA", "canbebasic": false, "canbelocal": false, "canbedeep": false, "canbeglobal": false}]}"#,
+                &["explain", "prvA"],
+            ),
+        ),
+        case(
+            "table lacking a role privilege",
+            2,
+            "lacks prvAppendActivity, prvAppendToActivity",
+            page(
+                "t.json",
+                r#"{"value": [{"name": "prvA", "canbebasic": true, "canbelocal": true, "canbedeep": true, "canbeglobal": true}]}"#,
+                &["generate"],
+            ),
+        ),
+        case("table is a folder", 2, "is a folder", |d| {
+            let mut a = generate(d, &[]);
+            a.push("--privileges".into());
+            a.push(d.as_os_str().to_owned());
+            a
+        }),
+        case("inheritance value", 2, "--inheritance 'teams'", |d| {
+            generate(d, &["--inheritance", "teams"])
+        }),
+        case(
+            "add of a misspelling",
+            2,
+            "did you mean 'prvReadAccount'",
+            |d| generate(d, &["--add", "prvReadAcount=Local"]),
+        ),
+        case(
+            "config inheritance",
+            2,
+            "dvrole.toml:2: role.inheritance",
+            |d| with_config(d, b"[role]\ninheritance = 1\n"),
+        ),
+        case(
+            "config privileges type",
+            2,
+            "dvrole.toml:2: environment.privileges",
+            |d| with_config(d, b"[environment]\nprivileges = \"env.json\"\n"),
+        ),
+        case(
+            "config drop_absent type",
+            2,
+            "dvrole.toml:2: environment.drop_absent",
+            |d| with_config(d, b"[environment]\ndrop_absent = \"yes\"\n"),
+        ),
+        case(
+            "config add of a misspelling",
+            2,
+            "did you mean 'prvReadAccount'",
+            |d| with_config(d, b"[role.add]\nprvReadAcount = \"Local\"\n"),
+        ),
+        case(
+            "validate misspelt privilege",
+            1,
+            "probably a misspelling of 'prvReadContact'",
+            |d| {
+                let f = d.join("role.xml");
+                fs::write(&f, "<Role id=\"{0f3a6c1e-5b2d-4e8f-9a7c-1d2e3f4a5b6c}\" name=\"R\"><RolePrivileges><RolePrivilege name=\"prvReadContcat\" level=\"Basic\"/></RolePrivileges></Role>").unwrap();
+                validate(f)
+            },
+        ),
+        case(
+            "validate isinherited value",
+            1,
+            "has isinherited=\"yes\"",
+            |d| {
+                let f = d.join("role.xml");
+                fs::write(&f, "<Role id=\"{0f3a6c1e-5b2d-4e8f-9a7c-1d2e3f4a5b6c}\" name=\"R\" isinherited=\"yes\"><RolePrivileges><RolePrivilege name=\"prvReadQueue\" level=\"Basic\"/></RolePrivileges></Role>").unwrap();
+                validate(f)
+            },
+        ),
+    ]
+}
+
 fn all_cases() -> Vec<Case> {
     let mut cases = flag_cases();
     cases.extend(config_cases());
     cases.extend(catalogue_cases());
     cases.extend(reader_cases());
     cases.extend(audit_explain_cases());
+    cases.extend(environment_cases());
     cases
 }
 

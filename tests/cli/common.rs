@@ -98,11 +98,27 @@ fn reference_path() -> PathBuf {
 /// libxml2-compatible set under the reference material (`xsd/9.0.0.2090-libxml2`). Returns
 /// `None`, after saying why, where it or `xmllint` is missing (a failure under CI).
 pub fn schema(test: &str) -> Option<PathBuf> {
-    let (dir, variable) = match std::env::var_os("DVROLE_XSD_DIR") {
-        Some(d) => (PathBuf::from(d), "DVROLE_XSD_DIR"),
+    schema_in(test, "DVROLE_XSD_DIR", "xsd/9.0.0.2090-libxml2")
+}
+
+/// The current schema copy (`$DVROLE_XSD_CURRENT_DIR`, or
+/// `../shared/reference/xsd/9.0.0.2090-libxml2-current`): the published 9.0.0.2090 set plus
+/// the `isinherited` attribute and `<IsAutoAssigned>` that current exports carry. Skips like
+/// [`schema`].
+pub fn schema_current(test: &str) -> Option<PathBuf> {
+    schema_in(
+        test,
+        "DVROLE_XSD_CURRENT_DIR",
+        "xsd/9.0.0.2090-libxml2-current",
+    )
+}
+
+fn schema_in(test: &str, var: &'static str, below_reference: &str) -> Option<PathBuf> {
+    let (dir, variable) = match std::env::var_os(var) {
+        Some(d) => (PathBuf::from(d), var.to_string()),
         None => (
-            reference_path().join("xsd/9.0.0.2090-libxml2"),
-            "DVROLE_XSD_DIR, or DVROLE_REFERENCE_DIR",
+            reference_path().join(below_reference),
+            format!("{var}, or DVROLE_REFERENCE_DIR"),
         ),
     };
     let xsd = dir.join("CustomizationsSolution.xsd");

@@ -860,7 +860,7 @@ mod property {
                     desired_privileges.push(RolePrivilege { name: n.clone(), depth: *d, entry: None });
                 }
             }
-            let desired = Role { id: Uuid::from_u128(6), name: "D".into(), privileges: desired_privileges };
+            let desired = Role { id: Uuid::from_u128(6), name: "D".into(), inheritance: dvrole::model::role::Inheritance::Direct, privileges: desired_privileges };
             let fixed = existing::fix(&role, &desired);
             for p in &role.privileges {
                 let now = fixed.role.depth_of(&p.name);

@@ -37,10 +37,16 @@ fn the_server_side_sync_trace_names_the_privilege_and_the_fix() {
     assert_eq!(p["access_right"], "Read");
     assert_eq!(p["allowed"], serde_json::json!(["Global"]));
     assert_eq!(p["in_catalogue"], true);
-    assert_eq!(
-        p["fix"],
-        "dvrole generate --depth prvReadEmailServerProfile=Global"
-    );
+    // The default role holds it at the only depth it allows: a --depth would change nothing.
+    assert_eq!(p["already_in_role"], true);
+    assert_eq!(p["flags"], serde_json::json!([]));
+    assert_eq!(p["fix"], "dvrole generate");
+    assert_eq!(v["fix"], "dvrole generate");
+    assert!(p["notes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|n| n == "already in the role `dvrole generate` builds: import it and assign it to the mailbox owner"));
 
     // The bare sentence, without the exception around it.
     dvrole()
@@ -52,7 +58,9 @@ fn the_server_side_sync_trace_names_the_privilege_and_the_fix() {
             predicate::str::contains("prvReadEmailServerProfile (id edebe6f6-cf2e-4520-b635-ae0615d41e34)")
                 .and(predicate::str::contains("table:          emailserverprofile (Email Server Profile)"))
                 .and(predicate::str::contains("role editor:    Business Management tab, Read column"))
-                .and(predicate::str::contains("fix:            dvrole generate --depth prvReadEmailServerProfile=Global")),
+                .and(predicate::str::contains("note: already in the role `dvrole generate` builds: import it and assign it to the mailbox owner"))
+                .and(predicate::str::contains("fix:            dvrole generate\n"))
+                .and(predicate::str::contains("--depth").not()),
         );
 }
 
@@ -75,10 +83,9 @@ fn a_required_depth_the_privilege_does_not_allow_is_replaced_and_said() {
         "SecLib::CheckPrivilege failed. PrivilegeName: prvReadOrganization, Required Depth: Local";
     let v = explain_json(text, &[]);
     let p = &v["privileges"][0];
-    assert_eq!(
-        p["fix"],
-        "dvrole generate --depth prvReadOrganization=Global"
-    );
+    assert_eq!(p["depth"], "Global");
+    assert_eq!(p["already_in_role"], true);
+    assert_eq!(p["fix"], "dvrole generate");
     assert!(p["notes"][0].as_str().unwrap().contains("does not allow"));
 }
 
@@ -91,10 +98,8 @@ fn missing_required_privilege_in_the_ui() {
     let p = &v["privileges"][0];
     assert_eq!(p["privilege"], "prvReadOrganization");
     assert_eq!(p["entity"], "organization");
-    assert_eq!(
-        p["fix"],
-        "dvrole generate --depth prvReadOrganization=Global"
-    );
+    assert_eq!(p["already_in_role"], true);
+    assert_eq!(p["fix"], "dvrole generate");
 }
 
 #[test]
@@ -180,10 +185,13 @@ fn stdin_and_several_privileges() {
 
 #[test]
 fn a_named_catalogue_appears_in_the_fix() {
-    let v = explain_json("prvReadQueue", &["--catalogue", "server-side-sync"]);
+    let v = explain_json(
+        "prvReadQueue, Required Depth: Local",
+        &["--catalogue", "server-side-sync"],
+    );
     assert_eq!(
         v["privileges"][0]["fix"],
-        "dvrole generate --catalogue server-side-sync --depth prvReadQueue=Basic"
+        "dvrole generate --catalogue server-side-sync --depth prvReadQueue=Local"
     );
     dvrole()
         .args(["explain", "prvReadQueue", "--catalogue", "nonesuch"])
@@ -215,7 +223,7 @@ mod no_panic {
         fn any_text(text in "(prv[A-Za-z]{0,6}|[0-9a-fA-F-]{1,40}|Required Depth: |can't have depth = |\\PC){0,30}") {
             let c = Catalogue::default_catalogue();
             let builtin = [c.clone()];
-            let _ = explain(&text, &Catalogues { selected: &c, named: false, builtin: &builtin });
+            let _ = explain(&text, &Catalogues { selected: &c, named: false, builtin: &builtin, table: None, accept: &[] });
         }
     }
 }

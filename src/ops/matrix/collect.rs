@@ -136,6 +136,7 @@ impl RoleSink for Collector<'_> {
         &mut self,
         id: Option<&str>,
         name: Option<&str>,
+        _inherited: Option<&str>,
         _offset: u64,
         _file: RolesFile,
     ) -> Result<(), XmlProblem> {
