@@ -3,7 +3,7 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 root=..
-mkdir -p corpus/package_reader corpus/role_xml corpus/settings corpus/explain corpus/strict_xml corpus/manifest_edit
+mkdir -p corpus/package_reader corpus/role_xml corpus/settings corpus/explain corpus/strict_xml corpus/manifest_edit corpus/environment
 # Zips: the golden package, plus each fixture package folder zipped.
 cp "$root/fixtures/golden/"*.zip corpus/package_reader/ 2>/dev/null || true
 for dir in "$root"/fixtures/validate/*/; do
@@ -21,6 +21,9 @@ done
 find "$root/fixtures" \( -iname 'solution.xml' -o -name '*solution*.xml' \) -print0 | while IFS= read -r -d '' f; do
   cp "$f" "corpus/manifest_edit/$(echo "${f#../}" | tr '/ ' '__')"
 done
+# Privilege-table pages: two small pages in the Web API's shape.
+printf '%s' '{"@odata.context":"x","value":[{"name":"prvReadAccount","privilegeid":"886b280c-6396-4d56-a0a3-2c1b0a50ceb0","accessright":1,"canbebasic":true,"canbelocal":true,"canbedeep":true,"canbeglobal":true}],"@odata.nextLink":"y"}' > corpus/environment/page1.json
+printf '%s' '{"value":[{"name":"prvSyncToOutlook","canbebasic":false,"canbelocal":false,"canbedeep":false,"canbeglobal":true}]}' > corpus/environment/page2.json
 # TOML: catalogues, example config, catalogue fixtures.
 find "$root/catalogues" "$root/fixtures" "$root/examples" -name '*.toml' -print0 | while IFS= read -r -d '' f; do
   cp "$f" "corpus/settings/$(echo "${f#../}" | tr '/ ' '__')"

@@ -353,6 +353,25 @@ pub fn add_root_components(bytes: &[u8], ids: &[Uuid]) -> Result<Vec<u8>, String
     if ids.is_empty() {
         return Ok(bytes.to_vec());
     }
+    let after = splice_root_components(bytes, ids)?;
+    // What is written is read back first: a manifest that reads, with exactly the new root
+    // components more. An input the reader let through but whose style cannot be copied
+    // faithfully (a malformed attribute the manifest reader never looks at) is refused
+    // rather than written broken.
+    let before = read_manifest(bytes).map(|m| m.root_components.len()).ok();
+    match read_manifest(after.as_slice()) {
+        Ok(m) if before.is_none_or(|n| m.root_components.len() == n + ids.len()) => Ok(after),
+        Ok(_) => Err("the new root component could not be added in the file's own style; add it by hand or rewrite the file with pac solution unpack".to_string()),
+        Err(p) => Err(format!(
+            "adding the root component in the file's own style would not give well-formed XML ({}); check the <RootComponent> lines, or rewrite the file with pac solution unpack",
+            p.message
+        )),
+    }
+}
+
+/// [`add_root_components`] before the read-back: the new lines spliced in after the last
+/// root component, in its style.
+fn splice_root_components(bytes: &[u8], ids: &[Uuid]) -> Result<Vec<u8>, String> {
     const PARENT: [&[u8]; 3] = [b"ImportExportXml", b"SolutionManifest", b"RootComponents"];
     // The reader is given the bytes after any byte order mark, which it would otherwise
     // skip without counting; positions are shifted back by its length.
@@ -718,6 +737,21 @@ mod tests {
             }
             proptest::prop_assert_eq!(out.contains("\r\n"), crlf);
             proptest::prop_assert_eq!(out.starts_with('\u{feff}'), bom);
+        }
+    }
+
+    #[test]
+    fn an_edit_that_would_not_read_back_is_refused() {
+        // Found by fuzzing: a malformed attribute on the last root component, which the
+        // manifest reader never parses, copied into the new line would break the file.
+        let text = "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<ImportExportXml>\n  <SolutionManifest>\n    <UniqueName>S</UniqueName>\n    <RootComponents>\n      <RootComponent type=\"20\" id=\"{8e7d6c5b-4a39-4281-9f0e-1d2c3b4a5968}\" behavior\"=0\" />\n    </RootComponents>\n  </SolutionManifest>\n</ImportExportXml>\n";
+        let before = read_manifest(text.as_bytes()).map(|m| m.root_components.len());
+        match add_root_components(text.as_bytes(), &[ID]) {
+            Ok(after) => {
+                let m = read_manifest(after.as_slice()).expect("what is returned reads back");
+                assert_eq!(Ok(m.root_components.len()), before.map(|n| n + 1));
+            }
+            Err(message) => assert!(message.contains("pac solution unpack"), "{message}"),
         }
     }
 }
