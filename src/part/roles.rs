@@ -91,12 +91,6 @@ pub trait RoleSink {
         file: RolesFile,
     ) -> Result<(), XmlProblem>;
 
-    /// The open role's `isinherited` attribute, as written, right after [`RoleSink::role`];
-    /// not called for a role without one.
-    fn inheritance(&mut self, _isinherited: &str) -> Result<(), XmlProblem> {
-        Ok(())
-    }
-
     /// One `<RolePrivilege>` of the open role: its `name` and `level` attributes.
     fn privilege(
         &mut self,
@@ -188,9 +182,6 @@ impl<S: RoleSink> RolesVisitor<'_, S> {
             let value = attr
                 .normalized_value(XmlVersion::Implicit1_0)
                 .map_err(|e| XmlProblem::at(offset, format!("attribute {key}: {e}")))?;
-            if key == "isinherited" {
-                self.sink.inheritance(&value)?;
-            }
             self.sink.role_attribute(key, &value)?;
         }
         Ok(())

@@ -136,7 +136,7 @@ impl RoleSink for Collector<'_> {
         &mut self,
         id: Option<&str>,
         name: Option<&str>,
-        _inherited: Option<&str>,
+        inherited: Option<&str>,
         _offset: u64,
         _file: RolesFile,
     ) -> Result<(), XmlProblem> {
@@ -170,16 +170,9 @@ impl RoleSink for Collector<'_> {
             file: self.file.clone(),
             name: name.to_string(),
             id: id.map(str::to_string),
-            isinherited: None,
+            isinherited: inherited.map(str::to_string),
             privileges,
         });
-        Ok(())
-    }
-
-    fn inheritance(&mut self, isinherited: &str) -> Result<(), XmlProblem> {
-        if let Some(role) = &mut self.current {
-            role.isinherited = Some(isinherited.to_string());
-        }
         Ok(())
     }
 
