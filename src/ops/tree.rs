@@ -15,7 +15,7 @@ use crate::model::guid;
 use crate::open::{read_capped, Accept, OpenError};
 use crate::ops::drift::{compare_files, Drift};
 use crate::package::commit::WritePlan;
-use crate::package::input::{Input, Layout};
+use crate::package::input::{Input, InputShape};
 use crate::package::output_path;
 use crate::package::read::Limits;
 use crate::package::whole;
@@ -103,7 +103,7 @@ pub fn open(path: &Path, limits: Limits) -> Result<Tree> {
         .filter_map(|c| c.id.as_deref().and_then(|i| guid::parse(i.trim())))
         .collect();
     let mut input = Input::open(path, limits)?;
-    if input.layout() != Layout::SourceFolder {
+    if input.shape() != InputShape::SourceFolder {
         return Err(Error::Internal(format!(
             "{} has Other/Solution.xml but was not read as a source folder",
             path.display()

@@ -19,7 +19,7 @@ use crate::model::guid;
 use crate::model::names;
 use crate::model::role::Inheritance;
 use crate::model::solution::ROLE_COMPONENT_TYPE;
-use crate::package::input::{Input, Layout};
+use crate::package::input::{Input, InputShape};
 use crate::package::read::{Limits, PackageReader};
 use crate::part::content_types;
 use crate::part::content_types::read_content_types;
@@ -204,10 +204,10 @@ pub fn validate_path_against(
     limits: Limits,
 ) -> Result<ValidationReport> {
     let mut input = Input::open(path, limits)?;
-    match input.layout() {
-        Layout::Zip | Layout::PackageFolder => validate_against(input.reader(), against),
-        Layout::SourceFolder => validate_source(&mut input, against),
-        Layout::XmlFile => validate_xml(&mut input, against),
+    match input.shape() {
+        InputShape::Zip | InputShape::PackageFolder => validate_against(input.reader(), against),
+        InputShape::SourceFolder => validate_source(&mut input, against),
+        InputShape::XmlFile => validate_xml(&mut input, against),
     }
 }
 

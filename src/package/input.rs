@@ -14,7 +14,7 @@ use crate::part::solution::SOURCE_SOLUTION;
 
 /// The shapes of input dvrole reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Layout {
+pub enum InputShape {
     /// A solution zip.
     Zip,
     /// A folder holding a packed solution's root files.
@@ -26,15 +26,15 @@ pub enum Layout {
     XmlFile,
 }
 
-/// An input named on the command line, with its layout recognised.
+/// An input named on the command line, with its shape recognised.
 pub struct Input {
-    layout: Layout,
+    shape: InputShape,
     reader: PackageReader,
     role_parts: Vec<String>,
 }
 
 impl Input {
-    /// Opens `path` and recognises its layout: a folder with `Other/Solution.xml` is a
+    /// Opens `path` and recognises its shape: a folder with `Other/Solution.xml` is a
     /// source folder, any other folder a package folder; a file named `.zip` or that starts
     /// like a zip is a zip, any other file is read as XML.
     pub fn open(path: &Path, limits: Limits) -> Result<Input> {
@@ -57,13 +57,13 @@ impl Input {
                 }
                 role_parts.extend(role_files(&path.join(SOURCE_ROLES)));
                 return Ok(Input {
-                    layout: Layout::SourceFolder,
+                    shape: InputShape::SourceFolder,
                     reader,
                     role_parts,
                 });
             }
             return Ok(Input {
-                layout: Layout::PackageFolder,
+                shape: InputShape::PackageFolder,
                 reader,
                 role_parts: vec![CUSTOMIZATIONS.to_string()],
             });
@@ -81,7 +81,7 @@ impl Input {
             .is_some_and(|e| e.eq_ignore_ascii_case("zip"));
         if named_zip || magic.get(..n).is_some_and(|m| m.starts_with(b"PK")) {
             return Ok(Input {
-                layout: Layout::Zip,
+                shape: InputShape::Zip,
                 reader: PackageReader::zip_of_file(label, file, limits)?,
                 role_parts: vec![CUSTOMIZATIONS.to_string()],
             });
@@ -92,15 +92,15 @@ impl Input {
             .unwrap_or("input")
             .to_string();
         Ok(Input {
-            layout: Layout::XmlFile,
+            shape: InputShape::XmlFile,
             reader: PackageReader::open_single(label, file, name.clone(), limits),
             role_parts: vec![name],
         })
     }
 
-    /// The layout recognised.
-    pub fn layout(&self) -> Layout {
-        self.layout
+    /// The shape recognised.
+    pub fn shape(&self) -> InputShape {
+        self.shape
     }
 
     /// The reader over the input's files; their names are relative to the input.
@@ -128,7 +128,7 @@ impl Input {
     }
 
     fn stream_part(&mut self, part: &str, sink: &mut impl RoleSink) -> Result<()> {
-        if matches!(self.layout, Layout::Zip | Layout::PackageFolder)
+        if matches!(self.shape, InputShape::Zip | InputShape::PackageFolder)
             && !self.reader.has_file(CUSTOMIZATIONS)
         {
             return Err(Error::Unreadable {

@@ -9,7 +9,7 @@ use crate::error::{Error, Result};
 use crate::model::depth::Depth;
 use crate::model::existing::{ExistingRole, Held};
 use crate::model::guid;
-use crate::package::input::{Input, Layout};
+use crate::package::input::{Input, InputShape};
 use crate::package::read::Limits;
 use crate::part::roles::{RoleSink, RolesFile};
 use crate::xml::walk::XmlProblem;
@@ -19,8 +19,8 @@ use crate::xml::walk::XmlProblem;
 pub struct Loaded {
     /// The input as named on the command line.
     pub label: String,
-    /// Its layout.
-    pub layout: Layout,
+    /// Its shape: zip, package folder, source folder or XML file.
+    pub shape: InputShape,
     /// Its roles, in file order.
     pub roles: Vec<ExistingRole>,
 }
@@ -193,7 +193,7 @@ pub fn read_whole_roles(path: &Path, limits: Limits) -> Result<Loaded> {
     }
     Ok(Loaded {
         label,
-        layout: input.layout(),
+        shape: input.shape(),
         roles,
     })
 }
