@@ -3,12 +3,12 @@
 use std::path::PathBuf;
 
 use clap::Args;
-use serde_json::json;
+use serde::Serialize;
 
 use super::{read_limits, DiffSettings, Outcome, Output};
 use crate::error::Result;
 use crate::model::guid;
-use crate::ops::diff::{diff, Matched, RoleDiff};
+use crate::ops::diff::{diff, Matched, RoleDiff, RoleDiffJson};
 use crate::ops::selection;
 use crate::package::whole::read_whole_roles;
 
@@ -37,6 +37,15 @@ pub struct DiffArgs {
     /// [{"privilege", "a", "b"}]}]}`
     #[arg(long)]
     pub json: bool,
+}
+
+/// What `dvrole diff --json` prints; fields in the alphabetical order it has always had.
+#[derive(Serialize)]
+struct DiffJson<'a> {
+    a: &'a str,
+    b: &'a str,
+    roles: Vec<RoleDiffJson<'a>>,
+    same: bool,
 }
 
 /// Runs `dvrole diff`.
@@ -68,13 +77,12 @@ pub fn run(args: &DiffArgs) -> Result<Outcome> {
     let same = diffs.iter().all(RoleDiff::same);
     let mut out = Output::stdout();
     if args.json {
-        let value = json!({
-            "a": a.label,
-            "b": b.label,
-            "same": same,
-            "roles": diffs.iter().map(RoleDiff::to_json).collect::<Vec<_>>(),
-        });
-        out.json(&value)?;
+        out.json(&DiffJson {
+            a: &a.label,
+            b: &b.label,
+            roles: diffs.iter().map(RoleDiff::to_json).collect(),
+            same,
+        })?;
     } else {
         for d in &diffs {
             print_diff(&mut out, d)?;

@@ -4,12 +4,13 @@
 use std::path::PathBuf;
 
 use clap::Args;
-use serde_json::json;
+use serde::Serialize;
 
 use super::flags::Flags;
 use super::generate::{load_settings, report_check, warn_on_name};
 use super::{console, print_notes, read_limits, FixSettings, Outcome, Output};
 use crate::error::{Error, Result};
+use crate::model::depth::Depth;
 use crate::model::existing::Fixed;
 use crate::model::guid;
 use crate::model::role;
@@ -56,31 +57,96 @@ pub struct FixArgs {
     pub json: bool,
 }
 
-/// One fixed role as JSON: what was added and raised.
-fn role_json(f: &Fixed, before: usize) -> serde_json::Value {
-    let added: Vec<_> = f
-        .changes
-        .iter()
-        .filter(|c| c.from.is_none())
-        .map(|c| json!({"privilege": c.privilege, "depth": c.to}))
-        .collect();
-    let raised: Vec<_> = f
-        .changes
-        .iter()
-        .filter_map(|c| {
-            c.from
-                .map(|from| json!({"privilege": c.privilege, "from": from, "to": c.to}))
-        })
-        .collect();
-    json!({
-        "id": guid::braced(f.role.id),
-        "name": f.role.name,
-        "file": f.role.location,
-        "privileges_before": before,
-        "privileges": f.role.privileges.len(),
-        "added": added,
-        "raised": raised,
-    })
+// The JSON `dvrole fix --json` prints (see `FixArgs::json`), its fields declared in the
+// alphabetical order they have always been printed in.
+
+/// The whole document.
+#[derive(Serialize)]
+struct FixJson<'a> {
+    fixed: bool,
+    notes: Vec<String>,
+    outputs: Vec<OutputJson>,
+    roles: Vec<RoleJson<'a>>,
+    roles_checked: usize,
+    /// Absent when nothing needed fixing.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    solution: Option<SolutionJson<'a>>,
+}
+
+/// One file or folder written.
+#[derive(Serialize)]
+struct OutputJson {
+    format: &'static str,
+    managed: bool,
+    path: String,
+}
+
+/// The solution the fixed roles were written in.
+#[derive(Serialize)]
+struct SolutionJson<'a> {
+    package_type: &'static str,
+    publisher: &'a str,
+    unique_name: &'a str,
+    version: String,
+}
+
+/// One fixed role: what was added and raised.
+#[derive(Serialize)]
+struct RoleJson<'a> {
+    added: Vec<AddedJson<'a>>,
+    file: &'a str,
+    id: String,
+    name: &'a str,
+    privileges: usize,
+    privileges_before: usize,
+    raised: Vec<RaisedJson<'a>>,
+}
+
+/// A privilege the role lacked.
+#[derive(Serialize)]
+struct AddedJson<'a> {
+    depth: Depth,
+    privilege: &'a str,
+}
+
+/// A privilege the role held at a shallower depth.
+#[derive(Serialize)]
+struct RaisedJson<'a> {
+    from: Depth,
+    privilege: &'a str,
+    to: Depth,
+}
+
+impl<'a> RoleJson<'a> {
+    fn of(f: &'a Fixed, before: usize) -> Self {
+        RoleJson {
+            added: f
+                .changes
+                .iter()
+                .filter(|c| c.from.is_none())
+                .map(|c| AddedJson {
+                    depth: c.to,
+                    privilege: &c.privilege,
+                })
+                .collect(),
+            file: &f.role.location,
+            id: guid::braced(f.role.id),
+            name: &f.role.name,
+            privileges: f.role.privileges.len(),
+            privileges_before: before,
+            raised: f
+                .changes
+                .iter()
+                .filter_map(|c| {
+                    c.from.map(|from| RaisedJson {
+                        from,
+                        privilege: &c.privilege,
+                        to: c.to,
+                    })
+                })
+                .collect(),
+        }
+    }
 }
 
 /// Runs `dvrole fix`.
@@ -123,14 +189,14 @@ pub fn run(args: &FixArgs) -> Result<Outcome> {
 
     if fixed.is_empty() {
         if args.json {
-            let value = json!({
-                "fixed": false,
-                "roles_checked": roles.len(),
-                "roles": [],
-                "outputs": [],
-                "notes": notes.iter().map(ToString::to_string).collect::<Vec<_>>(),
-            });
-            out.json(&value)?;
+            out.json(&FixJson {
+                fixed: false,
+                notes: notes.iter().map(ToString::to_string).collect(),
+                outputs: Vec::new(),
+                roles: Vec::new(),
+                roles_checked: roles.len(),
+                solution: None,
+            })?;
         } else {
             let s = if roles.len() == 1 { "" } else { "s" };
             writeln!(
@@ -208,25 +274,27 @@ pub fn run(args: &FixArgs) -> Result<Outcome> {
     }
     created.keep();
     if args.json {
-        let outputs: Vec<_> = plan
-            .targets
-            .iter()
-            .map(|t| json!({"path": t.path.display().to_string(), "format": format.name(), "managed": t.managed}))
-            .collect();
-        let value = json!({
-            "fixed": true,
-            "roles_checked": roles.len(),
-            "outputs": outputs,
-            "solution": {
-                "unique_name": plan.manifest.unique_name,
-                "version": plan.manifest.version.to_string(),
-                "package_type": package_type.name(),
-                "publisher": plan.manifest.publisher.unique_name,
-            },
-            "roles": fixed.iter().map(|f| role_json(f, before(f))).collect::<Vec<_>>(),
-            "notes": notes.iter().map(ToString::to_string).collect::<Vec<_>>(),
-        });
-        out.json(&value)?;
+        out.json(&FixJson {
+            fixed: true,
+            notes: notes.iter().map(ToString::to_string).collect(),
+            outputs: plan
+                .targets
+                .iter()
+                .map(|t| OutputJson {
+                    format: format.name(),
+                    managed: t.managed,
+                    path: t.path.display().to_string(),
+                })
+                .collect(),
+            roles: fixed.iter().map(|f| RoleJson::of(f, before(f))).collect(),
+            roles_checked: roles.len(),
+            solution: Some(SolutionJson {
+                package_type: package_type.name(),
+                publisher: &plan.manifest.publisher.unique_name,
+                unique_name: &plan.manifest.unique_name,
+                version: plan.manifest.version.to_string(),
+            }),
+        })?;
     } else {
         print_changes(&mut out, &fixed, &before)?;
         let next = match format {

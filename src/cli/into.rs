@@ -3,13 +3,14 @@
 
 use std::path::Path;
 
-use serde_json::json;
+use serde::Serialize;
 
 use super::{console, print_notes, Outcome, Output};
 use crate::error::Result;
 use crate::model::guid;
 use crate::model::options::Given;
 use crate::model::solution::SolutionManifest;
+use crate::ops::drift::Drift;
 use crate::ops::plan::{self, PackageFormat, PackageType};
 use crate::ops::tree::{self, Change, IntoRole, Tree};
 use crate::package::read::Limits;
@@ -62,6 +63,48 @@ pub(crate) fn generate_into(
     put(&tree, &[role], check, as_json, "generate")
 }
 
+// The JSON documents `--into` prints, their fields in the alphabetical order they have
+// always had. `--check` prints the shape `generate --check --json` prints.
+
+#[derive(Serialize)]
+struct CheckJson<'a> {
+    drift: bool,
+    targets: [CheckTarget<'a>; 1],
+}
+
+#[derive(Serialize)]
+struct CheckTarget<'a> {
+    drift: &'a [Drift],
+    format: &'static str,
+    /// A tree is neither: always `null`.
+    managed: Option<bool>,
+    path: &'a str,
+    up_to_date: bool,
+}
+
+#[derive(Serialize)]
+struct PutJson<'a> {
+    changed: bool,
+    files: Vec<FileJson<'a>>,
+    tree: &'a str,
+}
+
+#[derive(Serialize)]
+struct FileJson<'a> {
+    change: &'static str,
+    declares: Vec<String>,
+    file: &'a str,
+    path: String,
+    role: Option<RoleJson<'a>>,
+}
+
+#[derive(Serialize)]
+struct RoleJson<'a> {
+    id: String,
+    name: &'a str,
+    privileges: usize,
+}
+
 /// Plans putting `roles` into `tree`, then reports the drift (`check`) or writes.
 pub(crate) fn put(
     tree: &Tree,
@@ -77,17 +120,16 @@ pub(crate) fn put(
         let drift = tree::drift(&plan);
         let drifted = !drift.is_empty();
         if as_json {
-            let value = json!({
-                "drift": drifted,
-                "targets": [{
-                    "path": path,
-                    "format": "tree",
-                    "managed": null,
-                    "up_to_date": !drifted,
-                    "drift": &drift,
+            out.json(&CheckJson {
+                drift: drifted,
+                targets: [CheckTarget {
+                    drift: &drift,
+                    format: "tree",
+                    managed: None,
+                    path: &path,
+                    up_to_date: !drifted,
                 }],
-            });
-            out.json(&value)?;
+            })?;
         } else if drifted {
             writeln!(out, "drift: {path}")?;
             for d in &drift {
@@ -109,21 +151,26 @@ pub(crate) fn put(
     }
     let changed = tree::commit(&plan)?;
     if as_json {
-        let files: Vec<_> = plan
+        let files = plan
             .files
             .iter()
-            .map(|f| {
-                json!({
-                    "path": plan.path.join(&f.name).display().to_string(),
-                    "file": f.name,
-                    "change": f.change().name(),
-                    "role": f.role.as_ref().map(|(id, name, n)| json!({"id": guid::braced(*id), "name": name, "privileges": n})),
-                    "declares": f.declares.iter().map(|id| guid::braced(*id)).collect::<Vec<_>>(),
-                })
+            .map(|f| FileJson {
+                change: f.change().name(),
+                declares: f.declares.iter().map(|id| guid::braced(*id)).collect(),
+                file: &f.name,
+                path: plan.path.join(&f.name).display().to_string(),
+                role: f.role.as_ref().map(|(id, name, n)| RoleJson {
+                    id: guid::braced(*id),
+                    name,
+                    privileges: *n,
+                }),
             })
             .collect();
-        let value = json!({"tree": path, "changed": changed > 0, "files": files});
-        out.json(&value)?;
+        out.json(&PutJson {
+            changed: changed > 0,
+            files,
+            tree: &path,
+        })?;
         out.finish()?;
         return Ok(Outcome::Clean);
     }

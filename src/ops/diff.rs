@@ -2,7 +2,7 @@
 //! name: roles only on one side; per role, privileges only in A, only in B, and at
 //! different depths; and changes of name, inheritance and `IsCustomizable`.
 
-use serde_json::{json, Value};
+use serde::Serialize;
 
 use crate::model::depth::Depth;
 use crate::model::existing::{ExistingRole, Held};
@@ -87,35 +87,105 @@ impl RoleDiff {
             .map_or("", |r| r.name.as_str())
     }
 
-    /// The diff as JSON.
-    pub fn to_json(&self) -> Value {
-        let side = |r: &Option<ExistingRole>| {
-            r.as_ref().map(|r| {
-                json!({
-                    "id": guid::braced(r.id),
-                    "name": r.name,
-                    "file": r.location,
-                    "privileges": r.privileges.len(),
+    /// The diff as a document for `--json`.
+    pub fn to_json(&self) -> RoleDiffJson<'_> {
+        RoleDiffJson {
+            a: self.a.as_ref().map(SideJson::of),
+            b: self.b.as_ref().map(SideJson::of),
+            depth_changed: self
+                .depths
+                .iter()
+                .map(|d| DepthJson {
+                    a: d.a,
+                    b: d.b,
+                    privilege: &d.privilege,
                 })
-            })
-        };
-        let held = |list: &[Held]| -> Vec<Value> {
-            list.iter()
-                .map(|p| json!({"privilege": p.name, "depth": p.depth}))
-                .collect()
-        };
-        json!({
-            "name": self.name(),
-            "same": self.same(),
-            "matched_by": self.matched.map(Matched::name),
-            "a": side(&self.a),
-            "b": side(&self.b),
-            "fields": self.fields.iter().map(|f| json!({"field": f.field, "a": f.a, "b": f.b})).collect::<Vec<_>>(),
-            "only_in_a": held(&self.only_a),
-            "only_in_b": held(&self.only_b),
-            "depth_changed": self.depths.iter().map(|d| json!({"privilege": d.privilege, "a": d.a, "b": d.b})).collect::<Vec<_>>(),
-        })
+                .collect(),
+            fields: self
+                .fields
+                .iter()
+                .map(|f| FieldJson {
+                    a: f.a.as_deref(),
+                    b: f.b.as_deref(),
+                    field: f.field,
+                })
+                .collect(),
+            matched_by: self.matched.map(Matched::name),
+            name: self.name(),
+            only_in_a: held(&self.only_a),
+            only_in_b: held(&self.only_b),
+            same: self.same(),
+        }
     }
+}
+
+// The JSON documents below declare their fields in alphabetical order: the order `--json`
+// has always printed them in.
+
+/// One role's comparison as `dvrole diff --json` prints it.
+#[derive(Debug, Serialize)]
+pub struct RoleDiffJson<'a> {
+    a: Option<SideJson<'a>>,
+    b: Option<SideJson<'a>>,
+    depth_changed: Vec<DepthJson<'a>>,
+    fields: Vec<FieldJson<'a>>,
+    matched_by: Option<&'static str>,
+    name: &'a str,
+    only_in_a: Vec<HeldJson<'a>>,
+    only_in_b: Vec<HeldJson<'a>>,
+    same: bool,
+}
+
+/// One side's role.
+#[derive(Debug, Serialize)]
+struct SideJson<'a> {
+    file: &'a str,
+    id: String,
+    name: &'a str,
+    privileges: usize,
+}
+
+impl<'a> SideJson<'a> {
+    fn of(r: &'a ExistingRole) -> Self {
+        SideJson {
+            file: &r.location,
+            id: guid::braced(r.id),
+            name: &r.name,
+            privileges: r.privileges.len(),
+        }
+    }
+}
+
+fn held(list: &[Held]) -> Vec<HeldJson<'_>> {
+    list.iter()
+        .map(|p| HeldJson {
+            depth: p.depth,
+            privilege: &p.name,
+        })
+        .collect()
+}
+
+/// A privilege held on one side only.
+#[derive(Debug, Serialize)]
+struct HeldJson<'a> {
+    depth: Depth,
+    privilege: &'a str,
+}
+
+/// A privilege at different depths.
+#[derive(Debug, Serialize)]
+struct DepthJson<'a> {
+    a: Depth,
+    b: Depth,
+    privilege: &'a str,
+}
+
+/// A field that differs.
+#[derive(Debug, Serialize)]
+struct FieldJson<'a> {
+    a: Option<&'a str>,
+    b: Option<&'a str>,
+    field: &'static str,
 }
 
 fn compare(a: &ExistingRole, b: &ExistingRole, matched: Matched) -> RoleDiff {
