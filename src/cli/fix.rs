@@ -17,12 +17,11 @@ use crate::model::role;
 use crate::model::solution::SolutionManifest;
 use crate::ops::plan::{write_folder_atomic, Content, PackageFormat, PackageType};
 use crate::ops::tree::{self, IntoRole};
-use crate::ops::{fix, selection};
+use crate::ops::{desired, fix, selection};
 use crate::package::output_path;
 use crate::package::whole::read_whole_roles;
 use crate::package::write::{check_file_target, write_atomic};
 use crate::part::role_xml;
-use crate::settings::catalogues;
 use crate::settings::Setting;
 
 /// Arguments of `dvrole fix`.
@@ -159,9 +158,14 @@ pub fn run(args: &FixArgs) -> Result<Outcome> {
     let resolved = load_settings(&args.settings)?;
     let options = &resolved.options;
     // The desired role is exactly the one generate would build from the same settings.
-    let catalogue = catalogues::select(&options.role.catalogue, &options.role.allow)?;
+    // With an environment table (--privileges) its names and depths decide, as for generate.
     let publisher = SolutionManifest::publisher_unique_name(&options.solution)?;
-    let (desired, notes) = role::resolve(&catalogue, &options.role, &publisher)?;
+    let wanted = desired::desired_role(&options.role, &publisher)?;
+    let catalogue = match &wanted.table {
+        Some(table) => role::with_table_depths(&wanted.catalogue, table, &options.role.allow).0,
+        None => wanted.catalogue,
+    };
+    let (desired, notes) = (wanted.role, wanted.notes);
     print_notes(&notes);
 
     // The tree is checked before anything else is read, so a bad tree is named as such.

@@ -572,3 +572,46 @@ fn explain_names_any_privilege_of_the_table_by_name_or_id() {
         )
     );
 }
+
+#[test]
+fn fix_wants_the_role_generate_would_build_for_the_table() {
+    let dir = tempfile::tempdir().unwrap();
+    let pages = env_tables::write_pages(dir.path(), "env", &without_incident());
+    let role = role_xml(dir.path(), &[("prvReadContact", "Basic")]);
+    let out = dir.path().join("fix.zip");
+    // The table lacks prvReadIncident: fix stops as generate does, and writes nothing.
+    let a = dvrole()
+        .arg("fix")
+        .arg(&role)
+        .arg("-o")
+        .arg(&out)
+        .args(env_tables::flags(&pages))
+        .assert()
+        .code(2);
+    let err = stderr_of(&a);
+    assert!(err.contains("lacks prvReadIncident"), "{err}");
+    assert!(!out.exists());
+    // With --drop-absent the fixed role gains everything else, and not prvReadIncident.
+    dvrole()
+        .arg("fix")
+        .arg(&role)
+        .arg("--drop-absent")
+        .arg("-o")
+        .arg(&out)
+        .args(env_tables::flags(&pages))
+        .assert()
+        .success();
+    let xml = customizations_of(&out);
+    assert!(!xml.contains("prvReadIncident"), "{xml}");
+    assert!(xml.contains("prvReadEmailServerProfile"), "{xml}");
+    // Without the table the same fix adds prvReadIncident.
+    let plain = dir.path().join("plain.zip");
+    dvrole()
+        .arg("fix")
+        .arg(&role)
+        .arg("-o")
+        .arg(&plain)
+        .assert()
+        .success();
+    assert!(customizations_of(&plain).contains("prvReadIncident"));
+}
