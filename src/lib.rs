@@ -4,7 +4,9 @@
 //!
 //! The modules are layered; each imports only from the layers below it:
 //!
-//! - [`util`], [`error`]: leaf helpers and the error type;
+//! - [`text`], [`util`], [`error`]: leaf helpers (terminal-safe and shortened text, line
+//!   numbers) and the error type;
+//! - [`open`]: opening inputs once and without blocking;
 //! - [`model`]: depths, ids, catalogues, the role and the solution manifest (no I/O);
 //! - [`settings`]: the setting table, and the config file, `DVROLE_*` variables and flags,
 //!   resolved with provenance;
