@@ -47,26 +47,29 @@ impl Kind {
 
 /// One privilege of one role that differs from the desired role.
 ///
-/// Fields are in alphabetical order, the order of their keys in JSON.
+/// Fields are in alphabetical order, the order of their keys in JSON. The strings are
+/// borrowed from the desired role, the catalogues, or the names [`Desired`] kept of the
+/// role's extras, so a role with thousands of findings costs no allocation per finding.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Finding {
+pub struct Finding<'a> {
     /// The table's logical name, where a catalogue knows it.
-    pub entity: Option<String>,
+    pub entity: Option<&'a str>,
     /// The depth the role has; `None` when it lacks the privilege.
     pub have: Option<Depth>,
     /// What kind of difference.
     pub kind: Kind,
     /// The privilege name (as the catalogue spells it where it knows it).
-    pub privilege: String,
+    pub privilege: &'a str,
     /// The role-editor tab, where a catalogue knows it.
-    pub tab: Option<String>,
+    pub tab: Option<&'a str>,
     /// The depth the desired role has; `None` for an extra privilege.
     pub want: Option<Depth>,
 }
 
-/// The comparison of one role with the desired role.
+/// The comparison of one role with the desired role; it borrows from the [`Desired`] that
+/// made it, until the next role begins.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct RoleAudit {
+pub struct RoleAudit<'a> {
     /// The file that holds the role.
     pub file: String,
     /// The role's id as written.
@@ -85,14 +88,14 @@ pub struct RoleAudit {
     pub basic: usize,
     /// The differences: desired privileges first (by name), then extras in file order
     /// (extras only when asked for; see [`Desired::begin`]).
-    pub findings: Vec<Finding>,
+    pub findings: Vec<Finding<'a>>,
     /// How many privileges the role holds beyond the desired role (distinct ones when they
     /// are listed; otherwise each `<RolePrivilege>`, so one listed twice counts twice).
     #[serde(skip)]
     pub extra: usize,
 }
 
-impl RoleAudit {
+impl RoleAudit<'_> {
     /// How many findings are of `kind` (for extras, how many there are, listed or not).
     pub fn count(&self, kind: Kind) -> usize {
         match kind {
@@ -162,10 +165,18 @@ struct Current {
     inherited: Option<String>,
     basic: usize,
     list_extras: bool,
-    /// Extras in file order, with the deepest depth the role gives each (when listed).
-    extras: Vec<(String, Depth)>,
     /// How many extras (distinct ones when listed, otherwise each `<RolePrivilege>`).
     extra: usize,
+}
+
+/// One distinct extra privilege of the role being compared, when extras are listed.
+struct Extra {
+    /// Where its name, as the role first spells it, lies in the names the role's extras share.
+    name: std::ops::Range<usize>,
+    /// The deepest depth the role gives it.
+    depth: Depth,
+    /// The next extra whose name has the same key, if any.
+    next: Option<usize>,
 }
 
 /// The desired role, ready to compare roles with, one at a time.
@@ -177,8 +188,12 @@ pub struct Desired<'a> {
     known: KeyMap<Vec<&'a Entry>>,
     /// Per role: the depth the role gives each desired privilege.
     have: Vec<Option<Depth>>,
-    /// Per role: extras seen, by name key, with their indexes in `current.extras`.
-    extra_seen: KeyMap<Vec<usize>>,
+    /// Per role: the distinct extras in file order (when listed).
+    extras: Vec<Extra>,
+    /// Per role: the names of `extras`, one after the other.
+    extra_names: String,
+    /// Per role: name key to the first of `extras` with that key; the rest follow `next`.
+    extra_seen: KeyMap<usize>,
     current: Current,
 }
 
@@ -202,6 +217,8 @@ impl<'a> Desired<'a> {
             index,
             known,
             have: Vec::new(),
+            extras: Vec::new(),
+            extra_names: String::new(),
             extra_seen: KeyMap::default(),
             current: Current::default(),
         }
@@ -224,7 +241,7 @@ impl<'a> Desired<'a> {
         file: &str,
         record: &crate::part::roles::RoleRecord,
         list_extras: bool,
-    ) -> Result<RoleAudit, XmlProblem> {
+    ) -> Result<RoleAudit<'_>, XmlProblem> {
         self.begin(
             record.id.as_deref(),
             record.name.as_deref(),
@@ -251,6 +268,8 @@ impl<'a> Desired<'a> {
     ) {
         self.have.clear();
         self.have.resize(self.role.privileges.len(), None);
+        self.extras.clear();
+        self.extra_names.clear();
         self.extra_seen.clear();
         let name = name
             .filter(|n| !n.trim().is_empty())
@@ -315,30 +334,44 @@ impl<'a> Desired<'a> {
             current.extra += 1;
             return Ok(());
         }
-        let seen = self.extra_seen.entry(key).or_default();
-        match seen.iter().copied().find(|&i| {
-            current
-                .extras
-                .get(i)
-                .is_some_and(|(n, _)| n.eq_ignore_ascii_case(pname))
-        }) {
-            Some(i) => {
-                if let Some(e) = current.extras.get_mut(i) {
-                    e.1 = e.1.max(depth);
-                }
+        let mut at = self.extra_seen.get(&key).copied();
+        let mut last = None;
+        while let Some(i) = at {
+            let Some(extra) = self.extras.get_mut(i) else {
+                break;
+            };
+            let same = self
+                .extra_names
+                .get(extra.name.clone())
+                .is_some_and(|n| n.eq_ignore_ascii_case(pname));
+            if same {
+                extra.depth = extra.depth.max(depth);
+                return Ok(());
             }
+            last = Some(i);
+            at = extra.next;
+        }
+        let i = self.extras.len();
+        let start = self.extra_names.len();
+        self.extra_names.push_str(pname);
+        self.extras.push(Extra {
+            name: start..self.extra_names.len(),
+            depth,
+            next: None,
+        });
+        match last.and_then(|l| self.extras.get_mut(l)) {
+            Some(previous) => previous.next = Some(i),
             None => {
-                current.extra += 1;
-                seen.push(current.extras.len());
-                current.extras.push((pname.to_string(), depth));
+                self.extra_seen.insert(key, i);
             }
         }
+        current.extra += 1;
         Ok(())
     }
 
     /// Ends the role being compared, held in `file`, and returns the comparison. A role file
     /// holding no privileges is a problem at the role's offset: it cannot be judged.
-    pub fn finish(&mut self, file: &str) -> Result<RoleAudit, XmlProblem> {
+    pub fn finish(&mut self, file: &str) -> Result<RoleAudit<'_>, XmlProblem> {
         let current = std::mem::take(&mut self.current);
         if current.privileges == 0 && current.file == Some(RolesFile::RoleFile) {
             return Err(XmlProblem::at(
@@ -360,21 +393,22 @@ impl<'a> Desired<'a> {
             let entry = p.entry.as_ref().or_else(|| self.known(&p.name));
             findings.push(Finding {
                 kind,
-                privilege: p.name.clone(),
-                entity: entry.and_then(|e| e.entity.clone()),
-                tab: entry.map(|e| e.tab.clone()),
+                privilege: &p.name,
+                entity: entry.and_then(|e| e.entity.as_deref()),
+                tab: entry.map(|e| e.tab.as_str()),
                 have: *have,
                 want: Some(p.depth),
             });
         }
-        for (privilege, depth) in current.extras {
-            let entry = self.known(&privilege);
+        for extra in &self.extras {
+            let name = self.extra_names.get(extra.name.clone()).unwrap_or_default();
+            let entry = self.known(name);
             findings.push(Finding {
                 kind: Kind::Extra,
-                privilege: entry.map_or(privilege, |e| e.privilege.clone()),
-                entity: entry.and_then(|e| e.entity.clone()),
-                tab: entry.map(|e| e.tab.clone()),
-                have: Some(depth),
+                privilege: entry.map_or(name, |e| e.privilege.as_str()),
+                entity: entry.and_then(|e| e.entity.as_deref()),
+                tab: entry.map(|e| e.tab.as_str()),
+                have: Some(extra.depth),
                 want: None,
             });
         }
@@ -453,15 +487,15 @@ mod tests {
         held.push(("prvReadQueue".into(), "Local".into()));
         held.push(("prvReadAccount".into(), "Basic".into()));
         let pairs: Vec<(&str, &str)> = held.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
-        let audit = desired.audit("f", &record(&pairs), true).unwrap();
-        assert_eq!(audit.count(Kind::Extra), 1);
         let unlisted = desired.audit("f", &record(&pairs), false).unwrap();
         assert_eq!(unlisted.count(Kind::Extra), 1);
         assert_eq!(unlisted.findings.len(), 3);
+        let audit = desired.audit("f", &record(&pairs), true).unwrap();
+        assert_eq!(audit.count(Kind::Extra), 1);
         let kinds: Vec<(Kind, &str)> = audit
             .findings
             .iter()
-            .map(|f| (f.kind, f.privilege.as_str()))
+            .map(|f| (f.kind, f.privilege))
             .collect();
         assert_eq!(
             kinds,
@@ -474,8 +508,47 @@ mod tests {
         );
         assert!(audit.lacks());
         let mailbox = &audit.findings[1];
-        assert_eq!(mailbox.entity.as_deref(), Some("mailbox"));
+        assert_eq!(mailbox.entity, Some("mailbox"));
         assert_eq!(mailbox.want, Some(Depth::Basic));
+    }
+
+    #[test]
+    fn extras_are_listed_once_each_at_their_deepest() {
+        let c = Catalogue::default_catalogue();
+        let (mut desired_role, _) =
+            crate::model::role::resolve(&c, &RoleOptions::default(), "dvrole").unwrap();
+        desired_role.privileges.clear();
+        let mut desired = Desired::new(&desired_role, &[]);
+        // The two names share a key (same length, same last eight bytes); the third is the
+        // first again in other case, the fourth the first again at a lesser depth.
+        let held = [
+            ("prvCreatenew_thing", "Basic"),
+            ("prvDeletenew_thing", "Local"),
+            ("PRVCREATENEW_THING", "Global"),
+            ("prvCreatenew_thing", "Local"),
+        ];
+        assert_eq!(
+            name_key("prvCreatenew_thing"),
+            name_key("prvDeletenew_thing")
+        );
+        for _ in 0..2 {
+            let audit = desired.audit("f", &record(&held), true).unwrap();
+            let extras: Vec<(&str, Option<Depth>)> = audit
+                .findings
+                .iter()
+                .map(|f| (f.privilege, f.have))
+                .collect();
+            assert_eq!(
+                extras,
+                vec![
+                    ("prvCreatenew_thing", Some(Depth::Global)),
+                    ("prvDeletenew_thing", Some(Depth::Local)),
+                ]
+            );
+            assert_eq!(audit.count(Kind::Extra), 2);
+        }
+        let counted = desired.audit("f", &record(&held), false).unwrap();
+        assert_eq!(counted.count(Kind::Extra), 4);
     }
 
     #[test]
