@@ -42,6 +42,26 @@ pub fn terminal_safe(text: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// [`terminal_safe`], except that line feeds and carriage returns stay as they are: for a
+/// format that quotes its line breaks, such as a CSV field.
+pub fn terminal_safe_but_lines(text: &str) -> Cow<'_, str> {
+    if text
+        .chars()
+        .all(|c| c == '\n' || c == '\r' || shows_as_is(c))
+    {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    for c in text.chars() {
+        if c == '\n' || c == '\r' {
+            out.push(c);
+        } else {
+            out.push_str(&terminal_safe(c.encode_utf8(&mut [0; 4])));
+        }
+    }
+    Cow::Owned(out)
+}
+
 /// A value shown [`terminal_safe`] wherever it is formatted: `writeln!(out, "table: {}",
 /// Safe(&entity))`. The literal parts of the format string stay as written (their line ends
 /// included); only what the value displays is escaped.
@@ -105,6 +125,14 @@ mod tests {
     #[test]
     fn safe_escapes_only_the_value() {
         assert_eq!(format!("a: {}\n", Safe("x\ny")), "a: x\\u{a}y\n");
+        assert_eq!(
+            terminal_safe_but_lines("a\r\nb\u{1b}[2J\u{202e}c"),
+            "a\r\nb\\u{1b}[2J\\u{202e}c"
+        );
+        assert!(matches!(
+            terminal_safe_but_lines("plain\n"),
+            Cow::Borrowed(_)
+        ));
     }
 
     #[test]

@@ -63,7 +63,7 @@ pub struct ShowArgs {
     /// Output format
     ///
     /// md: a heading, the description and source, a table. csv: a header row
-    /// `privilege,entity,entity_display,tab,access_right,allowed,default,privilege_id,confirmed,override,catalogues,note,source`,
+    /// `privilege,entity,entity_display,tab,access_right,object_type_code,allowed,default,privilege_id,confirmed,override,catalogues,note,source`,
     /// one row per privilege, quoted as RFC 4180 says, CRLF line ends; allowed is written
     /// Basic/Local, catalogues joined by " + ". json: `{"name", "description", "source",
     /// "entries": [{"privilege", "entity", "entity_display", "tab", "access_right",
@@ -198,12 +198,13 @@ fn run_show(args: &ShowArgs) -> Result<Outcome> {
 }
 
 /// The columns of the Markdown and CSV forms, in order.
-const COLUMNS: [&str; 13] = [
+const COLUMNS: [&str; 14] = [
     "privilege",
     "entity",
     "entity_display",
     "tab",
     "access_right",
+    "object_type_code",
     "allowed",
     "default",
     "privilege_id",
@@ -215,7 +216,7 @@ const COLUMNS: [&str; 13] = [
 ];
 
 /// One entry's cells, in [`COLUMNS`] order.
-fn cells(e: &Entry) -> [String; 13] {
+fn cells(e: &Entry) -> [String; 14] {
     let text = |v: &Option<String>| v.clone().unwrap_or_default();
     [
         e.privilege.clone(),
@@ -223,6 +224,9 @@ fn cells(e: &Entry) -> [String; 13] {
         text(&e.entity_display),
         e.tab.clone(),
         text(&e.access_right),
+        e.object_type_code
+            .map(|c| c.to_string())
+            .unwrap_or_default(),
         e.allowed.to_string(),
         e.default.to_string(),
         e.privilege_id

@@ -8,9 +8,11 @@ use serde::Serialize;
 use super::{read_limits, DiffSettings, Outcome, Output};
 use crate::error::Result;
 use crate::model::guid;
-use crate::ops::diff::{diff, Matched, RoleDiff, RoleDiffJson};
+use crate::ops::diff::{diff_in, Matched, Refusal, RoleDiff, RoleDiffJson};
 use crate::ops::selection;
 use crate::package::whole::read_whole_roles;
+use crate::settings::Setting;
+use crate::text::Safe;
 
 /// Arguments of `dvrole diff`.
 #[derive(Debug, Clone, Args)]
@@ -34,7 +36,9 @@ pub struct DiffArgs {
     /// `{"a", "b", "same": bool, "roles": [{"name", "same", "matched_by": "id"|"name"|null,
     /// "a": {"id", "name", "file", "privileges"}|null, "b": ..., "fields": [{"field", "a",
     /// "b"}], "only_in_a": [{"privilege", "depth"}], "only_in_b": [...], "depth_changed":
-    /// [{"privilege", "a", "b"}]}]}`
+    /// [{"privilege", "a", "b"}]}]}`; with --privileges each role also has "refused":
+    /// [{"side": "a"|"b", "privilege", "depth", "reason": "absent"|"depth", "allowed",
+    /// "nearest"}]
     #[arg(long)]
     pub json: bool,
 }
@@ -51,6 +55,7 @@ struct DiffJson<'a> {
 /// Runs `dvrole diff`.
 pub fn run(args: &DiffArgs) -> Result<Outcome> {
     let limits = read_limits(&args.settings)?;
+    let table = super::environment_table(&args.settings.all(Setting::Privileges))?;
     let a = read_whole_roles(&args.a, limits)?;
     let b = read_whole_roles(&args.b, limits)?;
     for selector in &args.role {
@@ -64,7 +69,7 @@ pub fn run(args: &DiffArgs) -> Result<Outcome> {
             return Err(selection::unknown(selector, &all));
         }
     }
-    let diffs: Vec<RoleDiff> = diff(&a.roles, &b.roles)
+    let diffs: Vec<RoleDiff> = diff_in(&a.roles, &b.roles, table.as_ref())
         .into_iter()
         .filter(|d| {
             args.role.is_empty()
@@ -75,6 +80,10 @@ pub fn run(args: &DiffArgs) -> Result<Outcome> {
         })
         .collect();
     let same = diffs.iter().all(RoleDiff::same);
+    let refused: usize = diffs
+        .iter()
+        .map(|d| d.refused.as_ref().map_or(0, Vec::len))
+        .sum();
     let mut out = Output::stdout();
     if args.json {
         out.json(&DiffJson {
@@ -88,9 +97,17 @@ pub fn run(args: &DiffArgs) -> Result<Outcome> {
             print_diff(&mut out, d)?;
         }
         let count = |f: &dyn Fn(&RoleDiff) -> bool| diffs.iter().filter(|d| f(d)).count();
+        let environment = match &table {
+            Some(t) => format!(
+                "; {refused} privilege{} {} refuses",
+                if refused == 1 { "" } else { "s" },
+                t.label()
+            ),
+            None => String::new(),
+        };
         writeln!(
             out,
-            "{} role{} compared: {} same, {} different, {} only in A, {} only in B",
+            "{} role{} compared: {} same, {} different, {} only in A, {} only in B{environment}",
             diffs.len(),
             if diffs.len() == 1 { "" } else { "s" },
             count(&|d| d.same()),
@@ -100,7 +117,7 @@ pub fn run(args: &DiffArgs) -> Result<Outcome> {
         )?;
     }
     out.finish()?;
-    Ok(if same {
+    Ok(if same && refused == 0 {
         Outcome::Clean
     } else {
         Outcome::Findings
@@ -108,54 +125,64 @@ pub fn run(args: &DiffArgs) -> Result<Outcome> {
 }
 
 fn print_diff(out: &mut Output, d: &RoleDiff) -> Result<()> {
+    // Names and values come from the inputs: shown terminal-safe, so one line stays one.
     let id = |r: &Option<crate::model::existing::ExistingRole>| {
         r.as_ref().map(|r| guid::braced(r.id)).unwrap_or_default()
     };
+    let name = Safe(d.name());
     match (&d.a, &d.b) {
-        (Some(_), None) => {
-            writeln!(out, "only in A: role '{}' {}", d.name(), id(&d.a))?;
-            return Ok(());
+        (Some(_), None) => writeln!(out, "only in A: role '{name}' {}", id(&d.a))?,
+        (None, Some(_)) => writeln!(out, "only in B: role '{name}' {}", id(&d.b))?,
+        _ => {
+            let how = match d.matched {
+                Some(Matched::Name) => format!(
+                    " (matched by name; the ids differ: A {}, B {})",
+                    id(&d.a),
+                    id(&d.b)
+                ),
+                _ => String::new(),
+            };
+            let verdict = if d.same() { "same" } else { "differs" };
+            writeln!(out, "{verdict}: role '{name}' {}{how}", id(&d.a))?;
+            let shown = |v: &Option<String>| v.clone().unwrap_or_else(|| "(absent)".into());
+            for f in d.fields.iter().filter(|f| f.field != "id") {
+                writeln!(
+                    out,
+                    "  {}: A '{}', B '{}'",
+                    f.field,
+                    Safe(&shown(&f.a)),
+                    Safe(&shown(&f.b))
+                )?;
+            }
+            for p in &d.only_a {
+                writeln!(out, "  only in A: {} {}", Safe(&p.name), p.depth)?;
+            }
+            for p in &d.only_b {
+                writeln!(out, "  only in B: {} {}", Safe(&p.name), p.depth)?;
+            }
+            for c in &d.depths {
+                writeln!(out, "  depth: {} A {}, B {}", Safe(&c.privilege), c.a, c.b)?;
+            }
         }
-        (None, Some(_)) => {
-            writeln!(out, "only in B: role '{}' {}", d.name(), id(&d.b))?;
-            return Ok(());
-        }
-        _ => {}
     }
-    let how = match d.matched {
-        Some(Matched::Name) => format!(
-            " (matched by name; the ids differ: A {}, B {})",
-            id(&d.a),
-            id(&d.b)
-        ),
-        _ => String::new(),
-    };
-    if d.same() {
-        writeln!(out, "same: role '{}' {}{how}", d.name(), id(&d.a))?;
-        return Ok(());
-    }
-    writeln!(out, "differs: role '{}' {}{how}", d.name(), id(&d.a))?;
-    let shown = |v: &Option<String>| v.clone().unwrap_or_else(|| "(absent)".into());
-    for f in &d.fields {
-        if f.field == "id" {
-            continue;
-        }
+    for r in d.refused.iter().flatten() {
+        let why = match &r.refusal {
+            Refusal::Absent { nearest } => format!(
+                "the environment has no such privilege{}",
+                nearest
+                    .as_ref()
+                    .map(|n| format!(" (did you mean '{}'?)", Safe(n)))
+                    .unwrap_or_default()
+            ),
+            Refusal::Depth(allowed) => format!("the environment allows only {allowed}"),
+        };
         writeln!(
             out,
-            "  {}: A '{}', B '{}'",
-            f.field,
-            shown(&f.a),
-            shown(&f.b)
+            "  refused in {}: {} {}: {why}",
+            r.side.label(),
+            Safe(&r.privilege),
+            r.depth
         )?;
-    }
-    for p in &d.only_a {
-        writeln!(out, "  only in A: {} {}", p.name, p.depth)?;
-    }
-    for p in &d.only_b {
-        writeln!(out, "  only in B: {} {}", p.name, p.depth)?;
-    }
-    for c in &d.depths {
-        writeln!(out, "  depth: {} A {}, B {}", c.privilege, c.a, c.b)?;
     }
     Ok(())
 }

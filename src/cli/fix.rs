@@ -346,7 +346,7 @@ fn print_changes(
         writeln!(
             out,
             "role '{}' {}: {added} added, {raised} raised ({} -> {} privileges)",
-            f.role.name,
+            crate::text::Safe(&f.role.name),
             guid::braced(f.role.id),
             before(f),
             f.role.privileges.len()

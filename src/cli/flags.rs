@@ -37,6 +37,9 @@ pub const ROLE: &[Setting] = &[Setting::RoleName, Setting::RoleId, Setting::Inhe
 /// `catalogue show`): its privilege table, and names the user says are real.
 pub const ENVIRONMENT: &[Setting] = &[Setting::Privileges, Setting::Accept];
 
+/// The target environment's table alone (`diff`, which builds no role).
+pub const TABLE: &[Setting] = &[Setting::Privileges];
+
 /// Settings that decide the solution and its publisher (`generate`, `report`).
 pub const SOLUTION: &[Setting] = &[
     Setting::SolutionName,
@@ -102,7 +105,7 @@ crate::setting_args!(
 );
 crate::setting_args!(
     /// The settings `diff` takes.
-    DiffSettings: READ
+    DiffSettings: READ, TABLE
 );
 crate::setting_args!(
     /// The settings `catalogue show` takes.

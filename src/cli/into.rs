@@ -131,9 +131,9 @@ pub(crate) fn put(
                 }],
             })?;
         } else if drifted {
-            writeln!(out, "drift: {path}")?;
+            writeln!(out, "drift: {}", crate::text::Safe(&path))?;
             for d in &drift {
-                writeln!(out, "  {}", d.describe())?;
+                writeln!(out, "  {}", crate::text::Safe(&d.describe()))?;
             }
             writeln!(
                 out,

@@ -1,10 +1,13 @@
 //! `dvrole diff`: the roles of two inputs compared, matched by id and, where ids differ, by
 //! name: roles only on one side; per role, privileges only in A, only in B, and at
-//! different depths; and changes of name, inheritance and `IsCustomizable`.
+//! different depths; and changes of name, inheritance and `IsCustomizable`. With the
+//! target environment's privilege table, every privilege of either side that the table
+//! lacks or holds at a depth it refuses is listed too: what would fail the import there.
 
 use serde::Serialize;
 
-use crate::model::depth::Depth;
+use crate::model::depth::{Depth, DepthSet};
+use crate::model::environment::PrivilegeTable;
 use crate::model::existing::{ExistingRole, Held};
 use crate::model::guid;
 
@@ -49,6 +52,51 @@ pub struct DepthChange {
     pub b: Depth,
 }
 
+/// The side of a comparison a role is on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Side {
+    /// The first input.
+    A,
+    /// The second input.
+    B,
+}
+
+impl Side {
+    /// `A` or `B`, as text output names the inputs.
+    pub fn label(self) -> &'static str {
+        match self {
+            Side::A => "A",
+            Side::B => "B",
+        }
+    }
+}
+
+/// Why the environment's table refuses a privilege a role holds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Refusal {
+    /// The table has no privilege of that name; `nearest` is the closest name it holds.
+    Absent {
+        /// The closest name the table holds, if one is near.
+        nearest: Option<String>,
+    },
+    /// The table has it, and it does not allow the depth held; it allows these.
+    Depth(DepthSet),
+}
+
+/// A privilege of one side that the environment's table refuses.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refused {
+    /// Which side's role holds it.
+    pub side: Side,
+    /// The privilege, as that side spells it.
+    pub privilege: String,
+    /// The depth that side holds it at.
+    pub depth: Depth,
+    /// Why the table refuses it.
+    pub refusal: Refusal,
+}
+
 /// The comparison of one role (or a role on one side only).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RoleDiff {
@@ -66,6 +114,9 @@ pub struct RoleDiff {
     pub only_b: Vec<Held>,
     /// Privileges both hold at different depths.
     pub depths: Vec<DepthChange>,
+    /// With a table: what it refuses of either side, A's privileges first, each side in
+    /// its role's order; `None` without one.
+    pub refused: Option<Vec<Refused>>,
 }
 
 impl RoleDiff {
@@ -77,6 +128,11 @@ impl RoleDiff {
             && self.only_a.is_empty()
             && self.only_b.is_empty()
             && self.depths.is_empty()
+    }
+
+    /// Whether the environment's table refuses anything of either side.
+    pub fn refuses(&self) -> bool {
+        self.refused.as_ref().is_some_and(|r| !r.is_empty())
     }
 
     /// The role's name (A's where both have it).
@@ -114,6 +170,24 @@ impl RoleDiff {
             name: self.name(),
             only_in_a: held(&self.only_a),
             only_in_b: held(&self.only_b),
+            refused: self.refused.as_ref().map(|list| {
+                list.iter()
+                    .map(|r| {
+                        let (reason, allowed, nearest) = match &r.refusal {
+                            Refusal::Absent { nearest } => ("absent", None, nearest.as_deref()),
+                            Refusal::Depth(allowed) => ("depth", Some(allowed.to_string()), None),
+                        };
+                        RefusedJson {
+                            allowed,
+                            depth: r.depth,
+                            nearest,
+                            privilege: &r.privilege,
+                            reason,
+                            side: r.side,
+                        }
+                    })
+                    .collect()
+            }),
             same: self.same(),
         }
     }
@@ -133,7 +207,24 @@ pub struct RoleDiffJson<'a> {
     name: &'a str,
     only_in_a: Vec<HeldJson<'a>>,
     only_in_b: Vec<HeldJson<'a>>,
+    /// Only with a table, so that the document without one keeps its shape.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    refused: Option<Vec<RefusedJson<'a>>>,
     same: bool,
+}
+
+/// A privilege the environment's table refuses.
+#[derive(Debug, Serialize)]
+struct RefusedJson<'a> {
+    /// The depths the table allows (`depth` only).
+    allowed: Option<String>,
+    depth: Depth,
+    /// The closest name the table holds (`absent` only).
+    nearest: Option<&'a str>,
+    privilege: &'a str,
+    /// `absent` or `depth`.
+    reason: &'static str,
+    side: Side,
 }
 
 /// One side's role.
@@ -235,6 +326,7 @@ fn compare(a: &ExistingRole, b: &ExistingRole, matched: Matched) -> RoleDiff {
         only_a,
         only_b,
         depths,
+        refused: None,
     }
 }
 
@@ -293,6 +385,46 @@ fn one_side(a: Option<&ExistingRole>, b: Option<&ExistingRole>) -> RoleDiff {
         only_a: Vec::new(),
         only_b: Vec::new(),
         depths: Vec::new(),
+        refused: None,
+    }
+}
+
+/// [`diff`], each comparison also holding what `table` refuses of either side.
+pub fn diff_in(
+    a: &[ExistingRole],
+    b: &[ExistingRole],
+    table: Option<&PrivilegeTable>,
+) -> Vec<RoleDiff> {
+    let mut diffs = diff(a, b);
+    if let Some(table) = table {
+        for d in &mut diffs {
+            let mut refused = Vec::new();
+            for (side, role) in [(Side::A, &d.a), (Side::B, &d.b)] {
+                for p in role.iter().flat_map(|r| &r.privileges) {
+                    if let Some(refusal) = refusal(table, p) {
+                        refused.push(Refused {
+                            side,
+                            privilege: p.name.clone(),
+                            depth: p.depth,
+                            refusal,
+                        });
+                    }
+                }
+            }
+            d.refused = Some(refused);
+        }
+    }
+    diffs
+}
+
+/// Why `table` refuses `held`, if it does.
+fn refusal(table: &PrivilegeTable, held: &Held) -> Option<Refusal> {
+    match table.get(&held.name) {
+        None => Some(Refusal::Absent {
+            nearest: table.suggest(&held.name),
+        }),
+        Some(row) if !row.allowed.contains(held.depth) => Some(Refusal::Depth(row.allowed)),
+        Some(_) => None,
     }
 }
 

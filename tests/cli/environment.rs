@@ -615,3 +615,103 @@ fn fix_wants_the_role_generate_would_build_for_the_table() {
         .success();
     assert!(customizations_of(&plain).contains("prvReadIncident"));
 }
+
+/// A customizations.xml at `name` in `dir` holding one role `Sync` of the fixed id with
+/// `privileges` (name, level).
+fn role_xml_at(dir: &Path, name: &str, privileges: &[(&str, &str)]) -> PathBuf {
+    let sub = dir.join(name);
+    std::fs::create_dir_all(&sub).unwrap();
+    role_xml(&sub, privileges)
+}
+
+#[test]
+fn diff_lists_what_the_table_refuses_on_either_side() {
+    let dir = tempfile::tempdir().unwrap();
+    let pages = env_tables::write_pages(dir.path(), "env", &refusing_basic_on_contact());
+    let a = role_xml_at(
+        dir.path(),
+        "a",
+        &[
+            ("prvReadContact", "Basic"),
+            ("prvReadnew_synthetc00003", "Basic"),
+        ],
+    );
+    let b = role_xml_at(
+        dir.path(),
+        "b",
+        &[
+            ("prvReadContact", "Global"),
+            ("prvReadnew_synthetic00002", "Global"),
+        ],
+    );
+
+    // Without a table: the differences only, and nothing about the environment.
+    let plain = dvrole().arg("diff").arg(&a).arg(&b).assert().code(1);
+    let plain = String::from_utf8(plain.get_output().stdout.clone()).unwrap();
+    assert!(!plain.contains("refused"), "{plain}");
+
+    let out = dvrole()
+        .arg("diff")
+        .arg(&a)
+        .arg(&b)
+        .args(env_tables::flags(&pages))
+        .assert()
+        .code(1);
+    let text = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    for line in [
+        "  refused in A: prvReadContact Basic: the environment allows only Local/Deep/Global",
+        "  refused in A: prvReadnew_synthetc00003 Basic: the environment has no such privilege (did you mean 'prvReadnew_synthetic00003'?)",
+        "  refused in B: prvReadnew_synthetic00002 Global: the environment allows only Basic",
+    ] {
+        assert!(text.lines().any(|l| l == line), "{line}\n{text}");
+    }
+    assert!(!text.contains("refused in B: prvReadContact"), "{text}");
+    assert!(text.contains("; 3 privileges "), "{text}");
+
+    // JSON: each role gains "refused" only when a table is given.
+    let json = dvrole()
+        .args(["diff", "--json"])
+        .arg(&a)
+        .arg(&b)
+        .args(env_tables::flags(&pages))
+        .assert()
+        .code(1);
+    let doc: serde_json::Value = serde_json::from_slice(&json.get_output().stdout).unwrap();
+    let refused = &doc["roles"][0]["refused"];
+    assert_eq!(refused.as_array().map(Vec::len), Some(3), "{doc}");
+    assert_eq!(
+        refused[1],
+        json!({"allowed": null, "depth": "Basic", "nearest": "prvReadnew_synthetic00003",
+               "privilege": "prvReadnew_synthetc00003", "reason": "absent", "side": "a"})
+    );
+    assert_eq!(refused[2]["allowed"], "Basic");
+    assert_eq!(refused[2]["side"], "b");
+    let without = dvrole()
+        .args(["diff", "--json"])
+        .arg(&a)
+        .arg(&b)
+        .assert()
+        .code(1);
+    let doc: serde_json::Value = serde_json::from_slice(&without.get_output().stdout).unwrap();
+    assert!(doc["roles"][0].get("refused").is_none(), "{doc}");
+
+    // The same role on both sides, valid in the environment: clean. With a privilege the
+    // table refuses on both: the diff is the same, the exit is still 1.
+    let ok = role_xml_at(dir.path(), "ok", &[("prvReadContact", "Local")]);
+    dvrole()
+        .arg("diff")
+        .arg(&ok)
+        .arg(&ok)
+        .args(env_tables::flags(&pages))
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("; 0 privileges "));
+    dvrole()
+        .arg("diff")
+        .arg(&a)
+        .arg(&a)
+        .args(env_tables::flags(&pages))
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("same: role 'Sync'"));
+}

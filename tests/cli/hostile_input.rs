@@ -102,6 +102,29 @@ fn customizations(before: &str, name: &str, extra: &str) -> Vec<u8> {
     .into_bytes()
 }
 
+/// A custom catalogue whose texts hold escape sequences and a bidi override, written in
+/// `d`; returns its path as given on the command line.
+fn hostile_catalogue(d: &Path) -> OsString {
+    fs::write(
+        d.join("evil.toml"),
+        r#"name = "evil"
+description = "Looks \u001b[2J fine"
+source = "x\u202e"
+
+[[entry]]
+privilege = "prvReadAccount"
+entity = "account"
+tab = "Core\u001b]0;pwned\u0007 Records"
+allowed = ["Basic", "Global"]
+default = "Basic"
+note = "line1\nline2\u001b[31m"
+source = "s"
+"#,
+    )
+    .unwrap();
+    OsString::from("./evil.toml")
+}
+
 fn validate_xml(d: &Path, xml: &[u8]) -> Vec<OsString> {
     with(args(&["validate"]), package_folder(d, xml))
 }
@@ -598,6 +621,48 @@ fn terminal_cases() -> Vec<Case> {
             )
             .unwrap();
                 args(&["audit", "--role", "R\n0 roles, all good", "role.xml"])
+            },
+        ),
+        case(
+            "escape codes in a catalogue's text, as Markdown",
+            0,
+            "Looks \\u{1b}[2J fine",
+            |d| {
+                with(
+                    args(&["catalogue", "show", "--format", "md"]),
+                    hostile_catalogue(d),
+                )
+            },
+        ),
+        case(
+            "escape codes in a catalogue's text, as CSV",
+            0,
+            "Core\\u{1b}]0;pwned\\u{7} Records",
+            |d| {
+                with(
+                    args(&["catalogue", "show", "--format", "csv"]),
+                    hostile_catalogue(d),
+                )
+            },
+        ),
+        case(
+            "escape codes in a catalogue's text, in the privilege matrix",
+            0,
+            "Core\\u{1b}]0;pwned\\u{7} Records",
+            |d| {
+                let mut a = args(&["report", "--format", "md", "--catalogue"]);
+                a.push(hostile_catalogue(d));
+                a
+            },
+        ),
+        case(
+            "bidi override in a role name, compared",
+            1,
+            "differs: role '\\u{202e}Sales'",
+            |d| {
+                fs::write(d.join("a.xml"), customizations("", "\u{202e}Sales", "")).unwrap();
+                fs::write(d.join("b.xml"), customizations("", "Sales", "")).unwrap();
+                args(&["diff", "a.xml", "b.xml"])
             },
         ),
         case("bidi override in a role name", 1, "\\u{202e}", |d| {
