@@ -184,6 +184,25 @@ fn is_name_byte(b: u8) -> bool {
     !(is_space(b) || matches!(b, b'=' | b'>' | b'/' | b'"' | b'\'' | b'<' | b'?' | b'!'))
 }
 
+/// What a tag holding an attribute name without `=` and a value is told.
+const NO_VALUE: &str = "an attribute without a value; XML writes name=\"value\"";
+
+/// Byte `b` as a message shows it: `"` or `'`, in the other quotes.
+fn quoted(b: u8) -> String {
+    match b {
+        b'\'' => "\"'\"".to_string(),
+        _ => format!("'{}'", char::from(b)),
+    }
+}
+
+/// The message for a byte that cannot start an attribute name where one should start.
+fn stray(b: u8) -> String {
+    format!(
+        "{} in a tag where an attribute name should start; XML writes name=\"value\"",
+        quoted(b)
+    )
+}
+
 fn char_name(c: u32) -> String {
     format!("U+{c:04X}")
 }
@@ -547,6 +566,8 @@ impl<R: Read> Strict<R> {
                 if is_name_byte(b) {
                     self.keep_name_byte(b);
                     State::TagName
+                } else if matches!(b, b'"' | b'\'' | b'=' | b'<') {
+                    return Step::Fail(stray(b));
                 } else {
                     self.element.clear();
                     self.element.extend_from_slice(&self.name);
@@ -579,6 +600,7 @@ impl<R: Read> Strict<R> {
                     self.keep_name_byte(b);
                     State::AttrName
                 }
+                b'"' | b'\'' | b'=' | b'<' => return Step::Fail(stray(b)),
                 _ => State::InTag,
             },
             State::AttrName => match b {
@@ -594,6 +616,13 @@ impl<R: Read> Strict<R> {
                     }
                     State::AfterName
                 }
+                b'"' | b'\'' | b'<' => {
+                    return Step::Fail(format!(
+                        "an attribute name holds {}, which no XML name may hold",
+                        quoted(b)
+                    ))
+                }
+                b'>' | b'/' => return Step::Fail(NO_VALUE.into()),
                 _ => {
                     self.keep_name_byte(b);
                     State::AttrName
@@ -601,7 +630,8 @@ impl<R: Read> Strict<R> {
             },
             State::AfterName => match b {
                 b'=' => State::AfterEq,
-                _ => State::AfterName,
+                _ if is_space(b) => State::AfterName,
+                _ => return Step::Fail(NO_VALUE.into()),
             },
             State::AfterEq => match b {
                 b'"' | b'\'' => {
@@ -610,7 +640,12 @@ impl<R: Read> Strict<R> {
                     self.reference = Reference::None;
                     State::Value(b)
                 }
-                _ => State::AfterEq,
+                _ if is_space(b) => State::AfterEq,
+                _ => {
+                    return Step::Fail(
+                        "an attribute value not in quotes; XML writes name=\"value\"".into(),
+                    )
+                }
             },
             State::Value(q) => {
                 if b == q {
@@ -1067,6 +1102,43 @@ mod tests {
         let e = check(b"<r xmlns:y=\"u\"></r><e y:a=\"1\"/>").unwrap_err();
         assert!(e.message.contains("prefix 'y'"), "{}", e.message);
         assert!(check(b"<r xml:lang=\"en\" xmlns=\"u\"/>").is_ok());
+    }
+
+    #[test]
+    fn attribute_names_hold_no_quote_and_every_value_is_quoted() {
+        for (xml, at, says) in [
+            (&b"<r a\"b=\"1\"/>"[..], 4, "attribute name holds '\"'"),
+            (
+                b"<RootComponent behavior\"=0\" type=\"20\"/>",
+                23,
+                "attribute name holds '\"'",
+            ),
+            (b"<r a'b='1'/>", 4, "attribute name holds \"'\""),
+            (b"<r a<b=\"1\"/>", 4, "attribute name holds '<'"),
+            (
+                b"<r \"a\"=\"1\"/>",
+                3,
+                "where an attribute name should start",
+            ),
+            (
+                b"<r a=\"1\" =\"2\"/>",
+                9,
+                "where an attribute name should start",
+            ),
+            (b"<r\"a=\"1\"/>", 2, "where an attribute name should start"),
+            (b"<r a/>", 4, "without a value"),
+            (b"<r a>t</r>", 4, "without a value"),
+            (b"<r a b=\"1\"/>", 5, "without a value"),
+            (b"<r a=1/>", 5, "not in quotes"),
+        ] {
+            for e in [check(xml), filtered(Trickle(xml))] {
+                let e = e.unwrap_err();
+                let shown = String::from_utf8_lossy(xml);
+                assert_eq!(e.offset, at, "{shown}: {}", e.message);
+                assert!(e.message.contains(says), "{shown}: {}", e.message);
+            }
+        }
+        assert!(check(b"<r a = \"1\"\tb\n=\n'2' />").is_ok());
     }
 
     #[test]

@@ -444,6 +444,15 @@ fn xml_cases() -> Vec<Case> {
             },
         ),
         case(
+            "a quote in an attribute name",
+            1,
+            "customizations.xml:1:26: not well-formed XML: an attribute name holds '\"'",
+            |d| {
+                // The quotes pair up, so a parser that only counts them finds the tag's end.
+                validate_xml(d, format!("<ImportExportXml><Roles a\"b\"=\"1\"><Role id=\"{ROLE_ID}\" name=\"R\"><RolePrivileges><RolePrivilege name=\"prvReadMailbox\" level=\"Basic\" /></RolePrivileges></Role></Roles></ImportExportXml>").as_bytes())
+            },
+        ),
+        case(
             "a duplicate attribute",
             1,
             "the attribute 'name' is given twice",
