@@ -273,11 +273,13 @@ fn plain_run(bytes: &[u8], q: u8) -> usize {
             i += 8;
             continue;
         }
-        for &b in chunk {
-            if !plain(b, q) {
-                return i;
-            }
-            i += 1;
+        // Each term flags its lowest match exactly (a borrow only runs upwards from a
+        // match), so the lowest flag is the first byte to look at; a byte of 0x80 or more is
+        // mostly plain, and the scan goes on after it.
+        i += (special.trailing_zeros() / 8) as usize;
+        match bytes.get(i) {
+            Some(&b) if plain(b, q) => i += 1,
+            _ => return i,
         }
     }
     i + bytes
@@ -330,6 +332,90 @@ static SPACE: [bool; 256] = {
     table[b'\r' as usize] = true;
     table
 };
+
+/// [`NAME`] without `:`: a name with a prefix needs the namespace checks of the byte states.
+static LOCAL_NAME: [bool; 256] = {
+    let mut table = NAME;
+    table[b':' as usize] = false;
+    table
+};
+
+/// The length of the name without a prefix at the start of `bytes` (see [`LOCAL_NAME`]).
+fn local_name(bytes: &[u8]) -> usize {
+    bytes
+        .iter()
+        .take_while(|&&b| LOCAL_NAME[usize::from(b)])
+        .count()
+}
+
+/// The length of the character data at the start of `bytes` that the byte states would
+/// pass without a change of state: plain bytes (see [`plain_run`]) and entity references
+/// (`&amp;`: a `&` and a letter, which ends the reference check), up to `q`.
+fn data_run(bytes: &[u8], q: u8) -> usize {
+    let mut i = 0;
+    loop {
+        i += plain_run(bytes.get(i..).unwrap_or_default(), q);
+        match bytes.get(i..i + 2) {
+            Some([b'&', letter]) if letter.is_ascii_alphabetic() => i += 2,
+            _ => return i,
+        }
+    }
+}
+
+/// The most attributes of a tag the fast path takes; a tag with more goes byte by byte.
+const FAST_ATTRIBUTES: usize = 16;
+
+/// A whole plain start tag at the start of `bytes` (at its `<`): a name and attributes
+/// without prefixes, each `name="value"` after whitespace with a value [`data_run`] takes,
+/// no attribute given twice, closed by `>` or `/>` within `bytes`. Gives the tag's length
+/// and whether it is empty (`/>`); `None` for anything else, which the byte states take.
+fn plain_start_tag(bytes: &[u8]) -> Option<(usize, bool)> {
+    let name = local_name(bytes.get(1..)?);
+    if name == 0 || name > MAX_KEPT_NAME {
+        return None;
+    }
+    let mut i = 1 + name;
+    let mut names = [(0usize, 0usize); FAST_ATTRIBUTES];
+    let mut count = 0;
+    loop {
+        let spaced = bytes
+            .get(i..)?
+            .iter()
+            .take_while(|&&b| SPACE[usize::from(b)])
+            .count();
+        i += spaced;
+        match *bytes.get(i)? {
+            b'>' => return Some((i + 1, false)),
+            b'/' => return (*bytes.get(i + 1)? == b'>').then_some((i + 2, true)),
+            _ if spaced == 0 => return None,
+            _ => {}
+        }
+        let name = local_name(bytes.get(i..)?);
+        if name == 0 || name > MAX_KEPT_NAME || *bytes.get(i + name)? != b'=' {
+            return None;
+        }
+        let q = *bytes.get(i + name + 1)?;
+        if q != b'"' && q != b'\'' {
+            return None;
+        }
+        let start = i + name + 2;
+        let value = data_run(bytes.get(start..)?, q);
+        if *bytes.get(start + value)? != q || value as u64 > MAX_VALUE_BYTES {
+            return None;
+        }
+        let this = bytes.get(i..i + name)?;
+        let given = names
+            .get(..count)?
+            .iter()
+            .any(|&(at, len)| len == name && bytes.get(at..at + len) == Some(this));
+        if given {
+            return None;
+        }
+        *names.get_mut(count)? = (i, name);
+        count += 1;
+        i = start + value + 1;
+    }
+}
 
 /// What happens to one byte.
 enum Step {
@@ -466,6 +552,61 @@ impl<R: Read> Strict<R> {
             self.depth += 1;
         }
         result
+    }
+
+    /// The fast path from text, which takes most of a document: runs of character data and
+    /// whole plain tags ([`plain_start_tag`], and end tags of plain bytes) at the start of
+    /// `self.buf[from..to]`, as the byte states would take them, stopping before anything
+    /// they would treat otherwise (markup but tags, a character reference, a byte to check,
+    /// a tag that `to` cuts, a run at its cap). Gives how many bytes it took; the state is
+    /// text again after them.
+    fn stretch(&mut self, from: usize, to: usize) -> usize {
+        let Strict {
+            buf,
+            run,
+            depth,
+            prefixes,
+            ..
+        } = self;
+        let bytes = buf.get(from..to).unwrap_or_default();
+        let mut i = 0;
+        loop {
+            let room = usize::try_from(MAX_TEXT_BYTES.saturating_sub(*run)).unwrap_or(usize::MAX);
+            let rest = bytes.get(i..).unwrap_or_default();
+            let text = data_run(rest.get(..room).unwrap_or(rest), 0);
+            *run += text as u64;
+            i += text;
+            let tag = bytes.get(i..).unwrap_or_default();
+            if tag.first() != Some(&b'<') {
+                return i;
+            }
+            let close = |prefixes: &mut Vec<(usize, Vec<u8>)>, depth: usize| {
+                while prefixes.last().is_some_and(|(d, _)| *d >= depth) {
+                    prefixes.pop();
+                }
+            };
+            let len = if let Some(end) = tag.strip_prefix(b"</") {
+                let name = plain_run(end, b'>');
+                if end.get(name) != Some(&b'>') {
+                    return i;
+                }
+                *depth = depth.saturating_sub(1);
+                close(prefixes, *depth);
+                name + 3
+            } else {
+                let Some((len, empty)) = plain_start_tag(tag) else {
+                    return i;
+                };
+                if empty {
+                    close(prefixes, *depth);
+                } else {
+                    *depth += 1;
+                }
+                len
+            };
+            *run = 0;
+            i += len;
+        }
     }
 
     /// Forgets the prefixes the element at `self.depth` declared.
@@ -735,6 +876,27 @@ impl<R: Read> Read for Strict<R> {
             let mut dropped_here = false;
             let mut i = 0;
             while i < n {
+                if let (State::Text, Reference::None, false, false) =
+                    (self.state, self.reference, self.cutting, dropped_here)
+                {
+                    let taken = self.stretch(i, n);
+                    if taken > 0 {
+                        out[kept..kept + taken].copy_from_slice(&self.buf[i..i + taken]);
+                        kept += taken;
+                        i += taken;
+                        self.pos += taken as u64;
+                        self.out += taken as u64;
+                        self.last = [
+                            if taken >= 2 {
+                                self.buf[i - 2]
+                            } else {
+                                self.last[1]
+                            },
+                            self.buf[i - 1],
+                        ];
+                        continue;
+                    }
+                }
                 // The fast path: a run of plain character data (text or a value, no
                 // reference in progress, under its cap) needs no state change, only counting.
                 // Names in a tag, and the whitespace between attributes, in bulk too: a tag's
