@@ -596,11 +596,19 @@ impl Written {
             Entry::Vacant(slot) => {
                 let json = serde_json::value::to_raw_value(finding)?;
                 // The name is written as it is unless it needed escapes; then it is not kept.
-                let quoted = format!(",\"privilege\":\"{}\",", finding.privilege);
-                let Some(at) = json.get().find(&quoted) else {
-                    return Ok(None);
-                };
-                let Ok(privilege) = u32::try_from(at + quoted.len() - finding.privilege.len() - 2)
+                // Keys and values are escaped, so the key's quotes are the first of their kind.
+                const KEY: &[u8] = b"\"privilege\":\"";
+                let bytes = json.get().as_bytes();
+                let name = finding.privilege.as_bytes();
+                let at = bytes
+                    .windows(KEY.len())
+                    .position(|w| w.first() == Some(&b'"') && w == KEY)
+                    .map(|at| at + KEY.len());
+                let plain = at.is_some_and(|at| {
+                    bytes.get(at..at + name.len()) == Some(name)
+                        && bytes.get(at + name.len()) == Some(&b'"')
+                });
+                let Some(privilege) = at.filter(|_| plain).and_then(|at| u32::try_from(at).ok())
                 else {
                     return Ok(None);
                 };

@@ -335,8 +335,11 @@ impl<'a> Desired<'a> {
             current.extra += 1;
             return Ok(());
         }
-        let mut at = self.extra_seen.get(&key).copied();
+        // One probe of the map: a new key takes the extra about to be pushed.
+        let new = self.extras.len();
+        let first = *self.extra_seen.entry(key).or_insert(new);
         let mut last = None;
+        let mut at = (first != new).then_some(first);
         while let Some(i) = at {
             let Some(extra) = self.extras.get_mut(i) else {
                 break;
@@ -352,7 +355,6 @@ impl<'a> Desired<'a> {
             last = Some(i);
             at = extra.next;
         }
-        let i = self.extras.len();
         let start = self.extra_names.len();
         self.extra_names.push_str(pname);
         self.extras.push(Extra {
@@ -360,11 +362,8 @@ impl<'a> Desired<'a> {
             depth,
             next: None,
         });
-        match last.and_then(|l| self.extras.get_mut(l)) {
-            Some(previous) => previous.next = Some(i),
-            None => {
-                self.extra_seen.insert(key, i);
-            }
+        if let Some(previous) = last.and_then(|l| self.extras.get_mut(l)) {
+            previous.next = Some(new);
         }
         current.extra += 1;
         Ok(())
