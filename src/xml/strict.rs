@@ -351,6 +351,7 @@ fn local_name(bytes: &[u8]) -> usize {
 /// The length of the character data at the start of `bytes` that the byte states would
 /// pass without a change of state: plain bytes (see [`plain_run`]) and entity references
 /// (`&amp;`: a `&` and a letter, which ends the reference check), up to `q`.
+#[inline]
 fn data_run(bytes: &[u8], q: u8) -> usize {
     let mut i = 0;
     loop {
@@ -375,7 +376,8 @@ fn plain_start_tag(bytes: &[u8]) -> Option<(usize, bool)> {
         return None;
     }
     let mut i = 1 + name;
-    let mut names = [(0usize, 0usize); FAST_ATTRIBUTES];
+    // Where each attribute's name starts, and its length (both under the buffer's size).
+    let mut names = [(0u32, 0u32); FAST_ATTRIBUTES];
     let mut count = 0;
     loop {
         let spaced = bytes
@@ -404,14 +406,13 @@ fn plain_start_tag(bytes: &[u8]) -> Option<(usize, bool)> {
             return None;
         }
         let this = bytes.get(i..i + name)?;
-        let given = names
-            .get(..count)?
-            .iter()
-            .any(|&(at, len)| len == name && bytes.get(at..at + len) == Some(this));
+        let given = names.get(..count)?.iter().any(|&(at, len)| {
+            len as usize == name && bytes.get(at as usize..at as usize + name) == Some(this)
+        });
         if given {
             return None;
         }
-        *names.get_mut(count)? = (i, name);
+        *names.get_mut(count)? = (u32::try_from(i).ok()?, u32::try_from(name).ok()?);
         count += 1;
         i = start + value + 1;
     }
