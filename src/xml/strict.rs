@@ -6,9 +6,10 @@
 //!
 //! - every character is an XML 1.0 `Char`: no C0 control but tab, line feed and carriage
 //!   return, no U+FFFE or U+FFFF, written literally or as a character reference (`&#27;`);
-//! - attributes are separated by whitespace (`a="1"b="2"` is refused), no attribute is given
-//!   twice on one element, and every namespace prefix on an element or attribute is bound
-//!   by an `xmlns:prefix` in scope;
+//! - every attribute is `name="value"` (or `'value'`): no quote or `<` in a name, no name
+//!   without a value, no value without quotes; attributes are separated by whitespace
+//!   (`a="1"b="2"` is refused), no attribute is given twice on one element, and every
+//!   namespace prefix on an element or attribute is bound by an `xmlns:prefix` in scope;
 //! - a tag is at most [`MAX_TAG_BYTES`] long.
 //!
 //! And it bounds memory: a run of character data longer than [`MAX_TEXT_BYTES`] and an
@@ -18,6 +19,11 @@
 //!
 //! What the filter finds is returned as an [`io::Error`] holding a [`StrictError`], after the
 //! bytes before the problem, so the parser reports any earlier problem first.
+//!
+//! The checks are a state machine stepped byte by byte; fast paths take what it would take
+//! without a change of state in bulk (from text, a run of character data and the whole plain
+//! tag after it; in a tag, a plain attribute), and leave everything else to it, so the byte
+//! states alone decide what is refused and where.
 
 use std::cell::RefCell;
 use std::fmt;
