@@ -8,7 +8,6 @@ use clap::Args;
 use serde::ser::{Error as _, SerializeSeq, SerializeStruct};
 use serde::{Serialize, Serializer};
 use serde_json::ser::{CompactFormatter, Formatter};
-use serde_json::value::RawValue;
 
 use super::generate::load_settings;
 use super::{console, print_notes, read_limits, AuditSettings, Outcome, Output};
@@ -16,7 +15,7 @@ use crate::error::{Error, Result};
 use crate::model::catalogue::Catalogue;
 use crate::model::depth::Depth;
 use crate::model::role::{Inheritance, Role};
-use crate::ops::audit::{role_matches, Desired, Finding, KeyMap, Kind, RoleAudit};
+use crate::ops::audit::{role_matches, Desired, Finding, Kind, RoleAudit};
 use crate::ops::desired;
 use crate::package::input::Input;
 use crate::package::read::Limits;
@@ -419,7 +418,6 @@ fn write_json(
         summary: run.args.summary,
         run: RefCell::new(&mut *run),
         failed: RefCell::new(None),
-        written: RefCell::default(),
     };
     if let Err(e) = doc.serialize_field("roles", &roles) {
         return Err(match roles.failed.into_inner() {
@@ -461,7 +459,7 @@ struct Wanted<'a> {
 #[derive(Serialize)]
 struct AuditedRole<'a> {
     file: &'a str,
-    findings: FindingList<'a>,
+    findings: &'a [Finding<'a>],
     id: Option<&'a str>,
     inherited: Option<&'a str>,
     input: &'a str,
@@ -501,157 +499,6 @@ struct RoleStream<'s, 'r, 'd> {
     summary: bool,
     /// Why the audit stopped, when it was not the output.
     failed: RefCell<Option<Error>>,
-    /// Findings written for earlier roles.
-    written: RefCell<Written>,
-}
-
-/// The `findings` of one role: each as the JSON of its [`Finding`], the same bytes whether
-/// serialized now or taken from [`Written`].
-struct FindingList<'a> {
-    findings: &'a [Finding<'a>],
-    written: &'a RefCell<Written>,
-}
-
-impl Serialize for FindingList<'_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut seq = serializer.serialize_seq(Some(self.findings.len()))?;
-        let mut written = self.written.borrow_mut();
-        for finding in self.findings {
-            match written.json(finding).map_err(S::Error::custom)? {
-                Some(json) => seq.serialize_element(json)?,
-                None => seq.serialize_element(finding)?,
-            }
-        }
-        seq.end()
-    }
-}
-
-/// The most bytes of JSON [`Written`] keeps.
-const MAX_WRITTEN_BYTES: usize = 4 << 20;
-
-/// The JSON of findings already written, by what they hold. The roles of one export share
-/// most of their privileges (the extras of the benchmark's 3,633 roles are 13,119 distinct
-/// privilege and depth pairs among 1.4 million), and serde_json writing a finding costs
-/// many times what copying its JSON does. At most [`MAX_WRITTEN_BYTES`] of JSON are kept;
-/// past that, and for the rare finding whose hash another holds, findings are serialized
-/// each time.
-#[derive(Default)]
-struct Written {
-    /// [`finding_hash`] to the finding with that hash and its JSON.
-    index: KeyMap<WrittenFinding>,
-    /// Bytes of JSON kept.
-    bytes: usize,
-}
-
-/// One finding in [`Written`], kept small, as every finding looks one up: its JSON, where
-/// in it the privilege name is written, and the entity and tab it was written with, by
-/// address (they are borrowed from the catalogues, so the same entry's strings are at the
-/// same address; equal strings elsewhere only cost a miss).
-struct WrittenFinding {
-    json: Box<RawValue>,
-    /// Where the privilege name lies in `json`, written as it is (it needed no escape).
-    privilege: u32,
-    entity: (usize, usize),
-    tab: (usize, usize),
-    kind: Kind,
-    have: Option<Depth>,
-    want: Option<Depth>,
-}
-
-/// A string's address and length, or zeros for none.
-fn address(s: Option<&str>) -> (usize, usize) {
-    s.map_or((0, 0), |s| (s.as_ptr() as usize, s.len()))
-}
-
-impl WrittenFinding {
-    /// Whether this is the JSON of exactly `finding`.
-    fn holds(&self, finding: &Finding<'_>) -> bool {
-        let at = self.privilege as usize;
-        self.kind == finding.kind
-            && self.have == finding.have
-            && self.want == finding.want
-            && self.entity == address(finding.entity)
-            && self.tab == address(finding.tab)
-            && self
-                .json
-                .get()
-                .as_bytes()
-                .get(at..at + finding.privilege.len())
-                == Some(finding.privilege.as_bytes())
-    }
-}
-
-impl Written {
-    /// The JSON of `finding`, when it was written before or is kept now; `None` when it
-    /// cannot be kept.
-    fn json(&mut self, finding: &Finding<'_>) -> Result<Option<&RawValue>, serde_json::Error> {
-        use std::collections::hash_map::Entry;
-        let full = self.bytes >= MAX_WRITTEN_BYTES;
-        match self.index.entry(finding_hash(finding)) {
-            Entry::Occupied(slot) => {
-                let kept = slot.into_mut();
-                Ok(kept.holds(finding).then_some(&*kept.json))
-            }
-            Entry::Vacant(_) if full => Ok(None),
-            Entry::Vacant(slot) => {
-                let json = serde_json::value::to_raw_value(finding)?;
-                // The name is written as it is unless it needed escapes; then it is not kept.
-                // Keys and values are escaped, so the key's quotes are the first of their kind.
-                const KEY: &[u8] = b"\"privilege\":\"";
-                let bytes = json.get().as_bytes();
-                let name = finding.privilege.as_bytes();
-                let at = bytes
-                    .windows(KEY.len())
-                    .position(|w| w.first() == Some(&b'"') && w == KEY)
-                    .map(|at| at + KEY.len());
-                let plain = at.is_some_and(|at| {
-                    bytes.get(at..at + name.len()) == Some(name)
-                        && bytes.get(at + name.len()) == Some(&b'"')
-                });
-                let Some(privilege) = at.filter(|_| plain).and_then(|at| u32::try_from(at).ok())
-                else {
-                    return Ok(None);
-                };
-                self.bytes += json.get().len();
-                let kept = slot.insert(WrittenFinding {
-                    json,
-                    privilege,
-                    entity: address(finding.entity),
-                    tab: address(finding.tab),
-                    kind: finding.kind,
-                    have: finding.have,
-                    want: finding.want,
-                });
-                Ok(Some(&*kept.json))
-            }
-        }
-    }
-}
-
-/// A hash of a finding's kind, depths and privilege name, from the name's length and its
-/// first and last eight bytes: names that share them share a chain, and are told apart
-/// there by [`Written::holds`].
-fn finding_hash(finding: &Finding<'_>) -> u64 {
-    let depth = |d: Option<Depth>| d.map_or(0, |d| d as u64 + 1);
-    let bytes = finding.privilege.as_bytes();
-    let word = |part: &[u8]| {
-        let mut word = [0u8; 8];
-        for (w, b) in word.iter_mut().zip(part) {
-            *w = *b;
-        }
-        u64::from_le_bytes(word)
-    };
-    let (head, tail) = match (bytes.first_chunk::<8>(), bytes.last_chunk::<8>()) {
-        (Some(head), Some(tail)) => (u64::from_le_bytes(*head), u64::from_le_bytes(*tail)),
-        _ => (word(bytes), 0),
-    };
-    let small = (finding.kind as u64)
-        | depth(finding.have) << 8
-        | depth(finding.want) << 16
-        | (bytes.len() as u64) << 24;
-    let h =
-        (head ^ tail.rotate_left(29) ^ small.rotate_left(40)).wrapping_mul(0x9e37_79b9_7f4a_7c15);
-    h ^ (h >> 31)
 }
 
 impl Serialize for RoleStream<'_, '_, '_> {
@@ -674,10 +521,7 @@ impl Serialize for RoleStream<'_, '_, '_> {
             } else {
                 seq.serialize_element(&AuditedRole {
                     file: &audit.file,
-                    findings: FindingList {
-                        findings: &audit.findings,
-                        written: &self.written,
-                    },
+                    findings: &audit.findings,
                     id: audit.id.as_deref(),
                     inherited: audit.inherited.as_deref(),
                     input,
@@ -788,64 +632,5 @@ impl Formatter for RoleLines {
             self.key.push_str(fragment);
         }
         writer.write_all(fragment.as_bytes())
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// Findings as the list writes them, through `written`.
-    fn listed(findings: &[Finding<'_>], written: &RefCell<Written>) -> String {
-        serde_json::to_string(&FindingList { findings, written }).unwrap()
-    }
-
-    #[test]
-    fn kept_findings_are_the_json_serde_writes() {
-        let entity = String::from("account");
-        let same_text = String::from("account");
-        let tab = String::from("Core Records");
-        let finding = |privilege, entity, have| Finding {
-            entity,
-            have,
-            kind: Kind::Extra,
-            privilege,
-            tab: Some(tab.as_str()),
-            want: None,
-        };
-        let findings = [
-            finding("prvReadAccount", Some(entity.as_str()), Some(Depth::Basic)),
-            finding("prvReadAccount", Some(entity.as_str()), Some(Depth::Global)),
-            // Same name and depth, the entity equal but elsewhere: not the kept one's.
-            finding(
-                "prvReadAccount",
-                Some(same_text.as_str()),
-                Some(Depth::Basic),
-            ),
-            finding("prvReadAccount", None, Some(Depth::Basic)),
-            // A name that needs escapes is serialized each time.
-            finding("prv\"Odd\\\u{1}", None, Some(Depth::Local)),
-            finding("PRVREADACCOUNT", Some(entity.as_str()), Some(Depth::Basic)),
-            finding("", None, None),
-        ];
-        let expected = serde_json::to_string(&findings[..]).unwrap();
-        let written = RefCell::new(Written::default());
-        for _ in 0..3 {
-            assert_eq!(listed(&findings, &written), expected);
-        }
-        // Kept: the first two, the upper-case name and the empty one; the others share a
-        // hash with the first (it leaves the entity out) or need escapes.
-        assert_eq!(written.borrow().index.len(), 4);
-        // Full: what was kept is still used, nothing more is kept, the bytes stay the same.
-        written.borrow_mut().bytes = MAX_WRITTEN_BYTES;
-        let more = [finding("prvWriteAccount", None, Some(Depth::Deep))];
-        for _ in 0..2 {
-            assert_eq!(
-                listed(&more, &written),
-                serde_json::to_string(&more[..]).unwrap()
-            );
-            assert_eq!(listed(&findings, &written), expected);
-        }
-        assert_eq!(written.borrow().index.len(), 4);
     }
 }

@@ -134,7 +134,7 @@ fn name_key(name: &str) -> u64 {
 
 /// A hasher for keys that are hashes already.
 #[derive(Default)]
-pub(crate) struct KeyHasher(u64);
+struct KeyHasher(u64);
 
 impl Hasher for KeyHasher {
     fn finish(&self) -> u64 {
@@ -152,8 +152,7 @@ impl Hasher for KeyHasher {
     }
 }
 
-/// A map keyed by hashes already computed.
-pub(crate) type KeyMap<V> = HashMap<u64, V, BuildHasherDefault<KeyHasher>>;
+type KeyMap<V> = HashMap<u64, V, BuildHasherDefault<KeyHasher>>;
 
 /// The role being compared, while its privileges stream by.
 #[derive(Default)]
