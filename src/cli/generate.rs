@@ -1,6 +1,7 @@
 //! `dvrole generate`: write the role as solution zips or as the source-control folder, or
 //! check (`--check`) that what is there is what would be written.
 
+use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
 use clap::Args;
@@ -15,7 +16,7 @@ use crate::model::guid;
 use crate::ops::desired;
 use crate::ops::drift;
 use crate::ops::plan::{self, Content, PackageFormat, PackageType};
-use crate::package::commit::WritePlan;
+use crate::package::commit::{self, WritePlan};
 use crate::package::output_path;
 use crate::package::read::Limits;
 use crate::settings::config::{self, Resolved};
@@ -91,6 +92,14 @@ pub fn run(args: &GenerateArgs) -> Result<Outcome> {
             .as_ref()
             .map(|g| PathBuf::from(&g.value))
     });
+    // `-o -`: the one zip on standard output.
+    let origin = match (args.settings.path(Setting::Output), &resolved.output.path) {
+        (None, Some(given)) => given.origin.clone(),
+        _ => "-o".to_string(),
+    };
+    if output.as_deref().is_some_and(commit::is_stdout) {
+        return generate_to_stdout(args, &resolved, &origin, format, package_type);
+    }
     // A path from the config file or the environment is refused with where it was set
     // (`dvrole.toml:4: output.path '...'`); -o is named by the line itself.
     if let (None, Some(given)) = (
@@ -154,6 +163,68 @@ pub fn run(args: &GenerateArgs) -> Result<Outcome> {
     if let Some(next) = next_steps(&plan, format, package_type) {
         console::diagnostic(&next);
     }
+    Ok(Outcome::Clean)
+}
+
+/// `generate -o -`: builds and validates the one zip as for a file, then writes it to
+/// standard output, whatever `-q` says (it was asked for); what would not fit there, or
+/// would be a binary on a terminal, is refused before anything is built.
+fn generate_to_stdout(
+    args: &GenerateArgs,
+    resolved: &Resolved,
+    origin: &str,
+    format: PackageFormat,
+    package_type: PackageType,
+) -> Result<Outcome> {
+    let refuse = |message: &str| Err(Error::invalid(origin, commit::STDOUT, message));
+    if format == PackageFormat::Folder {
+        return refuse("is standard output, which takes one file; --format folder writes a folder: name it with -o");
+    }
+    if package_type == PackageType::Both {
+        return refuse("is standard output, which takes one zip; --package-type both writes two: name a file, or choose managed or unmanaged");
+    }
+    if args.check {
+        return refuse(
+            "names no file for --check to compare with; name the file the zip was written to",
+        );
+    }
+    if args.json {
+        return refuse(
+            "would put the zip and --json's document on standard output together; leave one out",
+        );
+    }
+    if std::io::stdout().is_terminal() {
+        return refuse("is a terminal, and a zip is binary: redirect standard output to a file (> role.zip), or name the file with -o");
+    }
+    let options = &resolved.options;
+    let table = super::environment_table(&options.role.privileges)?;
+    let catalogue = desired::select_catalogue(&options.role, table.as_ref())?;
+    let plan = plan::plan_in(
+        &catalogue,
+        table.as_ref(),
+        options,
+        format,
+        package_type,
+        None,
+    )?;
+    print_notes(&plan.notes);
+    let [target] = plan.targets.as_slice() else {
+        return Err(Error::Internal(
+            "one zip planned for standard output".into(),
+        ));
+    };
+    let Content::Zip { bytes, .. } = &target.content else {
+        return Err(Error::Internal("a zip planned for standard output".into()));
+    };
+    let mut out = Output::stdout_asked();
+    std::io::Write::write_all(&mut out, bytes).map_err(|e| out.error(e))?;
+    out.finish()?;
+    console::diagnostic(&format!(
+        "wrote standard output: role '{}' {} with {} privileges",
+        crate::text::Safe(&plan.role.name),
+        guid::braced(plan.role.id),
+        plan.role.privileges.len()
+    ));
     Ok(Outcome::Clean)
 }
 

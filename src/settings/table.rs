@@ -486,7 +486,7 @@ settings! {
         value_name: "PATH",
         default: DefaultValue::Computed("<SolutionName>_<version>.zip, the version's dots as _ (ServerSideSyncRole_1_0_0_0.zip), or the folder <SolutionName>"),
         help: "Where to write the zip or the folder",
-        more: "Missing folders on the way are created, and removed again if the write fails. A path ending in / or naming an existing folder gets the default zip name inside it; for the folder format the path is the folder itself. A zip name not ending in .zip, or a folder name ending in it, gets a warning; a path holding \\ is refused on Linux and macOS, where it is no folder separator, and so is -, which would be a file of that name, not standard output.",
+        more: "Missing folders on the way are created, and removed again if the write fails. A path ending in / or naming an existing folder gets the default zip name inside it; for the folder format the path is the folder itself. A zip name not ending in .zip, or a folder name ending in it, gets a warning; a path holding \\ is refused on Linux and macOS, where it is no folder separator. With generate, - writes the one zip to standard output (not with --format folder, --package-type both, --check or --json); ./- is a file named -.",
         values: Values::AnyPath,
         ..Spec::NONE
     },
@@ -548,7 +548,7 @@ settings! {
         kind: Kind::Path,
         value_name: "PATH",
         default: DefaultValue::Text(DEFAULT_CONFIG_FILE),
-        help: "Where to write the config; a folder (or a path ending in /) gets dvrole.toml inside it, and missing folders are created",
+        help: "Where to write the config; a folder (or a path ending in /) gets dvrole.toml inside it, and missing folders are created; - prints it on stdout",
         values: Values::AnyPath,
         ..Spec::NONE
     },

@@ -481,35 +481,33 @@ fn messages_point_the_right_way() {
     assert!(e.contains("name a file with DVROLE_CONFIG"), "{e}");
     fs::remove_dir(d.join("conf")).unwrap();
 
-    // `-o -` is no file anyone means: refused, and nothing named '-' appears.
+    // `-o -` is standard output where one document is written, and refused, naming what
+    // would not fit there, where more would be; nothing named '-' ever appears.
     for args in [
-        &["generate", "-o", "-"][..],
-        &["report", "-o", "-"],
-        &["init", "-o", "-"],
-        &["catalogue", "show", "server-side-sync", "-o", "-"],
+        &["generate", "-o", "-", "--package-type", "both"][..],
+        &["generate", "-o", "-", "--format", "folder"],
+        &["generate", "-o", "-", "--json"],
+        &["generate", "-o", "-", "--check"],
     ] {
         let e = err(args);
-        assert!(
-            e.contains("-: would be a file named '-', not standard output; write ./- if"),
-            "{args:?}: {e}"
-        );
+        assert!(e.starts_with("dvrole: error: -o '-': "), "{args:?}: {e}");
     }
-    // From the config file or the environment, the path's refusal says where it was set.
+    // From the config file or the environment, the refusal says where it was set.
     fs::write(d.join("dvrole.toml"), "[output]\npath = \"-\"\n").unwrap();
-    let e = err(&["generate"]);
+    let e = err(&["generate", "--package-type", "both"]);
     assert!(
-        e.starts_with("dvrole: error: dvrole.toml:2: output.path '-': would be"),
+        e.starts_with("dvrole: error: dvrole.toml:2: output.path '-': is standard output, which takes one zip"),
         "{e}"
     );
     fs::remove_file(d.join("dvrole.toml")).unwrap();
     let a = cmd(d)
         .env("DVROLE_OUTPUT_PATH", "-")
-        .arg("generate")
+        .args(["generate", "--format", "folder"])
         .assert()
         .code(2);
     let e = stderr_of(&a);
     assert!(
-        e.starts_with("dvrole: error: DVROLE_OUTPUT_PATH '-': would be"),
+        e.starts_with("dvrole: error: DVROLE_OUTPUT_PATH '-': is standard output"),
         "{e}"
     );
     let e = err(&["catalogue", "show", "server-sync"]);
@@ -815,4 +813,62 @@ fn the_schema_skip_names_the_variables_that_point_to_the_schema() {
         ),
         "{err}"
     );
+}
+
+#[test]
+fn o_dash_writes_the_one_document_to_standard_output() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let stdout = |args: &[&str]| -> Vec<u8> {
+        cmd(d)
+            .args(args)
+            .assert()
+            .success()
+            .get_output()
+            .stdout
+            .clone()
+    };
+    // The zip on standard output is the zip generate writes to a file, byte for byte, and
+    // -q keeps the diagnostics away, not the document asked for.
+    let piped = stdout(&["generate", "-o", "-"]);
+    assert_eq!(piped, stdout(&["-q", "generate", "-o", "-"]));
+    cmd(d)
+        .args(["generate", "-o", "role.zip"])
+        .assert()
+        .success();
+    assert_eq!(piped, fs::read(d.join("role.zip")).unwrap());
+    fs::remove_file(d.join("role.zip")).unwrap();
+    // report, catalogue show: as without -o.
+    for args in [
+        &["report"][..],
+        &["report", "--format", "csv"],
+        &["catalogue", "show", "server-side-sync", "--format", "json"],
+    ] {
+        let mut with_dash = args.to_vec();
+        with_dash.extend(["-o", "-"]);
+        assert_eq!(stdout(&with_dash), stdout(args), "{args:?}");
+    }
+    // init: the starter a file would hold; an existing dvrole.toml is neither read nor
+    // replaced, --force or not.
+    fs::write(d.join("dvrole.toml"), "# mine\n").unwrap();
+    let starter = stdout(&["init", "-o", "-"]);
+    assert_eq!(fs::read(d.join("dvrole.toml")).unwrap(), b"# mine\n");
+    cmd(d)
+        .args(["init", "--force", "-o", "fresh.toml"])
+        .assert()
+        .success();
+    assert_eq!(starter, fs::read(d.join("fresh.toml")).unwrap());
+    // fix prints its changes on standard output, so the zip cannot go there too.
+    fs::write(
+        d.join("role.xml"),
+        "<Role id=\"{0f3a6c1e-5b2d-4e8f-9a7c-1d2e3f4a5b6c}\" name=\"R\"><RolePrivileges><RolePrivilege name=\"prvReadMailbox\" level=\"Basic\"/></RolePrivileges></Role>",
+    )
+    .unwrap();
+    let a = cmd(d).args(["fix", "role.xml", "-o", "-"]).assert().code(2);
+    assert!(
+        stderr_of(&a).contains("-: is standard output, which takes one document"),
+        "{}",
+        stderr_of(&a)
+    );
+    assert!(!d.join("-").exists());
 }

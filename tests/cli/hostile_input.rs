@@ -197,6 +197,39 @@ fn output_cases() -> Vec<Case> {
             },
         ),
         case(
+            "fix both: managed target is a folder",
+            2,
+            "fix_managed.zip: is a folder",
+            |d| {
+                fs::write(
+                    d.join("role.xml"),
+                    format!("<Role id=\"{ROLE_ID}\" name=\"R\"><RolePrivileges><RolePrivilege name=\"prvReadMailbox\" level=\"Basic\"/></RolePrivileges></Role>"),
+                )
+                .unwrap();
+                fs::create_dir_all(d.join("out/fix_managed.zip")).unwrap();
+                fs::write(d.join("out/fix.zip"), b"previous package").unwrap();
+                args(&[
+                    "fix",
+                    "role.xml",
+                    "--package-type",
+                    "both",
+                    "-o",
+                    "out/fix.zip",
+                ])
+            },
+        ),
+        case(
+            "man --dir: one page's target is a FIFO",
+            2,
+            "dvrole-diff.1: is a FIFO",
+            |d| {
+                fs::create_dir_all(d.join("man1")).unwrap();
+                fs::write(d.join("man1/dvrole-audit.1"), b"old page").unwrap();
+                mkfifo(&d.join("man1/dvrole-diff.1"));
+                args(&["man", "--dir", "man1"])
+            },
+        ),
+        case(
             "-o a symbolic link to a file",
             2,
             "is a symbolic link; dvrole replaces only a plain file, so give a plain path",
@@ -264,9 +297,9 @@ fn output_cases() -> Vec<Case> {
             },
         ),
         case(
-            "-o - is no file anyone means",
+            "-o - for two zips",
             2,
-            "would be a file named '-', not standard output",
+            "is standard output, which takes one zip",
             |_| args(&["generate", "--package-type", "both", "-o", "-"]),
         ),
     ]
