@@ -144,7 +144,7 @@ fn catalogue(dir: &Path, n: u64) -> Vec<String> {
     for i in 0..n {
         let _ = writeln!(
             w,
-            "[[entry]]\nprivilege = \"prvRead{}\"\nentity = \"e\"\ntab = \"Custom Entities\"\naccess_right = \"Read\"\nallowed = [\"Basic\", \"Global\"]\nsource = \"s\"\n",
+            "[[entry]]\nprivilege = \"prvReadnew_synthetic_{}\"\nentity = \"e\"\ntab = \"Custom Entities\"\naccess_right = \"Read\"\nallowed = [\"Basic\", \"Global\"]\nsource = \"s\"\n",
             letters(i)
         );
     }
@@ -203,7 +203,7 @@ fn main() {
             25,
             inflating_zip,
         ),
-        ("report, a catalogue of N entries", 10_000, catalogue),
+        ("report, a catalogue of N entries", 1_000, catalogue),
         (
             "explain, N distinct privileges on stdin",
             4_000,

@@ -186,7 +186,11 @@ mod tests {
     #[test]
     fn a_dash_is_refused_and_dot_slash_dash_is_a_file() {
         let err = file_in(Path::new("-"), "x.zip").unwrap_err();
-        assert!(err.to_string().contains("not standard output"), "{err}");
+        assert!(
+            err.to_string()
+                .contains("is standard output, which takes one document"),
+            "{err}"
+        );
         assert_eq!(
             file_in(Path::new("./-"), "x.zip").unwrap(),
             Path::new("./-")

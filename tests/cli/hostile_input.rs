@@ -102,6 +102,17 @@ fn customizations(before: &str, name: &str, extra: &str) -> Vec<u8> {
     .into_bytes()
 }
 
+/// A catalogue `name` of `count` synthetic entries, numbered from `first`.
+fn synthetic_catalogue(name: &str, first: usize, count: usize) -> String {
+    let mut toml = format!("name = \"{name}\"\ndescription = \"d\"\nsource = \"s\"\n");
+    for i in first..first + count {
+        toml.push_str(&format!(
+            "[[entry]]\nprivilege = \"prvReadnew_synthetic{i:06}\"\ntab = \"t\"\nallowed = [\"Basic\"]\nsource = \"s\"\n"
+        ));
+    }
+    toml
+}
+
 /// A custom catalogue whose texts hold escape sequences and a bidi override, written in
 /// `d`; returns its path as given on the command line.
 fn hostile_catalogue(d: &Path) -> OsString {
@@ -709,6 +720,33 @@ fn terminal_cases() -> Vec<Case> {
 
 fn bound_cases() -> Vec<Case> {
     vec![
+        case(
+            "a catalogue file over its cap",
+            2,
+            "big.toml: is larger than 1536 KiB",
+            |d| {
+                fs::write(d.join("big.toml"), synthetic_catalogue("big", 0, 20_000)).unwrap();
+                args(&["report", "--catalogue", "./big.toml", "--format", "csv"])
+            },
+        ),
+        case(
+            "catalogues over their cap together",
+            2,
+            "the catalogues given hold more than 12000 privileges together",
+            |d| {
+                fs::write(d.join("a.toml"), synthetic_catalogue("a", 0, 6_500)).unwrap();
+                fs::write(d.join("b.toml"), synthetic_catalogue("b", 6_500, 6_500)).unwrap();
+                args(&[
+                    "report",
+                    "--catalogue",
+                    "./a.toml",
+                    "--catalogue",
+                    "./b.toml",
+                    "--format",
+                    "csv",
+                ])
+            },
+        ),
         case(
             "a 200 MiB text node in a small zip",
             1,
