@@ -57,6 +57,9 @@ pub const ENV_PREFIX: &str = "DVROLE_";
 /// default, which a test keeps equal).
 pub const DEFAULT_MAX_ENTRY_SIZE: &str = "1G";
 
+/// How many seconds a piped input may send nothing before dvrole stops waiting.
+pub const DEFAULT_STREAM_TIMEOUT_SECONDS: u32 = 60;
+
 /// The depth words completions offer, in both vocabularies; the depth parser takes more
 /// spellings (any case, `Parent: Child Business Units`), which a test keeps in step.
 pub const DEPTH_WORDS: &[&str] = &[
@@ -558,6 +561,17 @@ settings! {
         short: Some('q'),
         kind: Kind::Switch,
         help: "Print nothing but errors; the exit code tells the rest",
+        ..Spec::NONE
+    },
+    /// `--stream-timeout` (also `DVROLE_STREAM_TIMEOUT`), on every command.
+    StreamTimeout => Spec {
+        flag: "stream-timeout",
+        env: Some("DVROLE_STREAM_TIMEOUT"),
+        kind: Kind::Number,
+        value_name: "SECONDS",
+        default: DefaultValue::Number(DEFAULT_STREAM_TIMEOUT_SECONDS),
+        help: "How long a piped input (-, /dev/stdin, <(...), a FIFO) may send nothing before dvrole stops waiting for it; 0 waits for ever",
+        more: "A pipe whose writer has closed ends at once, whatever this says; the wait counts only while a writer holds it open and sends nothing.",
         ..Spec::NONE
     },
     /// `--max-entry-size`.

@@ -872,3 +872,45 @@ fn o_dash_writes_the_one_document_to_standard_output() {
     );
     assert!(!d.join("-").exists());
 }
+
+#[test]
+fn the_stream_timeout_comes_from_the_flag_or_the_environment() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let zip = fs::read(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("fixtures/golden/ServerSideSyncRole_1_0_0_0.zip"),
+    )
+    .unwrap();
+    // A stream that arrives whole validates, whatever the timeout.
+    cmd(d)
+        .args(["--stream-timeout", "5", "validate", "-"])
+        .write_stdin(zip.clone())
+        .assert()
+        .success()
+        .stdout(predicate::str::starts_with("-: valid, 1 role"));
+    for (flag, env) in [(Some("soon"), None), (None, Some("soon"))] {
+        let mut c = cmd(d);
+        if let Some(v) = env {
+            c.env("DVROLE_STREAM_TIMEOUT", v);
+        }
+        if let Some(v) = flag {
+            c.args(["--stream-timeout", v]);
+        }
+        let a = c
+            .args(["validate", "-"])
+            .write_stdin(zip.clone())
+            .assert()
+            .code(2);
+        let e = stderr_of(&a);
+        let origin = if flag.is_some() {
+            "--stream-timeout"
+        } else {
+            "DVROLE_STREAM_TIMEOUT"
+        };
+        assert_eq!(
+            e,
+            format!("dvrole: error: {origin} 'soon': is not a whole number of seconds; give e.g. 60, or 0 to wait for ever\n")
+        );
+    }
+}

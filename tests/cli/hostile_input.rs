@@ -319,6 +319,24 @@ fn output_cases() -> Vec<Case> {
 fn input_cases() -> Vec<Case> {
     vec![
         case(
+            "a FIFO whose writer holds it open and sends nothing",
+            2,
+            "ff: is a pipe that sent nothing for 1 s, so dvrole stopped waiting",
+            |d| {
+                let fifo = d.join("ff");
+                mkfifo(&fifo);
+                // This process holds the FIFO open for writing (and reading, so the open
+                // does not wait) until the test ends, and never writes.
+                let held = fs::OpenOptions::new()
+                    .read(true)
+                    .write(true)
+                    .open(&fifo)
+                    .unwrap();
+                std::mem::forget(held);
+                args(&["--stream-timeout", "1", "validate", "ff"])
+            },
+        ),
+        case(
             "validate a FIFO with no writer",
             1,
             "holds no XML element",
