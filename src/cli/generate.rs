@@ -97,12 +97,14 @@ pub fn run(args: &GenerateArgs) -> Result<Outcome> {
         (None, Some(given)) => given.origin.clone(),
         _ => "-o".to_string(),
     };
-    if output.as_deref().is_some_and(commit::is_stdout) {
-        return generate_to_stdout(args, &resolved, &origin, format, package_type);
+    let to_stdout = output.as_deref().is_some_and(commit::is_stdout);
+    if to_stdout {
+        refuse_for_stdout(args, &origin, format, package_type)?;
     }
     // A path from the config file or the environment is refused with where it was set
     // (`dvrole.toml:4: output.path '...'`); -o is named by the line itself.
-    if let (None, Some(given)) = (
+    if let (false, None, Some(given)) = (
+        to_stdout,
         args.settings.path(Setting::Output),
         resolved.output.path.as_ref(),
     ) {
@@ -117,9 +119,12 @@ pub fn run(args: &GenerateArgs) -> Result<Outcome> {
         options,
         format,
         package_type,
-        output.as_deref(),
+        output.as_deref().filter(|_| !to_stdout),
     )?;
     print_notes(&plan.notes);
+    if to_stdout {
+        return write_to_stdout(&plan);
+    }
 
     if args.check {
         return report_check(&plan.targets, format, args.json, "generate");
@@ -166,48 +171,33 @@ pub fn run(args: &GenerateArgs) -> Result<Outcome> {
     Ok(Outcome::Clean)
 }
 
-/// `generate -o -`: builds and validates the one zip as for a file, then writes it to
-/// standard output, whatever `-q` says (it was asked for); what would not fit there, or
-/// would be a binary on a terminal, is refused before anything is built.
-fn generate_to_stdout(
+/// Refuses `generate -o -` where more, or other, than one zip would go to standard output,
+/// or where it is a terminal: before anything is built.
+fn refuse_for_stdout(
     args: &GenerateArgs,
-    resolved: &Resolved,
     origin: &str,
     format: PackageFormat,
     package_type: PackageType,
-) -> Result<Outcome> {
-    let refuse = |message: &str| Err(Error::invalid(origin, commit::STDOUT, message));
-    if format == PackageFormat::Folder {
-        return refuse("is standard output, which takes one file; --format folder writes a folder: name it with -o");
-    }
-    if package_type == PackageType::Both {
-        return refuse("is standard output, which takes one zip; --package-type both writes two: name a file, or choose managed or unmanaged");
-    }
-    if args.check {
-        return refuse(
-            "names no file for --check to compare with; name the file the zip was written to",
-        );
-    }
-    if args.json {
-        return refuse(
-            "would put the zip and --json's document on standard output together; leave one out",
-        );
-    }
-    if std::io::stdout().is_terminal() {
-        return refuse("is a terminal, and a zip is binary: redirect standard output to a file (> role.zip), or name the file with -o");
-    }
-    let options = &resolved.options;
-    let table = super::environment_table(&options.role.privileges)?;
-    let catalogue = desired::select_catalogue(&options.role, table.as_ref())?;
-    let plan = plan::plan_in(
-        &catalogue,
-        table.as_ref(),
-        options,
-        format,
-        package_type,
-        None,
-    )?;
-    print_notes(&plan.notes);
+) -> Result<()> {
+    let why = if format == PackageFormat::Folder {
+        "is standard output, which takes one file; --format folder writes a folder: name it with -o"
+    } else if package_type == PackageType::Both {
+        "is standard output, which takes one zip; --package-type both writes two: name a file, or choose managed or unmanaged"
+    } else if args.check {
+        "names no file for --check to compare with; name the file the zip was written to"
+    } else if args.json {
+        "would put the zip and --json's document on standard output together; leave one out"
+    } else if std::io::stdout().is_terminal() {
+        "is a terminal, and a zip is binary: redirect standard output to a file (> role.zip), or name the file with -o"
+    } else {
+        return Ok(());
+    };
+    Err(Error::invalid(origin, commit::STDOUT, why))
+}
+
+/// `generate -o -`: the one zip of `plan`, built and validated as for a file, on standard
+/// output whatever `-q` says (it was asked for).
+fn write_to_stdout(plan: &plan::Plan) -> Result<Outcome> {
     let [target] = plan.targets.as_slice() else {
         return Err(Error::Internal(
             "one zip planned for standard output".into(),

@@ -8,7 +8,7 @@ use std::path::Path;
 use predicates::prelude::*;
 use serde_json::Value;
 
-use crate::common::{cmd, tree};
+use crate::common::{cmd, stdout_ok, tree};
 
 const ZIP: &str = "ServerSideSyncRole_1_0_0_0.zip";
 
@@ -819,15 +819,7 @@ fn the_schema_skip_names_the_variables_that_point_to_the_schema() {
 fn o_dash_writes_the_one_document_to_standard_output() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    let stdout = |args: &[&str]| -> Vec<u8> {
-        cmd(d)
-            .args(args)
-            .assert()
-            .success()
-            .get_output()
-            .stdout
-            .clone()
-    };
+    let stdout = |args: &[&str]| stdout_ok(d, args);
     // The zip on standard output is the zip generate writes to a file, byte for byte, and
     // -q keeps the diagnostics away, not the document asked for.
     let piped = stdout(&["generate", "-o", "-"]);
