@@ -7,7 +7,7 @@ use clap::Args;
 use serde::Serialize;
 
 use super::flags::Flags;
-use super::generate::{load_settings, report_check, warn_on_name};
+use super::generate::{load_settings, report_check, write_targets};
 use super::{console, print_notes, read_limits, FixSettings, Outcome, Output};
 use crate::error::{Error, Result};
 use crate::model::depth::Depth;
@@ -15,11 +15,9 @@ use crate::model::existing::Fixed;
 use crate::model::guid;
 use crate::model::role;
 use crate::model::solution::SolutionManifest;
-use crate::ops::plan::{self, Content, PackageFormat, PackageType};
+use crate::ops::plan::{PackageFormat, PackageType};
 use crate::ops::tree::{self, IntoRole};
 use crate::ops::{desired, fix, selection};
-use crate::package::commit::WritePlan;
-use crate::package::output_path;
 use crate::package::whole::read_whole_roles;
 use crate::part::role_xml;
 use crate::settings::Setting;
@@ -261,25 +259,8 @@ pub fn run(args: &FixArgs) -> Result<Outcome> {
         out.finish()?;
         return report_check(&plan.targets, format, args.json, "fix");
     }
-    // Planned, checked and staged whole before anything is replaced, as generate writes:
-    // a failure at the second target leaves the first as it was.
-    let mut writes = WritePlan::new();
-    for target in &plan.targets {
-        match &target.content {
-            Content::Zip { bytes, .. } => {
-                writes.file(&target.path, bytes.clone());
-            }
-            Content::Folder(files) => plan::plan_folder(&mut writes, &target.path, files),
-        }
-    }
-    writes.check_existing()?;
-    for target in &plan.targets {
-        warn_on_name(&target.path, &target.content);
-    }
-    // Folders the outputs need are made now and removed again if a write fails.
-    let created = output_path::create_parents(plan.targets.iter().map(|t| t.path.as_path()))?;
-    writes.commit()?;
-    created.keep();
+    // Planned, checked and staged whole before anything is replaced, as generate writes.
+    write_targets(&plan.targets)?;
     if args.json {
         out.json(&FixJson {
             fixed: true,

@@ -130,26 +130,7 @@ pub fn run(args: &GenerateArgs) -> Result<Outcome> {
         return report_check(&plan.targets, format, args.json, "generate");
     }
 
-    // Every output is planned, and what stands at each target checked, before anything is
-    // said or made; the folders the outputs need are made next and removed again if a write
-    // fails; then every output is staged before any is replaced, so a failure (the managed
-    // zip's target unwritable, say) leaves every old output as it was.
-    let mut writes = WritePlan::new();
-    for target in &plan.targets {
-        match &target.content {
-            Content::Zip { bytes, .. } => {
-                writes.file(&target.path, bytes.clone());
-            }
-            Content::Folder(files) => plan::plan_folder(&mut writes, &target.path, files),
-        }
-    }
-    writes.check_existing()?;
-    for target in &plan.targets {
-        warn_on_name(&target.path, &target.content);
-    }
-    let created = output_path::create_parents(plan.targets.iter().map(|t| t.path.as_path()))?;
-    writes.commit()?;
-    created.keep();
+    write_targets(&plan.targets)?;
     if args.json {
         let mut out = Output::stdout();
         out.json(&Generated::new(&plan, format, package_type, table.as_ref()))?;
@@ -169,6 +150,30 @@ pub fn run(args: &GenerateArgs) -> Result<Outcome> {
         console::diagnostic(&next);
     }
     Ok(Outcome::Clean)
+}
+
+/// Writes every target: each planned, and what stands at it checked, before anything is
+/// said or made; the folders the outputs need are made next and removed again if a write
+/// fails; then every output is staged before any is replaced, so a failure (the managed
+/// zip's target unwritable, say) leaves every old output as it was.
+pub(crate) fn write_targets(targets: &[plan::Target]) -> Result<()> {
+    let mut writes = WritePlan::new();
+    for target in targets {
+        match &target.content {
+            Content::Zip { bytes, .. } => {
+                writes.file(&target.path, bytes.clone());
+            }
+            Content::Folder(files) => plan::plan_folder(&mut writes, &target.path, files),
+        }
+    }
+    writes.check_existing()?;
+    for target in targets {
+        warn_on_name(&target.path, &target.content);
+    }
+    let created = output_path::create_parents(targets.iter().map(|t| t.path.as_path()))?;
+    writes.commit()?;
+    created.keep();
+    Ok(())
 }
 
 /// Refuses `generate -o -` where more, or other, than one zip would go to standard output,
