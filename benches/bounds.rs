@@ -108,6 +108,26 @@ fn repeated_privileges(dir: &Path, n: u64) -> Vec<String> {
     vec!["validate".into(), "pkg".into()]
 }
 
+/// A role of `n` distinct privilege names dvrole does not know, each checked for being a
+/// probable misspelling of one it knows.
+fn unknown_names(dir: &Path, n: u64) -> Vec<String> {
+    package_folder(dir, |w| {
+        let _ = write!(
+            w,
+            "<ImportExportXml><Roles><Role id=\"{ROLE_ID}\" name=\"R\"><RolePrivileges>"
+        );
+        for i in 0..n {
+            let _ = write!(
+                w,
+                "<RolePrivilege name=\"prvReadnew_unknown_{}\" level=\"Basic\" />",
+                letters(i)
+            );
+        }
+        let _ = w.write_all(b"</RolePrivileges></Role></Roles></ImportExportXml>");
+    });
+    vec!["validate".into(), "pkg".into()]
+}
+
 /// A text node of `mib` MiB in customizations.xml.
 fn text_node(dir: &Path, mib: u64) -> Vec<String> {
     package_folder(dir, |w| {
@@ -144,7 +164,7 @@ fn catalogue(dir: &Path, n: u64) -> Vec<String> {
     for i in 0..n {
         let _ = writeln!(
             w,
-            "[[entry]]\nprivilege = \"prvRead{}\"\nentity = \"e\"\ntab = \"Custom Entities\"\naccess_right = \"Read\"\nallowed = [\"Basic\", \"Global\"]\nsource = \"s\"\n",
+            "[[entry]]\nprivilege = \"prvReadnew_synthetic_{}\"\nentity = \"e\"\ntab = \"Custom Entities\"\naccess_right = \"Read\"\nallowed = [\"Basic\", \"Global\"]\nsource = \"s\"\n",
             letters(i)
         );
     }
@@ -191,7 +211,7 @@ type Shape = (&'static str, u64, fn(&Path, u64) -> Vec<String>);
 fn main() {
     let scale: f64 = arg("--scale").and_then(|s| s.parse().ok()).unwrap_or(1.0);
     let only = arg("--only");
-    let shapes: [Shape; 5] = [
+    let shapes: [Shape; 6] = [
         (
             "validate, one privilege listed N times",
             100_000,
@@ -199,11 +219,16 @@ fn main() {
         ),
         ("validate, a text node of N MiB", 20, text_node),
         (
+            "validate, N distinct unknown privilege names",
+            1_000,
+            unknown_names,
+        ),
+        (
             "generate --check, a zip inflating to N MiB",
             25,
             inflating_zip,
         ),
-        ("report, a catalogue of N entries", 10_000, catalogue),
+        ("report, a catalogue of N entries", 1_000, catalogue),
         (
             "explain, N distinct privileges on stdin",
             4_000,

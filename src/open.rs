@@ -13,12 +13,42 @@
 //! A stream can be read once only, so [`Source::into_seekable`] copies it, capped, into an
 //! anonymous temporary file (one with no name, gone when closed), and every later read
 //! (type detection, parsing, positions for messages) reads that copy. [`read_capped`] is
-//! the whole-file read for small inputs such as configs and catalogues.
+//! the whole-file read for small inputs such as configs and catalogues. Either way a stream
+//! whose writer holds it open and sends nothing is given up on after the stream timeout
+//! ([`set_stream_timeout`]), so no run waits for ever.
 
 use std::fmt;
 use std::fs::{self, File};
 use std::io::{self, Read, Seek, SeekFrom};
 use std::path::Path;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+/// The stream timeout in milliseconds; 0 waits for ever.
+static STREAM_TIMEOUT_MS: AtomicU64 = AtomicU64::new(60_000);
+
+/// What `-` opens: standard input.
+#[cfg(unix)]
+const STDIN: &str = "/dev/stdin";
+#[cfg(not(unix))]
+const STDIN: &str = "CONIN$";
+
+/// Sets how long a stream may send nothing before a read of it gives up
+/// ([`OpenError::Idle`]); `None` waits for ever. Set once, from `--stream-timeout`.
+pub fn set_stream_timeout(timeout: Option<Duration>) {
+    let ms = timeout.map_or(0, |t| {
+        u64::try_from(t.as_millis()).unwrap_or(u64::MAX).max(1)
+    });
+    STREAM_TIMEOUT_MS.store(ms, Ordering::Relaxed);
+}
+
+/// The stream timeout in force; `None` waits for ever.
+pub fn stream_timeout() -> Option<Duration> {
+    match STREAM_TIMEOUT_MS.load(Ordering::Relaxed) {
+        0 => None,
+        ms => Some(Duration::from_millis(ms)),
+    }
+}
 
 /// What a caller accepts besides regular files and folders.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -51,6 +81,8 @@ pub enum OpenError {
     Io(io::Error),
     /// More bytes than the cap allow.
     TooLarge(u64),
+    /// A stream sent nothing for this long while its writer held it open.
+    Idle(Duration),
 }
 
 impl fmt::Display for OpenError {
@@ -63,12 +95,20 @@ impl fmt::Display for OpenError {
             ),
             OpenError::Io(e) => write!(f, "{}", io::Error::from(e.kind())),
             OpenError::TooLarge(max) => write!(f, "is larger than the {max}-byte limit"),
+            OpenError::Idle(after) => write!(
+                f,
+                "is a pipe that sent nothing for {} s, so dvrole stopped waiting; pipe the input in when it is ready, or give --stream-timeout SECONDS (0 waits for ever)",
+                after.as_secs()
+            ),
         }
     }
 }
 
 impl From<io::Error> for OpenError {
     fn from(e: io::Error) -> Self {
+        if let Some(idle) = e.get_ref().and_then(|i| i.downcast_ref::<IdleStream>()) {
+            return OpenError::Idle(idle.0);
+        }
         match e.kind() {
             io::ErrorKind::NotFound => OpenError::NotFound,
             _ => OpenError::Io(e),
@@ -134,14 +174,21 @@ fn kind_of(meta: &fs::Metadata, accept: Accept) -> Result<SourceKind, OpenError>
     Ok(SourceKind::Regular)
 }
 
-/// Opens `path` for reading without waiting on it (symbolic links are followed).
+/// Opens `path` for reading without waiting on it (symbolic links are followed). Where
+/// streams are accepted, `-` is standard input (`./-` is a file of that name).
 pub fn open(path: &Path, accept: Accept) -> Result<Source, OpenError> {
+    let path = match accept {
+        Accept::Streams if path.as_os_str() == "-" => Path::new(STDIN),
+        _ => path,
+    };
     let before = fs::metadata(path)?;
     kind_of(&before, accept)?;
     let file = open_nonblocking(path)?;
     let meta = file.metadata()?;
     let kind = kind_of(&meta, accept)?;
-    if kind != SourceKind::Folder {
+    // A stream stays non-blocking: its reads wait in `Patient`, which tells a pipe with no
+    // writer (it ends) from one whose writer sends nothing (it times out).
+    if kind == SourceKind::Regular {
         set_blocking(&file)?;
     }
     Ok(Source { file, kind })
@@ -195,7 +242,8 @@ impl Source {
             SourceKind::Folder => Err(OpenError::Refused("a folder")),
             SourceKind::Stream => {
                 let mut copy = tempfile::tempfile()?;
-                let n = io::copy(&mut self.file.take(max.saturating_add(1)), &mut copy)?;
+                let mut stream = Patient::new(&self.file).take(max.saturating_add(1));
+                let n = io::copy(&mut stream, &mut copy)?;
                 if n > max {
                     return Err(OpenError::TooLarge(max));
                 }
@@ -220,14 +268,108 @@ pub fn read_capped(path: &Path, max: u64, accept: Accept) -> Result<Vec<u8>, Ope
         return Err(OpenError::Refused("a folder"));
     }
     let mut bytes = Vec::new();
-    source
-        .file
-        .take(max.saturating_add(1))
-        .read_to_end(&mut bytes)?;
+    match source.kind {
+        SourceKind::Stream => Patient::new(&source.file)
+            .take(max.saturating_add(1))
+            .read_to_end(&mut bytes)?,
+        _ => (&source.file)
+            .take(max.saturating_add(1))
+            .read_to_end(&mut bytes)?,
+    };
     if bytes.len() as u64 > max {
         return Err(OpenError::TooLarge(max));
     }
     Ok(bytes)
+}
+
+/// The error inside an [`io::Error`] when a stream sent nothing for the timeout.
+#[derive(Debug)]
+struct IdleStream(Duration);
+
+impl fmt::Display for IdleStream {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "sent nothing for {} s", self.0.as_secs())
+    }
+}
+
+impl std::error::Error for IdleStream {}
+
+/// A stream read that waits for data at most the stream timeout before each read.
+struct Patient<'a> {
+    file: &'a File,
+    timeout: Option<Duration>,
+}
+
+impl<'a> Patient<'a> {
+    fn new(file: &'a File) -> Patient<'a> {
+        Patient {
+            file,
+            timeout: stream_timeout(),
+        }
+    }
+}
+
+impl Read for Patient<'_> {
+    /// Reads the non-blocking stream: what is there, the end (0) once no writer holds it,
+    /// or, while a writer holds it and sends nothing, a wait of at most the timeout.
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        loop {
+            match (&*self.file).read(buf) {
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
+                    wait_readable(self.file, self.timeout)?
+                }
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                done => return done,
+            }
+        }
+    }
+}
+
+/// Waits until `file` has data or its writer is gone, at most `timeout` (`None`: for ever).
+#[cfg(unix)]
+fn wait_readable(file: &File, timeout: Option<Duration>) -> io::Result<()> {
+    use std::os::unix::io::AsRawFd;
+    use std::time::Instant;
+    let deadline = timeout.map(|t| Instant::now() + t);
+    loop {
+        let ms = match deadline {
+            None => -1,
+            Some(d) => {
+                let left = d.saturating_duration_since(Instant::now());
+                libc::c_int::try_from(left.as_millis()).unwrap_or(libc::c_int::MAX)
+            }
+        };
+        let mut fd = libc::pollfd {
+            fd: file.as_raw_fd(),
+            events: libc::POLLIN,
+            revents: 0,
+        };
+        // SAFETY: `fd` points to one initialised pollfd that lives across the call, and the
+        // descriptor is owned by `file` for its duration.
+        let rc = unsafe { libc::poll(&mut fd, 1, ms) };
+        match rc {
+            // Readable, ended (POLLHUP) or failed: the read that follows says which.
+            1.. => return Ok(()),
+            0 if deadline.is_some_and(|d| Instant::now() >= d) => {
+                return Err(io::Error::new(
+                    io::ErrorKind::TimedOut,
+                    IdleStream(timeout.unwrap_or_default()),
+                ))
+            }
+            0 => continue,
+            _ => {
+                let e = io::Error::last_os_error();
+                if e.kind() != io::ErrorKind::Interrupted {
+                    return Err(e);
+                }
+            }
+        }
+    }
+}
+
+#[cfg(not(unix))]
+fn wait_readable(_file: &File, _timeout: Option<Duration>) -> io::Result<()> {
+    Ok(())
 }
 
 /// Whether `path` names the null device.
@@ -309,6 +451,37 @@ mod tests {
     }
 
     #[cfg(unix)]
+    #[cfg(unix)]
+    #[test]
+    fn a_pipe_whose_writer_sends_nothing_times_out_and_one_that_ends_does_not() {
+        use std::io::Write;
+        use std::os::unix::io::FromRawFd;
+        let mut fds = [0; 2];
+        // SAFETY: `fds` has room for the two descriptors pipe() writes.
+        assert_eq!(unsafe { libc::pipe(fds.as_mut_ptr()) }, 0);
+        // SAFETY: pipe() just returned these descriptors, owned by nothing else.
+        let (read_end, mut write_end) =
+            unsafe { (File::from_raw_fd(fds[0]), File::from_raw_fd(fds[1])) };
+        // SAFETY: `fds[0]` is open; F_SETFL sets only its status flags.
+        assert_eq!(
+            unsafe { libc::fcntl(fds[0], libc::F_SETFL, libc::O_NONBLOCK) },
+            0
+        );
+        let mut patient = Patient {
+            file: &read_end,
+            timeout: Some(Duration::from_millis(100)),
+        };
+        let started = std::time::Instant::now();
+        let err = patient.read(&mut [0; 8]).unwrap_err();
+        assert!(started.elapsed() >= Duration::from_millis(100));
+        assert!(matches!(OpenError::from(err), OpenError::Idle(_)));
+        write_end.write_all(b"late").unwrap();
+        let mut buf = [0; 8];
+        assert_eq!(patient.read(&mut buf).unwrap(), 4);
+        drop(write_end);
+        assert_eq!(patient.read(&mut buf).unwrap(), 0, "ended, not timed out");
+    }
+
     #[test]
     fn a_fifo_without_a_writer_reads_as_empty_at_once() {
         let dir = tempfile::tempdir().unwrap();

@@ -72,8 +72,8 @@ pub struct ShowArgs {
     #[arg(long, value_enum, default_value_t = TableFormat::Md)]
     pub format: TableFormat,
     /// Write to this file instead of stdout, atomically, creating missing folders; a folder
-    /// (or a path ending in /) gets <catalogue name>.<format>, a union's names joined by +
-    /// [default: stdout]
+    /// (or a path ending in /) gets <catalogue name>.<format>, a union's names joined by +;
+    /// - is stdout [default: stdout]
     #[arg(short, long, value_name = "PATH")]
     pub output: Option<PathBuf>,
 }

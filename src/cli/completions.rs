@@ -7,8 +7,8 @@ use clap::{Args, CommandFactory, ValueEnum};
 
 use super::{console, Cli, Outcome, Output};
 use crate::error::{Error, Result};
+use crate::package::commit::WritePlan;
 use crate::package::output_path;
-use crate::package::write::write_atomic;
 
 /// Shells dvrole writes completions for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -148,12 +148,16 @@ pub fn run_man(args: &ManArgs) -> Result<Outcome> {
                 message: "is a file; name a folder for the man pages".into(),
             });
         }
-        // The folders made for the pages are removed again if a page cannot be written.
+        // Every page is checked and staged before any is replaced, so a page that cannot be
+        // written leaves the old pages as they were; the folders made for them are removed.
+        let mut writes = WritePlan::new();
+        for page in &pages {
+            writes.file(dir.join(&page.file), page.roff.clone());
+        }
+        writes.check_existing()?;
         let first = dir.join("dvrole.1");
         let created = output_path::create_parents([first.as_path()])?;
-        for page in &pages {
-            write_atomic(&dir.join(&page.file), &page.roff)?;
-        }
+        writes.commit()?;
         created.keep();
         console::diagnostic(&format!(
             "wrote {} man pages to {}",

@@ -7,7 +7,7 @@ use clap::Args;
 use serde::Serialize;
 
 use super::flags::Flags;
-use super::generate::{load_settings, report_check, warn_on_name};
+use super::generate::{load_settings, report_check, write_targets};
 use super::{console, print_notes, read_limits, FixSettings, Outcome, Output};
 use crate::error::{Error, Result};
 use crate::model::depth::Depth;
@@ -15,12 +15,10 @@ use crate::model::existing::Fixed;
 use crate::model::guid;
 use crate::model::role;
 use crate::model::solution::SolutionManifest;
-use crate::ops::plan::{write_folder_atomic, Content, PackageFormat, PackageType};
+use crate::ops::plan::{PackageFormat, PackageType};
 use crate::ops::tree::{self, IntoRole};
 use crate::ops::{desired, fix, selection};
-use crate::package::output_path;
 use crate::package::whole::read_whole_roles;
-use crate::package::write::{check_file_target, write_atomic};
 use crate::part::role_xml;
 use crate::settings::Setting;
 
@@ -261,22 +259,8 @@ pub fn run(args: &FixArgs) -> Result<Outcome> {
         out.finish()?;
         return report_check(&plan.targets, format, args.json, "fix");
     }
-    for target in &plan.targets {
-        warn_on_name(&target.path, &target.content);
-        // All are checked before the first is written, as generate checks them.
-        if let Content::Zip { .. } = target.content {
-            check_file_target(&target.path)?;
-        }
-    }
-    // Folders the outputs need are made now and removed again if a write fails.
-    let created = output_path::create_parents(plan.targets.iter().map(|t| t.path.as_path()))?;
-    for target in &plan.targets {
-        match &target.content {
-            Content::Zip { bytes, .. } => write_atomic(&target.path, bytes)?,
-            Content::Folder(files) => write_folder_atomic(&target.path, files)?,
-        }
-    }
-    created.keep();
+    // Planned, checked and staged whole before anything is replaced, as generate writes.
+    write_targets(&plan.targets)?;
     if args.json {
         out.json(&FixJson {
             fixed: true,

@@ -76,7 +76,7 @@ pub const CATALOGUE_SHOW: &[Setting] = &[Setting::Allow];
 pub const READ: &[Setting] = &[Setting::MaxEntrySize];
 
 /// What every command takes, before or after the command's name.
-pub const GLOBAL: &[Setting] = &[Setting::Quiet];
+pub const GLOBAL: &[Setting] = &[Setting::Quiet, Setting::StreamTimeout];
 
 // The settings each command takes, in the order its `--help` lists them.
 crate::setting_args!(

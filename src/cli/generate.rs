@@ -1,6 +1,7 @@
 //! `dvrole generate`: write the role as solution zips or as the source-control folder, or
 //! check (`--check`) that what is there is what would be written.
 
+use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
 use clap::Args;
@@ -15,7 +16,7 @@ use crate::model::guid;
 use crate::ops::desired;
 use crate::ops::drift;
 use crate::ops::plan::{self, Content, PackageFormat, PackageType};
-use crate::package::commit::WritePlan;
+use crate::package::commit::{self, WritePlan};
 use crate::package::output_path;
 use crate::package::read::Limits;
 use crate::settings::config::{self, Resolved};
@@ -91,9 +92,19 @@ pub fn run(args: &GenerateArgs) -> Result<Outcome> {
             .as_ref()
             .map(|g| PathBuf::from(&g.value))
     });
+    // `-o -`: the one zip on standard output.
+    let origin = match (args.settings.path(Setting::Output), &resolved.output.path) {
+        (None, Some(given)) => given.origin.clone(),
+        _ => "-o".to_string(),
+    };
+    let to_stdout = output.as_deref().is_some_and(commit::is_stdout);
+    if to_stdout {
+        refuse_for_stdout(args, &origin, format, package_type)?;
+    }
     // A path from the config file or the environment is refused with where it was set
     // (`dvrole.toml:4: output.path '...'`); -o is named by the line itself.
-    if let (None, Some(given)) = (
+    if let (false, None, Some(given)) = (
+        to_stdout,
         args.settings.path(Setting::Output),
         resolved.output.path.as_ref(),
     ) {
@@ -108,34 +119,18 @@ pub fn run(args: &GenerateArgs) -> Result<Outcome> {
         options,
         format,
         package_type,
-        output.as_deref(),
+        output.as_deref().filter(|_| !to_stdout),
     )?;
     print_notes(&plan.notes);
+    if to_stdout {
+        return write_to_stdout(&plan);
+    }
 
     if args.check {
         return report_check(&plan.targets, format, args.json, "generate");
     }
 
-    // Every output is planned, and what stands at each target checked, before anything is
-    // said or made; the folders the outputs need are made next and removed again if a write
-    // fails; then every output is staged before any is replaced, so a failure (the managed
-    // zip's target unwritable, say) leaves every old output as it was.
-    let mut writes = WritePlan::new();
-    for target in &plan.targets {
-        match &target.content {
-            Content::Zip { bytes, .. } => {
-                writes.file(&target.path, bytes.clone());
-            }
-            Content::Folder(files) => plan::plan_folder(&mut writes, &target.path, files),
-        }
-    }
-    writes.check_existing()?;
-    for target in &plan.targets {
-        warn_on_name(&target.path, &target.content);
-    }
-    let created = output_path::create_parents(plan.targets.iter().map(|t| t.path.as_path()))?;
-    writes.commit()?;
-    created.keep();
+    write_targets(&plan.targets)?;
     if args.json {
         let mut out = Output::stdout();
         out.json(&Generated::new(&plan, format, package_type, table.as_ref()))?;
@@ -154,6 +149,77 @@ pub fn run(args: &GenerateArgs) -> Result<Outcome> {
     if let Some(next) = next_steps(&plan, format, package_type) {
         console::diagnostic(&next);
     }
+    Ok(Outcome::Clean)
+}
+
+/// Writes every target: each planned, and what stands at it checked, before anything is
+/// said or made; the folders the outputs need are made next and removed again if a write
+/// fails; then every output is staged before any is replaced, so a failure (the managed
+/// zip's target unwritable, say) leaves every old output as it was.
+pub(crate) fn write_targets(targets: &[plan::Target]) -> Result<()> {
+    let mut writes = WritePlan::new();
+    for target in targets {
+        match &target.content {
+            Content::Zip { bytes, .. } => {
+                writes.file(&target.path, bytes.clone());
+            }
+            Content::Folder(files) => plan::plan_folder(&mut writes, &target.path, files),
+        }
+    }
+    writes.check_existing()?;
+    for target in targets {
+        warn_on_name(&target.path, &target.content);
+    }
+    let created = output_path::create_parents(targets.iter().map(|t| t.path.as_path()))?;
+    writes.commit()?;
+    created.keep();
+    Ok(())
+}
+
+/// Refuses `generate -o -` where more, or other, than one zip would go to standard output,
+/// or where it is a terminal: before anything is built.
+fn refuse_for_stdout(
+    args: &GenerateArgs,
+    origin: &str,
+    format: PackageFormat,
+    package_type: PackageType,
+) -> Result<()> {
+    let why = if format == PackageFormat::Folder {
+        "is standard output, which takes one file; --format folder writes a folder: name it with -o"
+    } else if package_type == PackageType::Both {
+        "is standard output, which takes one zip; --package-type both writes two: name a file, or choose managed or unmanaged"
+    } else if args.check {
+        "names no file for --check to compare with; name the file the zip was written to"
+    } else if args.json {
+        "would put the zip and --json's document on standard output together; leave one out"
+    } else if std::io::stdout().is_terminal() {
+        "is a terminal, and a zip is binary: redirect standard output to a file (> role.zip), or name the file with -o"
+    } else {
+        return Ok(());
+    };
+    Err(Error::invalid(origin, commit::STDOUT, why))
+}
+
+/// `generate -o -`: the one zip of `plan`, built and validated as for a file, on standard
+/// output whatever `-q` says (it was asked for).
+fn write_to_stdout(plan: &plan::Plan) -> Result<Outcome> {
+    let [target] = plan.targets.as_slice() else {
+        return Err(Error::Internal(
+            "one zip planned for standard output".into(),
+        ));
+    };
+    let Content::Zip { bytes, .. } = &target.content else {
+        return Err(Error::Internal("a zip planned for standard output".into()));
+    };
+    let mut out = Output::stdout_asked();
+    std::io::Write::write_all(&mut out, bytes).map_err(|e| out.error(e))?;
+    out.finish()?;
+    console::diagnostic(&format!(
+        "wrote standard output: role '{}' {} with {} privileges",
+        crate::text::Safe(&plan.role.name),
+        guid::braced(plan.role.id),
+        plan.role.privileges.len()
+    ));
     Ok(Outcome::Clean)
 }
 

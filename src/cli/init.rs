@@ -4,12 +4,12 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use super::{console, read_limits, write_file, InitSettings, Outcome};
+use super::{console, read_limits, write_file, InitSettings, Outcome, Output};
 use crate::error::{Error, Result};
 use crate::model::guid;
 use crate::ops::{adopt, selection};
-use crate::package::output_path;
 use crate::package::whole::read_whole_roles;
+use crate::package::{commit, output_path};
 use crate::settings::config;
 use crate::settings::Setting;
 
@@ -33,13 +33,27 @@ pub struct InitArgs {
 
 /// Runs `dvrole init`.
 pub fn run(args: &InitArgs) -> Result<Outcome> {
-    let path = match args.settings.path(Setting::InitOutput) {
+    let given = args.settings.path(Setting::InitOutput);
+    // `-o -`: the config on standard output, for a pipe or a look first.
+    let to_stdout = given.as_deref().is_some_and(commit::is_stdout);
+    let path = match given {
+        Some(p) if to_stdout => p,
         Some(p) => output_path::file_in(&p, config::DEFAULT_CONFIG_FILE)?,
         None => PathBuf::from(config::DEFAULT_CONFIG_FILE),
     };
+    let write = |text: &str| -> Result<PathBuf> {
+        if to_stdout {
+            let mut out = Output::stdout_asked();
+            out.text(text)?;
+            out.finish()?;
+            Ok(path.clone())
+        } else {
+            write_file(&path, config::DEFAULT_CONFIG_FILE, text.as_bytes())
+        }
+    };
     // A folder in the file's place is not replaced, --force or not (writing would put the
     // file inside it).
-    if path.is_dir() {
+    if !to_stdout && path.is_dir() {
         return Err(Error::Output {
             path: path.display().to_string(),
             message: format!(
@@ -48,19 +62,15 @@ pub fn run(args: &InitArgs) -> Result<Outcome> {
             ),
         });
     }
-    if !args.force && std::fs::symlink_metadata(&path).is_ok() {
+    if !to_stdout && !args.force && std::fs::symlink_metadata(&path).is_ok() {
         return Err(Error::Output {
             path: path.display().to_string(),
             message: "already exists; pass --force to replace it".into(),
         });
     }
     let Some(from) = &args.from else {
-        let path = write_file(
-            &path,
-            config::DEFAULT_CONFIG_FILE,
-            config::starter().as_bytes(),
-        )?;
-        console::diagnostic(&format!("wrote {}", path.display()));
+        let path = write(&config::starter())?;
+        console::diagnostic(&format!("wrote {}", shown(&path)));
         return Ok(Outcome::Clean);
     };
     let limits = read_limits(&args.settings)?;
@@ -89,10 +99,10 @@ pub fn run(args: &InitArgs) -> Result<Outcome> {
         }
     };
     let adopted = adopt::adopt(role, &from.display().to_string())?;
-    let path = write_file(&path, config::DEFAULT_CONFIG_FILE, adopted.text.as_bytes())?;
+    let path = write(&adopted.text)?;
     console::diagnostic(&format!(
         "wrote {}: role '{}' {} from {} ({}; {} privileges through [role.depth], {} through [role.add], {} excluded)",
-        path.display(),
+        shown(&path),
         role.name,
         guid::braced(role.id),
         from.display(),
@@ -102,4 +112,13 @@ pub fn run(args: &InitArgs) -> Result<Outcome> {
         adopted.excluded
     ));
     Ok(Outcome::Clean)
+}
+
+/// The path written, as messages name it: `standard output` for `-o -`.
+fn shown(path: &std::path::Path) -> String {
+    if commit::is_stdout(path) {
+        "standard output".to_string()
+    } else {
+        path.display().to_string()
+    }
 }

@@ -104,6 +104,7 @@ pub enum Command {
 /// Runs a parsed command line.
 pub fn run(cli: Cli) -> Result<Outcome> {
     console::set_quiet(cli.settings.switch(Setting::Quiet));
+    crate::open::set_stream_timeout(stream_timeout(&cli.settings)?);
     match cli.command {
         Command::Generate(args) => generate::run(&args),
         Command::Validate(args) => validate::run(&args),
@@ -156,6 +157,34 @@ pub fn parse_size(origin: &str, text: &str) -> Result<u64> {
                 "expected a size such as 1048576, 64K, 512M or 2G",
             )
         })
+}
+
+/// The stream timeout `--stream-timeout` (else `DVROLE_STREAM_TIMEOUT`, else the default)
+/// sets; `None` for 0, which waits for ever.
+fn stream_timeout(flags: &flags::Flags) -> Result<Option<std::time::Duration>> {
+    let setting = Setting::StreamTimeout;
+    let env = setting
+        .env_var()
+        .and_then(|var| std::env::var(&var).ok().map(|v| (var, v)))
+        .filter(|(_, v)| !v.is_empty());
+    let (origin, text) = match (flags.given(setting), env) {
+        (Some(g), _) => (g.origin, g.value),
+        (None, Some((var, value))) => (var, value),
+        (None, None) => {
+            return Ok(Some(std::time::Duration::from_secs(u64::from(
+                crate::settings::table::DEFAULT_STREAM_TIMEOUT_SECONDS,
+            ))))
+        }
+    };
+    match text.trim().parse::<u32>() {
+        Ok(0) => Ok(None),
+        Ok(secs) => Ok(Some(std::time::Duration::from_secs(u64::from(secs)))),
+        Err(_) => Err(Error::invalid(
+            &origin,
+            &text,
+            "is not a whole number of seconds; give e.g. 60, or 0 to wait for ever",
+        )),
+    }
 }
 
 /// The read limits the `--max-entry-size` of `flags` sets; without one, the default.

@@ -13,6 +13,7 @@ use serde::Serialize;
 
 use super::{console, write_file};
 use crate::error::{Error, Result};
+use crate::package::commit;
 
 /// How [`Error::Write`] names standard output.
 const STDOUT: &str = "standard output";
@@ -50,10 +51,20 @@ impl Output {
         Output { sink }
     }
 
+    /// Standard output, whatever `-q/--quiet` says: for `-o -`, where the document itself
+    /// was asked for.
+    pub fn stdout_asked() -> Output {
+        Output {
+            sink: Sink::Stdout(BufWriter::with_capacity(64 * 1024, io::stdout().lock())),
+        }
+    }
+
     /// The file `-o PATH` names when there is one (`default_name` inside it when it names a
-    /// folder), standard output otherwise.
+    /// folder), standard output otherwise; `-o -` is standard output too (see
+    /// [`Output::stdout_asked`]).
     pub fn to(path: Option<&Path>, default_name: &str) -> Output {
         match path {
+            Some(path) if commit::is_stdout(path) => Output::stdout_asked(),
             Some(path) => Output {
                 sink: Sink::File {
                     path: path.to_path_buf(),

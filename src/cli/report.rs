@@ -24,6 +24,7 @@ use crate::ops::matrix::json::Json;
 use crate::ops::matrix::markdown::Markdown;
 use crate::ops::matrix::xlsx::Xlsx;
 use crate::ops::matrix::{Destination, Held, Names, Render, RoleMatrix};
+use crate::package::commit::is_stdout;
 use crate::package::input::Input;
 use crate::package::output_path;
 use crate::package::write::write_atomic_with;
@@ -103,7 +104,7 @@ pub struct ReportArgs {
     pub format: Option<ReportFormat>,
     /// Write the matrix to this file instead of stdout, atomically, creating missing folders;
     /// a folder (or a path ending in /) gets roles.FORMAT with inputs, privileges.FORMAT
-    /// without [default: stdout]
+    /// without; - is stdout [default: stdout]
     #[arg(short, long, value_name = "PATH")]
     pub output: Option<PathBuf>,
 }
@@ -217,7 +218,7 @@ pub fn run(args: &ReportArgs) -> Result<Outcome> {
     };
 
     match &args.output {
-        Some(path) => {
+        Some(path) if !is_stdout(path) => {
             warn_on_extension(path, format.name());
             let file = output_path::file_in(path, &format!("roles.{}", format.name()))?;
             let created = output_path::create_parents([file.as_path()])?;
@@ -235,7 +236,7 @@ pub fn run(args: &ReportArgs) -> Result<Outcome> {
                 if rendered == 1 { "" } else { "s" }
             ));
         }
-        None => {
+        _ => {
             let stdout = std::io::stdout();
             if format == ReportFormat::Xlsx && stdout.is_terminal() {
                 return Err(Error::invalid(
@@ -244,8 +245,9 @@ pub fn run(args: &ReportArgs) -> Result<Outcome> {
                     "a workbook is binary and stdout is a terminal; write it to a file with -o FILE.xlsx, or redirect stdout",
                 ));
             }
-            // Under -q results go nowhere, as for every command.
-            let writer: Box<dyn std::io::Write + Send> = if console::quiet() {
+            // Under -q results go nowhere, as for every command, unless -o - asked for them.
+            let asked = args.output.as_deref().is_some_and(is_stdout);
+            let writer: Box<dyn std::io::Write + Send> = if console::quiet() && !asked {
                 Box::new(std::io::sink())
             } else {
                 Box::new(BufWriter::with_capacity(64 * 1024, stdout))

@@ -52,8 +52,13 @@ const BUILTIN: &[(&str, &str)] = &[
 /// The catalogue used when none is named.
 pub const DEFAULT_CATALOGUE: &str = "server-side-sync";
 
-/// The largest catalogue file read, in bytes; real ones are a few tens of kilobytes.
-pub const MAX_CATALOGUE_BYTES: u64 = 16 << 20;
+/// The largest catalogue file read, in bytes; real ones are a few tens of kilobytes. Parsed,
+/// TOML takes some twenty times its size, so this keeps a run's memory within bounds.
+pub const MAX_CATALOGUE_BYTES: u64 = 1536 << 10;
+
+/// The most privileges the catalogues of one run hold together: more than any environment
+/// has (a full privilege table has some 8,000 to 10,000 rows).
+pub const MAX_CATALOGUE_ENTRIES: usize = 12_000;
 
 /// One privilege in a catalogue.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

@@ -9,8 +9,9 @@ use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
 
-/// Refuses an output path that would not be what it looks like: `-`, which many tools
-/// read as standard output but which would be a file named `-`, and a path holding `\`
+/// Refuses an output path that would not be what it looks like: `-` where the command
+/// writes more than one document (standard output takes one: the commands that write one
+/// take `-` before they get here), and a path holding `\`
 /// where `\` is no folder separator: on Linux and macOS `C:\Temp\role.zip` would be one
 /// file of that name in the working folder.
 pub fn check_output_path(path: &Path) -> Result<()> {
@@ -18,7 +19,7 @@ pub fn check_output_path(path: &Path) -> Result<()> {
     if text == "-" {
         return Err(Error::Output {
             path: text.into_owned(),
-            message: "would be a file named '-', not standard output; write ./- if that file is meant (report and catalogue show print to standard output when -o is left out)".into(),
+            message: STDOUT_TAKES_ONE.into(),
         });
     }
     if cfg!(windows) || !text.contains('\\') {
@@ -29,6 +30,9 @@ pub fn check_output_path(path: &Path) -> Result<()> {
         message: "holds '\\', which is no folder separator on this system, so this would be one file with backslashes in its name; write the path with '/'".into(),
     })
 }
+
+/// Why `-` is refused where more than one document would go to it.
+pub const STDOUT_TAKES_ONE: &str = "is standard output, which takes one document: report, catalogue show, init and generate of one zip write there; name a file or folder here (./- for a file named -)";
 
 /// Whether `path` names a folder to write into: it ends in a separator, or it is a folder.
 pub fn names_folder(path: &Path) -> bool {
@@ -182,7 +186,11 @@ mod tests {
     #[test]
     fn a_dash_is_refused_and_dot_slash_dash_is_a_file() {
         let err = file_in(Path::new("-"), "x.zip").unwrap_err();
-        assert!(err.to_string().contains("not standard output"), "{err}");
+        assert!(
+            err.to_string()
+                .contains("is standard output, which takes one document"),
+            "{err}"
+        );
         assert_eq!(
             file_in(Path::new("./-"), "x.zip").unwrap(),
             Path::new("./-")

@@ -7,6 +7,7 @@ use std::path::Path;
 use crate::error::{Error, Result};
 use crate::model::catalogue::{
     entry_label_at, is_builtin_name, reads_as_path, Catalogue, MAX_CATALOGUE_BYTES,
+    MAX_CATALOGUE_ENTRIES,
 };
 use crate::model::names;
 use crate::model::options::Given;
@@ -43,8 +44,8 @@ pub fn load(path: &Path) -> Result<Catalogue> {
     let bytes =
         open::read_capped(path, MAX_CATALOGUE_BYTES, Accept::Streams).map_err(|e| match e {
             OpenError::TooLarge(_) => fail(format!(
-                "is larger than {} MiB; a catalogue is a short TOML file",
-                MAX_CATALOGUE_BYTES >> 20
+                "is larger than {} KiB; a catalogue is a short TOML file (list the privileges the role needs, or split it into several --catalogue files)",
+                MAX_CATALOGUE_BYTES >> 10
             )),
             other => fail(format!("cannot read it: it {other}")),
         })?;
@@ -87,10 +88,21 @@ pub fn select_with(
     let mut catalogue = if selection.is_empty() {
         Catalogue::default_catalogue()
     } else {
-        let parts = selection
-            .iter()
-            .map(open_given)
-            .collect::<Result<Vec<_>>>()?;
+        let mut parts = Vec::with_capacity(selection.len());
+        let mut entries = 0;
+        for given in selection {
+            let part = open_given(given)?;
+            entries += part.entries().len();
+            if entries > MAX_CATALOGUE_ENTRIES {
+                return Err(Error::Catalogue {
+                    origin: part.origin().to_string(),
+                    message: format!(
+                        "with it, the catalogues given hold more than {MAX_CATALOGUE_ENTRIES} privileges together; name fewer, or the ones the role needs"
+                    ),
+                });
+            }
+            parts.push(part);
+        }
         check_file_names(selection, &parts, is_real)?;
         let replaced: HashSet<String> = allow
             .iter()

@@ -57,6 +57,9 @@ pub const ENV_PREFIX: &str = "DVROLE_";
 /// default, which a test keeps equal).
 pub const DEFAULT_MAX_ENTRY_SIZE: &str = "1G";
 
+/// How many seconds a piped input may send nothing before dvrole stops waiting.
+pub const DEFAULT_STREAM_TIMEOUT_SECONDS: u32 = 60;
+
 /// The depth words completions offer, in both vocabularies; the depth parser takes more
 /// spellings (any case, `Parent: Child Business Units`), which a test keeps in step.
 pub const DEPTH_WORDS: &[&str] = &[
@@ -486,7 +489,7 @@ settings! {
         value_name: "PATH",
         default: DefaultValue::Computed("<SolutionName>_<version>.zip, the version's dots as _ (ServerSideSyncRole_1_0_0_0.zip), or the folder <SolutionName>"),
         help: "Where to write the zip or the folder",
-        more: "Missing folders on the way are created, and removed again if the write fails. A path ending in / or naming an existing folder gets the default zip name inside it; for the folder format the path is the folder itself. A zip name not ending in .zip, or a folder name ending in it, gets a warning; a path holding \\ is refused on Linux and macOS, where it is no folder separator, and so is -, which would be a file of that name, not standard output.",
+        more: "Missing folders on the way are created, and removed again if the write fails. A path ending in / or naming an existing folder gets the default zip name inside it; for the folder format the path is the folder itself. A zip name not ending in .zip, or a folder name ending in it, gets a warning; a path holding \\ is refused on Linux and macOS, where it is no folder separator. With generate, - writes the one zip to standard output (not with --format folder, --package-type both, --check or --json); ./- is a file named -.",
         values: Values::AnyPath,
         ..Spec::NONE
     },
@@ -548,7 +551,7 @@ settings! {
         kind: Kind::Path,
         value_name: "PATH",
         default: DefaultValue::Text(DEFAULT_CONFIG_FILE),
-        help: "Where to write the config; a folder (or a path ending in /) gets dvrole.toml inside it, and missing folders are created",
+        help: "Where to write the config; a folder (or a path ending in /) gets dvrole.toml inside it, and missing folders are created; - prints it on stdout",
         values: Values::AnyPath,
         ..Spec::NONE
     },
@@ -558,6 +561,17 @@ settings! {
         short: Some('q'),
         kind: Kind::Switch,
         help: "Print nothing but errors; the exit code tells the rest",
+        ..Spec::NONE
+    },
+    /// `--stream-timeout` (also `DVROLE_STREAM_TIMEOUT`), on every command.
+    StreamTimeout => Spec {
+        flag: "stream-timeout",
+        env: Some("DVROLE_STREAM_TIMEOUT"),
+        kind: Kind::Number,
+        value_name: "SECONDS",
+        default: DefaultValue::Number(DEFAULT_STREAM_TIMEOUT_SECONDS),
+        help: "How long a piped input (-, /dev/stdin, <(...), a FIFO) may send nothing before dvrole stops waiting for it; 0 waits for ever",
+        more: "A pipe whose writer has closed ends at once, whatever this says; the wait counts only while a writer holds it open and sends nothing.",
         ..Spec::NONE
     },
     /// `--max-entry-size`.

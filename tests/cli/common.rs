@@ -31,6 +31,17 @@ pub fn cmd(dir: &Path) -> Command {
     c
 }
 
+/// What `dvrole ARGS` run in `dir` prints on stdout; the run must succeed.
+pub fn stdout_ok(dir: &Path, args: &[&str]) -> Vec<u8> {
+    cmd(dir)
+        .args(args)
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone()
+}
+
 /// Every file under `dir`, relative with `/` separators, sorted, with its bytes.
 pub fn tree(dir: &Path) -> Vec<(String, Vec<u8>)> {
     let mut out = Vec::new();

@@ -8,7 +8,7 @@ use std::path::Path;
 use predicates::prelude::*;
 use serde_json::Value;
 
-use crate::common::{cmd, tree};
+use crate::common::{cmd, stdout_ok, tree};
 
 const ZIP: &str = "ServerSideSyncRole_1_0_0_0.zip";
 
@@ -481,35 +481,33 @@ fn messages_point_the_right_way() {
     assert!(e.contains("name a file with DVROLE_CONFIG"), "{e}");
     fs::remove_dir(d.join("conf")).unwrap();
 
-    // `-o -` is no file anyone means: refused, and nothing named '-' appears.
+    // `-o -` is standard output where one document is written, and refused, naming what
+    // would not fit there, where more would be; nothing named '-' ever appears.
     for args in [
-        &["generate", "-o", "-"][..],
-        &["report", "-o", "-"],
-        &["init", "-o", "-"],
-        &["catalogue", "show", "server-side-sync", "-o", "-"],
+        &["generate", "-o", "-", "--package-type", "both"][..],
+        &["generate", "-o", "-", "--format", "folder"],
+        &["generate", "-o", "-", "--json"],
+        &["generate", "-o", "-", "--check"],
     ] {
         let e = err(args);
-        assert!(
-            e.contains("-: would be a file named '-', not standard output; write ./- if"),
-            "{args:?}: {e}"
-        );
+        assert!(e.starts_with("dvrole: error: -o '-': "), "{args:?}: {e}");
     }
-    // From the config file or the environment, the path's refusal says where it was set.
+    // From the config file or the environment, the refusal says where it was set.
     fs::write(d.join("dvrole.toml"), "[output]\npath = \"-\"\n").unwrap();
-    let e = err(&["generate"]);
+    let e = err(&["generate", "--package-type", "both"]);
     assert!(
-        e.starts_with("dvrole: error: dvrole.toml:2: output.path '-': would be"),
+        e.starts_with("dvrole: error: dvrole.toml:2: output.path '-': is standard output, which takes one zip"),
         "{e}"
     );
     fs::remove_file(d.join("dvrole.toml")).unwrap();
     let a = cmd(d)
         .env("DVROLE_OUTPUT_PATH", "-")
-        .arg("generate")
+        .args(["generate", "--format", "folder"])
         .assert()
         .code(2);
     let e = stderr_of(&a);
     assert!(
-        e.starts_with("dvrole: error: DVROLE_OUTPUT_PATH '-': would be"),
+        e.starts_with("dvrole: error: DVROLE_OUTPUT_PATH '-': is standard output"),
         "{e}"
     );
     let e = err(&["catalogue", "show", "server-sync"]);
@@ -815,4 +813,96 @@ fn the_schema_skip_names_the_variables_that_point_to_the_schema() {
         ),
         "{err}"
     );
+}
+
+#[test]
+fn o_dash_writes_the_one_document_to_standard_output() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let stdout = |args: &[&str]| stdout_ok(d, args);
+    // The zip on standard output is the zip generate writes to a file, byte for byte, and
+    // -q keeps the diagnostics away, not the document asked for.
+    let piped = stdout(&["generate", "-o", "-"]);
+    assert_eq!(piped, stdout(&["-q", "generate", "-o", "-"]));
+    cmd(d)
+        .args(["generate", "-o", "role.zip"])
+        .assert()
+        .success();
+    assert_eq!(piped, fs::read(d.join("role.zip")).unwrap());
+    fs::remove_file(d.join("role.zip")).unwrap();
+    // report, catalogue show: as without -o.
+    for args in [
+        &["report"][..],
+        &["report", "--format", "csv"],
+        &["catalogue", "show", "server-side-sync", "--format", "json"],
+    ] {
+        let mut with_dash = args.to_vec();
+        with_dash.extend(["-o", "-"]);
+        assert_eq!(stdout(&with_dash), stdout(args), "{args:?}");
+    }
+    // init: the starter a file would hold; an existing dvrole.toml is neither read nor
+    // replaced, --force or not.
+    fs::write(d.join("dvrole.toml"), "# mine\n").unwrap();
+    let starter = stdout(&["init", "-o", "-"]);
+    assert_eq!(fs::read(d.join("dvrole.toml")).unwrap(), b"# mine\n");
+    cmd(d)
+        .args(["init", "--force", "-o", "fresh.toml"])
+        .assert()
+        .success();
+    assert_eq!(starter, fs::read(d.join("fresh.toml")).unwrap());
+    // fix prints its changes on standard output, so the zip cannot go there too.
+    fs::write(
+        d.join("role.xml"),
+        "<Role id=\"{0f3a6c1e-5b2d-4e8f-9a7c-1d2e3f4a5b6c}\" name=\"R\"><RolePrivileges><RolePrivilege name=\"prvReadMailbox\" level=\"Basic\"/></RolePrivileges></Role>",
+    )
+    .unwrap();
+    let a = cmd(d).args(["fix", "role.xml", "-o", "-"]).assert().code(2);
+    assert!(
+        stderr_of(&a).contains("-: is standard output, which takes one document"),
+        "{}",
+        stderr_of(&a)
+    );
+    assert!(!d.join("-").exists());
+}
+
+#[test]
+fn the_stream_timeout_comes_from_the_flag_or_the_environment() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let zip = fs::read(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("fixtures/golden/ServerSideSyncRole_1_0_0_0.zip"),
+    )
+    .unwrap();
+    // A stream that arrives whole validates, whatever the timeout.
+    cmd(d)
+        .args(["--stream-timeout", "5", "validate", "-"])
+        .write_stdin(zip.clone())
+        .assert()
+        .success()
+        .stdout(predicate::str::starts_with("-: valid, 1 role"));
+    for (flag, env) in [(Some("soon"), None), (None, Some("soon"))] {
+        let mut c = cmd(d);
+        if let Some(v) = env {
+            c.env("DVROLE_STREAM_TIMEOUT", v);
+        }
+        if let Some(v) = flag {
+            c.args(["--stream-timeout", v]);
+        }
+        let a = c
+            .args(["validate", "-"])
+            .write_stdin(zip.clone())
+            .assert()
+            .code(2);
+        let e = stderr_of(&a);
+        let origin = if flag.is_some() {
+            "--stream-timeout"
+        } else {
+            "DVROLE_STREAM_TIMEOUT"
+        };
+        assert_eq!(
+            e,
+            format!("dvrole: error: {origin} 'soon': is not a whole number of seconds; give e.g. 60, or 0 to wait for ever\n")
+        );
+    }
 }

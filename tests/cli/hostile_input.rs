@@ -102,6 +102,17 @@ fn customizations(before: &str, name: &str, extra: &str) -> Vec<u8> {
     .into_bytes()
 }
 
+/// A catalogue `name` of `count` synthetic entries, numbered from `first`.
+fn synthetic_catalogue(name: &str, first: usize, count: usize) -> String {
+    let mut toml = format!("name = \"{name}\"\ndescription = \"d\"\nsource = \"s\"\n");
+    for i in first..first + count {
+        toml.push_str(&format!(
+            "[[entry]]\nprivilege = \"prvReadnew_synthetic{i:06}\"\ntab = \"t\"\nallowed = [\"Basic\"]\nsource = \"s\"\n"
+        ));
+    }
+    toml
+}
+
 /// A custom catalogue whose texts hold escape sequences and a bidi override, written in
 /// `d`; returns its path as given on the command line.
 fn hostile_catalogue(d: &Path) -> OsString {
@@ -197,6 +208,39 @@ fn output_cases() -> Vec<Case> {
             },
         ),
         case(
+            "fix both: managed target is a folder",
+            2,
+            "fix_managed.zip: is a folder",
+            |d| {
+                fs::write(
+                    d.join("role.xml"),
+                    format!("<Role id=\"{ROLE_ID}\" name=\"R\"><RolePrivileges><RolePrivilege name=\"prvReadMailbox\" level=\"Basic\"/></RolePrivileges></Role>"),
+                )
+                .unwrap();
+                fs::create_dir_all(d.join("out/fix_managed.zip")).unwrap();
+                fs::write(d.join("out/fix.zip"), b"previous package").unwrap();
+                args(&[
+                    "fix",
+                    "role.xml",
+                    "--package-type",
+                    "both",
+                    "-o",
+                    "out/fix.zip",
+                ])
+            },
+        ),
+        case(
+            "man --dir: one page's target is a FIFO",
+            2,
+            "dvrole-diff.1: is a FIFO",
+            |d| {
+                fs::create_dir_all(d.join("man1")).unwrap();
+                fs::write(d.join("man1/dvrole-audit.1"), b"old page").unwrap();
+                mkfifo(&d.join("man1/dvrole-diff.1"));
+                args(&["man", "--dir", "man1"])
+            },
+        ),
+        case(
             "-o a symbolic link to a file",
             2,
             "is a symbolic link; dvrole replaces only a plain file, so give a plain path",
@@ -264,9 +308,9 @@ fn output_cases() -> Vec<Case> {
             },
         ),
         case(
-            "-o - is no file anyone means",
+            "-o - for two zips",
             2,
-            "would be a file named '-', not standard output",
+            "is standard output, which takes one zip",
             |_| args(&["generate", "--package-type", "both", "-o", "-"]),
         ),
     ]
@@ -274,6 +318,24 @@ fn output_cases() -> Vec<Case> {
 
 fn input_cases() -> Vec<Case> {
     vec![
+        case(
+            "a FIFO whose writer holds it open and sends nothing",
+            2,
+            "ff: is a pipe that sent nothing for 1 s, so dvrole stopped waiting",
+            |d| {
+                let fifo = d.join("ff");
+                mkfifo(&fifo);
+                // This process holds the FIFO open for writing (and reading, so the open
+                // does not wait) until the test ends, and never writes.
+                let held = fs::OpenOptions::new()
+                    .read(true)
+                    .write(true)
+                    .open(&fifo)
+                    .unwrap();
+                std::mem::forget(held);
+                args(&["--stream-timeout", "1", "validate", "ff"])
+            },
+        ),
         case(
             "validate a FIFO with no writer",
             1,
@@ -685,6 +747,33 @@ fn terminal_cases() -> Vec<Case> {
 
 fn bound_cases() -> Vec<Case> {
     vec![
+        case(
+            "a catalogue file over its cap",
+            2,
+            "big.toml: is larger than 1536 KiB",
+            |d| {
+                fs::write(d.join("big.toml"), synthetic_catalogue("big", 0, 20_000)).unwrap();
+                args(&["report", "--catalogue", "./big.toml", "--format", "csv"])
+            },
+        ),
+        case(
+            "catalogues over their cap together",
+            2,
+            "the catalogues given hold more than 12000 privileges together",
+            |d| {
+                fs::write(d.join("a.toml"), synthetic_catalogue("a", 0, 6_500)).unwrap();
+                fs::write(d.join("b.toml"), synthetic_catalogue("b", 6_500, 6_500)).unwrap();
+                args(&[
+                    "report",
+                    "--catalogue",
+                    "./a.toml",
+                    "--catalogue",
+                    "./b.toml",
+                    "--format",
+                    "csv",
+                ])
+            },
+        ),
         case(
             "a 200 MiB text node in a small zip",
             1,

@@ -97,14 +97,9 @@ const REAL: [&str; 6] = [
 ];
 
 fn run_ok(dir: &Path, args: &[&str]) -> Vec<u8> {
-    cmd(dir)
-        .arg("report")
-        .args(args)
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone()
+    let mut report = vec!["report"];
+    report.extend_from_slice(args);
+    common::stdout_ok(dir, &report)
 }
 
 /// Checks a page: every role has a section, a heading and an entry in the table of

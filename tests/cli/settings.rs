@@ -431,11 +431,16 @@ fn quiet_is_listed_last_before_help_on_every_command() {
             .filter(|l| l.starts_with("  -") || l.starts_with("      --"))
             .map(|l| l.split_whitespace().next().unwrap_or(""))
             .collect();
+        // The flags every command takes, -q and --stream-timeout, come last, right before -h.
         let at = flags.iter().position(|f| *f == "-q,");
+        let timeout_at = flags.iter().position(|f| *f == "--stream-timeout");
         let help_at = flags.iter().position(|f| *f == "-h,");
         assert!(
-            at.is_some() && help_at.is_some() && at.map(|i| i + 1) == help_at,
-            "{words:?}: -q comes right before -h, after the command's own flags: {flags:?}"
+            at.is_some()
+                && help_at.is_some()
+                && at.map(|i| i + 1) == timeout_at
+                && timeout_at.map(|i| i + 1) == help_at,
+            "{words:?}: -q and --stream-timeout come right before -h, after the command's own flags: {flags:?}"
         );
     }
 }
