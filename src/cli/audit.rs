@@ -218,21 +218,7 @@ impl Run<'_, '_> {
 
     /// An error for the first `--role` that matched no role.
     fn ensure_every_role_selector_matched(&self) -> Result<()> {
-        for (selector, hit) in self.args.role.iter().zip(&self.matched) {
-            if !hit {
-                let known = if self.found.is_empty() {
-                    "no other role was found".to_string()
-                } else {
-                    format!("roles found: {}", self.found.join(", "))
-                };
-                return Err(Error::invalid(
-                    "--role",
-                    selector,
-                    format!("no role of that name or id in the inputs ({known}); check the name or give the role's id"),
-                ));
-            }
-        }
-        Ok(())
+        crate::ops::selection::ensure_matched(&self.args.role, &self.matched, &self.found)
     }
 }
 

@@ -28,6 +28,29 @@ pub fn select(roles: Vec<ExistingRole>, selectors: &[String]) -> Result<Vec<Exis
         .collect())
 }
 
+/// For commands that stream roles by (`audit`, `report`): the error for the first of
+/// `selectors` that matched no role (`matched` says which did), naming the roles `found`
+/// (a sample of those the selectors skipped).
+pub fn ensure_matched(selectors: &[String], matched: &[bool], found: &[String]) -> Result<()> {
+    let Some(selector) = selectors
+        .iter()
+        .zip(matched)
+        .find_map(|(s, hit)| (!hit).then_some(s))
+    else {
+        return Ok(());
+    };
+    let known = if found.is_empty() {
+        "no other role was found".to_string()
+    } else {
+        format!("roles found: {}", found.join(", "))
+    };
+    Err(Error::invalid(
+        "--role",
+        selector,
+        format!("no role of that name or id in the inputs ({known}); check the name or give the role's id"),
+    ))
+}
+
 /// The error for a `--role` that names no role among `roles`.
 pub fn unknown(selector: &str, roles: &[ExistingRole]) -> Error {
     let mut found: Vec<String> = Vec::new();

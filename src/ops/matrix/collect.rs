@@ -108,21 +108,7 @@ impl<'a> Collector<'a> {
 
     /// Checks that every selector matched a role.
     pub fn check_selectors(&self) -> Result<()> {
-        for (selector, hit) in self.selectors.iter().zip(&self.matched) {
-            if !hit {
-                let known = if self.others.is_empty() {
-                    "no other role was found".to_string()
-                } else {
-                    format!("roles found: {}", self.others.join(", "))
-                };
-                return Err(Error::invalid(
-                    "--role",
-                    selector,
-                    format!("no role of that name or id in the inputs ({known}); check the name or give the role's id"),
-                ));
-            }
-        }
-        Ok(())
+        crate::ops::selection::ensure_matched(self.selectors, &self.matched, &self.others)
     }
 }
 
