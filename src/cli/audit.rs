@@ -15,8 +15,9 @@ use crate::error::{Error, Result};
 use crate::model::catalogue::Catalogue;
 use crate::model::depth::Depth;
 use crate::model::role::{Inheritance, Role};
-use crate::ops::audit::{role_matches, Desired, Finding, Kind, RoleAudit};
+use crate::ops::audit::{Desired, Finding, Kind, RoleAudit};
 use crate::ops::desired;
+use crate::ops::selection::Streamed;
 use crate::package::input::Input;
 use crate::package::read::Limits;
 use crate::part::roles::{RoleSink, RolesFile};
@@ -105,8 +106,7 @@ pub fn run(args: &AuditArgs) -> Result<Outcome> {
         limits,
         desired: Desired::new(&desired_role, &catalogues),
         totals: Totals::default(),
-        matched: vec![false; args.role.len()],
-        found: Vec::new(),
+        selection: Streamed::new(&args.role),
     };
     let mut out = Output::stdout();
     if args.json {
@@ -179,10 +179,8 @@ struct Run<'r, 'd> {
     limits: Limits,
     desired: Desired<'d>,
     totals: Totals,
-    /// Which `--role` selectors matched a role.
-    matched: Vec<bool>,
-    /// Names of (some of) the roles `--role` left out, for the message when one matches none.
-    found: Vec<String>,
+    /// Which roles `--role` lets through.
+    selection: Streamed<'r>,
 }
 
 impl Run<'_, '_> {
@@ -218,7 +216,7 @@ impl Run<'_, '_> {
 
     /// An error for the first `--role` that matched no role.
     fn ensure_every_role_selector_matched(&self) -> Result<()> {
-        crate::ops::selection::ensure_matched(&self.args.role, &self.matched, &self.found)
+        self.selection.ensure_matched()
     }
 }
 
@@ -256,21 +254,9 @@ impl<E> RoleSink for Sink<'_, '_, '_, E> {
         let display = name.unwrap_or_default();
         self.skipping = false;
         let run = &mut *self.run;
-        if !run.args.role.is_empty() {
-            let mut any = false;
-            for (selector, hit) in run.args.role.iter().zip(run.matched.iter_mut()) {
-                if role_matches(selector, id, display) {
-                    *hit = true;
-                    any = true;
-                }
-            }
-            if !any {
-                if run.found.len() < 20 {
-                    run.found.push(display.to_string());
-                }
-                self.skipping = true;
-                return Ok(());
-            }
+        if !run.selection.admits(id, display) {
+            self.skipping = true;
+            return Ok(());
         }
         // JSON lists every extra; text lists them only with --show-extra; a summary only
         // counts them.

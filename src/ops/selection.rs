@@ -1,5 +1,5 @@
-//! Choosing roles from the inputs by `--role NAME|GUID`, shared by `fix`, `diff` and
-//! `init --from`.
+//! Choosing roles from the inputs by `--role NAME|GUID`: of roles read whole (`fix`,
+//! `diff`, `init --from`) and of roles streaming by (`audit`, `report`).
 
 use crate::error::{Error, Result};
 use crate::model::existing::ExistingRole;
@@ -28,27 +28,69 @@ pub fn select(roles: Vec<ExistingRole>, selectors: &[String]) -> Result<Vec<Exis
         .collect())
 }
 
-/// For commands that stream roles by (`audit`, `report`): the error for the first of
-/// `selectors` that matched no role (`matched` says which did), naming the roles `found`
-/// (a sample of those the selectors skipped).
-pub fn ensure_matched(selectors: &[String], matched: &[bool], found: &[String]) -> Result<()> {
-    let Some(selector) = selectors
-        .iter()
-        .zip(matched)
-        .find_map(|(s, hit)| (!hit).then_some(s))
-    else {
-        return Ok(());
-    };
-    let known = if found.is_empty() {
-        "no other role was found".to_string()
-    } else {
-        format!("roles found: {}", found.join(", "))
-    };
-    Err(Error::invalid(
-        "--role",
-        selector,
-        format!("no role of that name or id in the inputs ({known}); check the name or give the role's id"),
-    ))
+/// `--role` for commands that see roles one at a time as they stream by (`audit`,
+/// `report`): which roles pass, which selectors matched one, and the names of some of the
+/// roles left out, for the message when a selector matched nothing.
+#[derive(Debug, Clone)]
+pub struct Streamed<'a> {
+    selectors: &'a [String],
+    matched: Vec<bool>,
+    skipped: Vec<String>,
+}
+
+/// How many names of roles left out the message for an unmatched selector lists.
+const SKIPPED_NAMED: usize = 20;
+
+impl<'a> Streamed<'a> {
+    /// The selection `selectors` make (every role when there are none).
+    pub fn new(selectors: &'a [String]) -> Streamed<'a> {
+        Streamed {
+            selectors,
+            matched: vec![false; selectors.len()],
+            skipped: Vec::new(),
+        }
+    }
+
+    /// Whether the role of `id` and `name` passes; notes which selectors it matched, or its
+    /// name when none did.
+    pub fn admits(&mut self, id: Option<&str>, name: &str) -> bool {
+        if self.selectors.is_empty() {
+            return true;
+        }
+        let mut any = false;
+        for (selector, hit) in self.selectors.iter().zip(self.matched.iter_mut()) {
+            if role_matches(selector, id, name) {
+                *hit = true;
+                any = true;
+            }
+        }
+        if !any && self.skipped.len() < SKIPPED_NAMED {
+            self.skipped.push(name.to_string());
+        }
+        any
+    }
+
+    /// The error for the first selector that matched no role, naming the roles left out.
+    pub fn ensure_matched(&self) -> Result<()> {
+        let Some(selector) = self
+            .selectors
+            .iter()
+            .zip(&self.matched)
+            .find_map(|(s, hit)| (!hit).then_some(s))
+        else {
+            return Ok(());
+        };
+        let known = if self.skipped.is_empty() {
+            "no other role was found".to_string()
+        } else {
+            format!("roles found: {}", self.skipped.join(", "))
+        };
+        Err(Error::invalid(
+            "--role",
+            selector,
+            format!("no role of that name or id in the inputs ({known}); check the name or give the role's id"),
+        ))
+    }
 }
 
 /// The error for a `--role` that names no role among `roles`.

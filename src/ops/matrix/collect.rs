@@ -7,7 +7,7 @@ use super::{Held, Names, Render, RoleMatrix};
 use crate::error::{Error, Result};
 use crate::model::depth::Depth;
 use crate::model::role::Role;
-use crate::ops::audit::role_matches;
+use crate::ops::selection::Streamed;
 use crate::package::input::Input;
 use crate::part::roles::{RoleSink, RolesFile};
 use crate::xml::walk::XmlProblem;
@@ -21,14 +21,10 @@ struct Desired {
 /// Streams roles into a [`Render`]: one input after another, each role once it closes.
 pub struct Collector<'a> {
     names: &'a Names,
-    selectors: &'a [String],
+    /// Which roles `--role` lets through.
+    selection: Streamed<'a>,
     desired: Option<Desired>,
     render: &'a mut dyn Render,
-    /// Which selectors matched a role.
-    matched: Vec<bool>,
-    /// Names of (some of) the roles the selectors left out, for the message when one
-    /// matches none.
-    others: Vec<String>,
     input: String,
     file: String,
     /// The open role, unless the selectors leave it out.
@@ -67,11 +63,9 @@ impl<'a> Collector<'a> {
         });
         Collector {
             names,
-            selectors,
+            selection: Streamed::new(selectors),
             desired,
             render,
-            matched: vec![false; selectors.len()],
-            others: Vec::new(),
             input: String::new(),
             file: String::new(),
             current: None,
@@ -108,7 +102,7 @@ impl<'a> Collector<'a> {
 
     /// Checks that every selector matched a role.
     pub fn check_selectors(&self) -> Result<()> {
-        crate::ops::selection::ensure_matched(self.selectors, &self.matched, &self.others)
+        self.selection.ensure_matched()
     }
 }
 
@@ -128,21 +122,9 @@ impl RoleSink for Collector<'_> {
     ) -> Result<(), XmlProblem> {
         self.roles_here += 1;
         let name = name.filter(|n| !n.trim().is_empty()).unwrap_or("(unnamed)");
-        if !self.selectors.is_empty() {
-            let mut any = false;
-            for (selector, hit) in self.selectors.iter().zip(self.matched.iter_mut()) {
-                if role_matches(selector, id, name) {
-                    *hit = true;
-                    any = true;
-                }
-            }
-            if !any {
-                if self.others.len() < 20 {
-                    self.others.push(name.to_string());
-                }
-                self.current = None;
-                return Ok(());
-            }
+        if !self.selection.admits(id, name) {
+            self.current = None;
+            return Ok(());
         }
         let mut privileges = self
             .current
