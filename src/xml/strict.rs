@@ -432,6 +432,32 @@ enum Step {
 }
 
 impl<R: Read> Strict<R> {
+    /// Passes the `k` buffered bytes at `*i` on to `out` at `*kept` unchanged, and moves past
+    /// them (see [`Strict::skip`]): what every fast path does with what it has checked.
+    #[inline]
+    fn pass_on(&mut self, out: &mut [u8], kept: &mut usize, i: &mut usize, k: usize) {
+        out[*kept..*kept + k].copy_from_slice(&self.buf[*i..*i + k]);
+        *kept += k;
+        self.out += k as u64;
+        self.skip(i, k);
+    }
+
+    /// Moves past the `k` (at least one) buffered bytes at `*i`: counts them in the
+    /// original document and keeps the last two for the checks that look back.
+    #[inline]
+    fn skip(&mut self, i: &mut usize, k: usize) {
+        *i += k;
+        self.pos += k as u64;
+        self.last = [
+            if k >= 2 {
+                self.buf[*i - 2]
+            } else {
+                self.last[1]
+            },
+            self.buf[*i - 1],
+        ];
+    }
+
     fn fail(&self, offset: u64, message: String) -> io::Error {
         io::Error::new(io::ErrorKind::InvalidData, StrictError { offset, message })
     }
@@ -888,19 +914,7 @@ impl<R: Read> Read for Strict<R> {
                 {
                     let taken = self.stretch(i, n);
                     if taken > 0 {
-                        out[kept..kept + taken].copy_from_slice(&self.buf[i..i + taken]);
-                        kept += taken;
-                        i += taken;
-                        self.pos += taken as u64;
-                        self.out += taken as u64;
-                        self.last = [
-                            if taken >= 2 {
-                                self.buf[i - 2]
-                            } else {
-                                self.last[1]
-                            },
-                            self.buf[i - 1],
-                        ];
+                        self.pass_on(out, &mut kept, &mut i, taken);
                         continue;
                     }
                 }
@@ -930,12 +944,7 @@ impl<R: Read> Read for Strict<R> {
                             self.attribute_count = 0;
                             self.state = State::InTag;
                         }
-                        out[kept..kept + total].copy_from_slice(&self.buf[i..i + total]);
-                        kept += total;
-                        i += total;
-                        self.pos += total as u64;
-                        self.out += total as u64;
-                        self.last = [self.buf[i - 2], self.buf[i - 1]];
+                        self.pass_on(out, &mut kept, &mut i, total);
                         continue;
                     }
                 }
@@ -950,12 +959,7 @@ impl<R: Read> Read for Strict<R> {
                         self.name
                             .extend_from_slice(&self.buf[i..i + name.min(MAX_KEPT_NAME)]);
                         if within && self.attribute_named().is_ok() {
-                            out[kept..kept + total].copy_from_slice(&self.buf[i..i + total]);
-                            kept += total;
-                            i += total;
-                            self.pos += total as u64;
-                            self.out += total as u64;
-                            self.last = [self.buf[i - 2], self.buf[i - 1]];
+                            self.pass_on(out, &mut kept, &mut i, total);
                             self.run = value as u64;
                             self.cutting = false;
                             self.reference = Reference::None;
@@ -994,19 +998,7 @@ impl<R: Read> Read for Strict<R> {
                             let room = MAX_KEPT_NAME.saturating_sub(self.name.len());
                             self.name.extend_from_slice(&self.buf[i..i + run.min(room)]);
                         }
-                        out[kept..kept + run].copy_from_slice(&self.buf[i..i + run]);
-                        kept += run;
-                        i += run;
-                        self.pos += run as u64;
-                        self.out += run as u64;
-                        self.last = [
-                            if run >= 2 {
-                                self.buf[i - 2]
-                            } else {
-                                self.last[1]
-                            },
-                            self.buf[i - 1],
-                        ];
+                        self.pass_on(out, &mut kept, &mut i, run);
                         if self.pos - self.tag_start > MAX_TAG_BYTES + self.tag_dropped {
                             let e = self.fail(
                                 self.tag_start,
@@ -1031,18 +1023,9 @@ impl<R: Read> Read for Strict<R> {
                     if self.cutting {
                         let run = plain_run(&self.buf[i..n], q);
                         if run > 0 {
-                            i += run;
-                            self.pos += run as u64;
                             self.dropped += run as u64;
                             self.tag_dropped += run as u64;
-                            self.last = [
-                                if run >= 2 {
-                                    self.buf[i - 2]
-                                } else {
-                                    self.last[1]
-                                },
-                                self.buf[i - 1],
-                            ];
+                            self.skip(&mut i, run);
                             dropped_here = true;
                             continue;
                         }
@@ -1064,20 +1047,8 @@ impl<R: Read> Read for Strict<R> {
                     let room = usize::try_from(cap - self.run).unwrap_or(usize::MAX);
                     let run = plain_run(&self.buf[i..n.min(i.saturating_add(room))], q);
                     if run > 0 {
-                        out[kept..kept + run].copy_from_slice(&self.buf[i..i + run]);
-                        kept += run;
-                        i += run;
                         self.run += run as u64;
-                        self.pos += run as u64;
-                        self.out += run as u64;
-                        self.last = [
-                            if run >= 2 {
-                                self.buf[i - 2]
-                            } else {
-                                self.last[1]
-                            },
-                            self.buf[i - 1],
-                        ];
+                        self.pass_on(out, &mut kept, &mut i, run);
                         continue;
                     }
                 }
