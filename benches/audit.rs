@@ -12,6 +12,7 @@
 //! Audit runs as the real binary in a child process, so its time includes everything the
 //! user waits for, and its peak resident memory is the child's own (`wait4`).
 
+mod support;
 mod synth;
 
 use std::fs::File;
@@ -19,18 +20,12 @@ use std::io::{self, BufReader, Read};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
+use support::{arg, run_child};
 
 use quick_xml::events::Event;
 use quick_xml::Reader;
 
 const MIB: f64 = 1024.0 * 1024.0;
-
-fn arg(name: &str) -> Option<String> {
-    let args: Vec<String> = std::env::args().collect();
-    args.iter()
-        .position(|a| a == name)
-        .and_then(|i| args.get(i + 1).cloned())
-}
 
 /// The bare loop: every event read, none looked at beyond its kind.
 fn bare_loop(source: impl Read) -> u64 {
@@ -53,31 +48,6 @@ fn run_audit(path: &Path) -> (Duration, u64, i32) {
     let mut command = Command::new(env!("CARGO_BIN_EXE_dvrole"));
     command.arg("audit").arg(path);
     run_child(&mut command)
-}
-
-/// Runs `command`, stdout discarded; returns wall time, peak RSS in KiB, exit code.
-fn run_child(command: &mut Command) -> (Duration, u64, i32) {
-    let start = Instant::now();
-    let child = command
-        .stdout(Stdio::null())
-        .spawn()
-        .expect("the child starts");
-    let pid = child.id() as libc::pid_t;
-    let mut status = 0;
-    // SAFETY: an all-zero rusage is a valid value for wait4 to fill in.
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    // SAFETY: pid is our own child, not yet waited for; status and usage are valid pointers.
-    let waited = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
-    let elapsed = start.elapsed();
-    assert_eq!(waited, pid, "wait4: {}", io::Error::last_os_error());
-    let code = if libc::WIFEXITED(status) {
-        libc::WEXITSTATUS(status)
-    } else {
-        -1
-    };
-    std::mem::forget(child);
-    // ru_maxrss is in KiB on Linux.
-    (elapsed, usage.ru_maxrss as u64, code)
 }
 
 fn main() {

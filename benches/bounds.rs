@@ -9,20 +9,16 @@
 //! child's own `VmHWM`, sampled from `/proc` every millisecond until it exits (wait4's
 //! `ru_maxrss` would also count this process, which the child was forked from).
 
+mod support;
+
 use std::fs::{self, File};
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::Duration;
+use support::arg;
 
 const ROLE_ID: &str = "{0f3a6c1e-5b2d-4e8f-9a7c-1d2e3f4a5b6c}";
-
-fn arg(name: &str) -> Option<String> {
-    let args: Vec<String> = std::env::args().collect();
-    args.iter()
-        .position(|a| a == name)
-        .and_then(|i| args.get(i + 1).cloned())
-}
 
 /// Runs dvrole with `args` in `dir`, stdin from `stdin` (or nothing); returns its CPU time
 /// (user and system, from wait4: unlike wall time, not stretched by other load on the

@@ -10,22 +10,18 @@
 //! `EXE --floor PATH` alone can be run under `valgrind --tool=callgrind` to count the
 //! floor's instructions beside `dvrole generate`'s.
 
+mod support;
+
 use std::fs::{self, File};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
+use support::arg;
 
 /// What `dvrole generate` writes with no settings.
 const ZIP: &[u8] = include_bytes!("../fixtures/golden/ServerSideSyncRole_1_0_0_0.zip");
 const ZIP_NAME: &str = "ServerSideSyncRole_1_0_0_0.zip";
-
-fn arg(name: &str) -> Option<String> {
-    let args: Vec<String> = std::env::args().collect();
-    args.iter()
-        .position(|a| a == name)
-        .and_then(|i| args.get(i + 1).cloned())
-}
 
 /// The floor: write `ZIP` to `path` durably, nothing else.
 fn floor(path: &Path) -> std::io::Result<()> {

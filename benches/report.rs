@@ -11,53 +11,29 @@
 //! Report runs as the real binary in a child process, so its time includes everything the
 //! user waits for, and its peak resident memory is the child's own (`wait4`).
 
+mod support;
 mod synth;
 
 use std::fs::File;
-use std::io;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
+use support::{arg, run_child};
 
 const MIB: f64 = 1024.0 * 1024.0;
 const FORMATS: [&str; 5] = ["md", "csv", "json", "html", "xlsx"];
 
-fn arg(name: &str) -> Option<String> {
-    let args: Vec<String> = std::env::args().collect();
-    args.iter()
-        .position(|a| a == name)
-        .and_then(|i| args.get(i + 1).cloned())
-}
-
 /// Runs `dvrole report INPUT --format F -o OUT`; returns wall time, peak RSS in KiB, exit
 /// code.
 fn run_report(input: &Path, format: &str, out: &Path) -> (Duration, u64, i32) {
-    let start = Instant::now();
-    let child = Command::new(env!("CARGO_BIN_EXE_dvrole"))
-        .arg("report")
-        .arg(input)
-        .args(["--format", format, "-o"])
-        .arg(out)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("dvrole starts");
-    let pid = child.id() as libc::pid_t;
-    let mut status = 0;
-    // SAFETY: an all-zero rusage is a valid value for wait4 to fill in.
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    // SAFETY: pid is our own child, not yet waited for; status and usage are valid pointers.
-    let waited = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
-    let elapsed = start.elapsed();
-    assert_eq!(waited, pid, "wait4: {}", io::Error::last_os_error());
-    let code = if libc::WIFEXITED(status) {
-        libc::WEXITSTATUS(status)
-    } else {
-        -1
-    };
-    std::mem::forget(child);
-    // ru_maxrss is in KiB on Linux.
-    (elapsed, usage.ru_maxrss as u64, code)
+    run_child(
+        Command::new(env!("CARGO_BIN_EXE_dvrole"))
+            .arg("report")
+            .arg(input)
+            .args(["--format", format, "-o"])
+            .arg(out)
+            .stderr(Stdio::null()),
+    )
 }
 
 /// Runs each format `runs` times over `input`; prints a table row per format.
