@@ -27,11 +27,12 @@ use std::time::Duration;
 /// The stream timeout in milliseconds; 0 waits for ever.
 static STREAM_TIMEOUT_MS: AtomicU64 = AtomicU64::new(60_000);
 
-/// What `-` opens: standard input.
+/// What `-` opens: standard input, where the system names it with a path (elsewhere `-` is
+/// a file of that name).
 #[cfg(unix)]
-const STDIN: &str = "/dev/stdin";
+const STDIN: Option<&str> = Some("/dev/stdin");
 #[cfg(not(unix))]
-const STDIN: &str = "CONIN$";
+const STDIN: Option<&str> = None;
 
 /// Sets how long a stream may send nothing before a read of it gives up
 /// ([`OpenError::Idle`]); `None` waits for ever. Set once, from `--stream-timeout`.
@@ -177,8 +178,8 @@ fn kind_of(meta: &fs::Metadata, accept: Accept) -> Result<SourceKind, OpenError>
 /// Opens `path` for reading without waiting on it (symbolic links are followed). Where
 /// streams are accepted, `-` is standard input (`./-` is a file of that name).
 pub fn open(path: &Path, accept: Accept) -> Result<Source, OpenError> {
-    let path = match accept {
-        Accept::Streams if path.as_os_str() == "-" => Path::new(STDIN),
+    let path = match (accept, STDIN) {
+        (Accept::Streams, Some(stdin)) if path.as_os_str() == "-" => Path::new(stdin),
         _ => path,
     };
     let before = fs::metadata(path)?;

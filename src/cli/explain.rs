@@ -9,6 +9,7 @@ use super::{console, ExplainSettings, Outcome, Output};
 use crate::error::{Error, Result};
 use crate::model::catalogue::Catalogue;
 use crate::model::options::Given;
+use crate::open::{self, Accept, OpenError};
 use crate::ops::explain::{self, Catalogues, ExplainedPrivilege};
 use crate::settings::catalogues;
 use crate::settings::Setting;
@@ -49,7 +50,13 @@ pub fn run(args: &ExplainArgs) -> Result<Outcome> {
                 "reading the error text from standard input: paste it, then press Ctrl-D (Ctrl-Z and Enter on Windows), or give it as arguments: dvrole explain \"TEXT\"",
             );
         }
-        read_text(stdin.lock())?
+        if is_pipe(&stdin) {
+            // A pipe is read as every piped input is: given up on after --stream-timeout of
+            // silence, where a writer holds it open and sends nothing.
+            read_piped()?
+        } else {
+            read_text(stdin.lock())?
+        }
     } else {
         if let [one] = args.text.as_slice() {
             if Path::new(one).is_file() {
@@ -120,6 +127,50 @@ pub fn run(args: &ExplainArgs) -> Result<Outcome> {
 
 /// Reads the error text from `input` (stdin), refusing more than [`MAX_INPUT`] bytes rather
 /// than explaining part of it. Bytes that are not UTF-8 are replaced.
+/// Whether standard input is a pipe or FIFO (not a terminal, a file or a device).
+fn is_pipe(stdin: &std::io::Stdin) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        use std::os::unix::io::AsFd;
+        stdin
+            .as_fd()
+            .try_clone_to_owned()
+            .map(std::fs::File::from)
+            .and_then(|f| f.metadata())
+            .is_ok_and(|m| m.file_type().is_fifo())
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = stdin;
+        false
+    }
+}
+
+/// Reads piped standard input through [`crate::open`], capped and with the stream timeout.
+fn read_piped() -> Result<String> {
+    let bytes =
+        open::read_capped(Path::new("-"), MAX_INPUT, Accept::Streams).map_err(|e| match e {
+            OpenError::TooLarge(_) => too_large(),
+            other => Error::Unreadable {
+                input: "stdin".to_string(),
+                message: other.to_string(),
+            },
+        })?;
+    Ok(String::from_utf8_lossy(&bytes).into_owned())
+}
+
+/// The error for standard input over [`MAX_INPUT`].
+fn too_large() -> Error {
+    Error::Unreadable {
+        input: "stdin".to_string(),
+        message: format!(
+            "is over {} MiB; an error message is far shorter, so give only the message",
+            MAX_INPUT >> 20
+        ),
+    }
+}
+
 fn read_text(input: impl Read) -> Result<String> {
     let mut bytes = Vec::new();
     input
@@ -127,13 +178,7 @@ fn read_text(input: impl Read) -> Result<String> {
         .read_to_end(&mut bytes)
         .map_err(|e| Error::io("stdin", e))?;
     if bytes.len() as u64 > MAX_INPUT {
-        return Err(Error::Unreadable {
-            input: "stdin".to_string(),
-            message: format!(
-                "is over {} MiB; an error message is far shorter, so give only the message",
-                MAX_INPUT >> 20
-            ),
-        });
+        return Err(too_large());
     }
     Ok(String::from_utf8_lossy(&bytes).into_owned())
 }

@@ -906,3 +906,37 @@ fn the_stream_timeout_comes_from_the_flag_or_the_environment() {
         );
     }
 }
+
+#[test]
+fn explain_gives_up_on_a_pipe_that_stays_silent() {
+    use std::process::Stdio;
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_dvrole"))
+        .current_dir(dir.path())
+        .args(["--stream-timeout", "1", "explain"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // The pipe's writing end stays open here, and nothing is written to it.
+    let held = child.stdin.take();
+    let started = std::time::Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(20),
+            "explain still waits on the silent pipe"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    };
+    drop(held);
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "dvrole: error: stdin: is a pipe that sent nothing for 1 s, so dvrole stopped waiting; pipe the input in when it is ready, or give --stream-timeout SECONDS (0 waits for ever)\n"
+    );
+}
