@@ -381,15 +381,12 @@ impl Flags {
                 origin: Setting::Config.flag(),
             };
         }
-        match Setting::Config
-            .env_var()
-            .and_then(|var| std::env::var_os(&var).map(|v| (var, v)))
-        {
-            Some((var, path)) if !path.is_empty() => ConfigSource::Path {
+        match Setting::Config.env_value() {
+            Some((var, path)) => ConfigSource::Path {
                 path: PathBuf::from(path),
                 origin: var,
             },
-            _ => ConfigSource::Discover,
+            None => ConfigSource::Discover,
         }
     }
 }

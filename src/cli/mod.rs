@@ -163,13 +163,9 @@ pub fn parse_size(origin: &str, text: &str) -> Result<u64> {
 /// sets; `None` for 0, which waits for ever.
 fn stream_timeout(flags: &flags::Flags) -> Result<Option<std::time::Duration>> {
     let setting = Setting::StreamTimeout;
-    let env = setting
-        .env_var()
-        .and_then(|var| std::env::var(&var).ok().map(|v| (var, v)))
-        .filter(|(_, v)| !v.is_empty());
-    let (origin, text) = match (flags.given(setting), env) {
+    let (origin, text) = match (flags.given(setting), setting.env_value()) {
         (Some(g), _) => (g.origin, g.value),
-        (None, Some((var, value))) => (var, value),
+        (None, Some((var, value))) => (var, value.to_string_lossy().into_owned()),
         (None, None) => {
             return Ok(Some(std::time::Duration::from_secs(u64::from(
                 crate::settings::table::DEFAULT_STREAM_TIMEOUT_SECONDS,

@@ -609,6 +609,15 @@ impl Setting {
         }
     }
 
+    /// The value of its environment variable, with the variable's name, where one is set
+    /// and not empty (empty counts as unset, as for every `DVROLE_` variable).
+    pub fn env_value(self) -> Option<(String, std::ffi::OsString)> {
+        let var = self.env_var()?;
+        std::env::var_os(&var)
+            .filter(|v| !v.is_empty())
+            .map(|v| (var, v))
+    }
+
     /// The id of its clap argument: unique among settings (two settings may share a flag in
     /// different commands) and unlike any derived argument's id.
     pub fn arg_id(self) -> String {
