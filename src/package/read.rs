@@ -35,8 +35,8 @@ impl Default for Limits {
     }
 }
 
-trait ReadSeek: Read + Seek {}
-impl<T: Read + Seek> ReadSeek for T {}
+trait ReadSeek: Read + Seek + Send {}
+impl<T: Read + Seek + Send> ReadSeek for T {}
 
 enum Kind {
     Zip(Box<ZipArchive<Box<dyn ReadSeek>>>),
@@ -171,7 +171,7 @@ impl PackageReader {
     }
 
     /// Opens the root file `name` for streaming, capped by the package's [`Limits`].
-    pub fn open_entry(&mut self, name: &str) -> Result<Box<dyn Read + '_>> {
+    pub fn open_entry(&mut self, name: &str) -> Result<Box<dyn Read + Send + '_>> {
         let location = self.location(name);
         let max = self.limits.max_entry_bytes;
         match &mut self.kind {

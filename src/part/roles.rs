@@ -7,7 +7,7 @@ use quick_xml::events::BytesStart;
 use quick_xml::XmlVersion;
 
 use crate::xml::walk::{
-    attribute, attribute_pair, plain_attribute_pair, value_end, walk, Visitor, XmlProblem,
+    attribute, attribute_pair, plain_attribute_pair, value_end, walk_ahead, Visitor, XmlProblem,
 };
 
 /// The attributes of a `<RolePrivilege>` exactly as exports write them,
@@ -298,8 +298,12 @@ impl<S: RoleSink> Visitor for RolesVisitor<'_, S> {
 
 /// Streams the roles out of a customizations.xml or a role file into `sink`, and says which
 /// kind of file it was. `<Role>` elements elsewhere (inside app modules, say) are not roles
-/// and are skipped.
-pub fn stream_roles(source: impl Read, sink: &mut impl RoleSink) -> Result<RolesFile, XmlProblem> {
+/// and are skipped. A large file is read ahead on a second thread ([`walk_ahead`]): the
+/// roles part is the bulk of an export.
+pub fn stream_roles(
+    source: impl Read + Send,
+    sink: &mut impl RoleSink,
+) -> Result<RolesFile, XmlProblem> {
     let mut visitor = RolesVisitor {
         kind: None,
         at: RolesAt::Outside,
@@ -307,8 +311,8 @@ pub fn stream_roles(source: impl Read, sink: &mut impl RoleSink) -> Result<Roles
         horizon: 0,
         sink,
     };
-    walk(source, &mut visitor)?;
-    // walk() fails on a document without a root, so the kind is always known here.
+    walk_ahead(source, &mut visitor)?;
+    // walk_ahead() fails on a document without a root, so the kind is always known here.
     Ok(visitor.kind.unwrap_or(RolesFile::Customizations))
 }
 
@@ -423,7 +427,7 @@ impl<F: FnMut(&RoleRecord)> RoleSink for RecordSink<F> {
 /// role, and says which kind of file it was. `<Role>` elements elsewhere (inside app
 /// modules, say) are not roles and are skipped.
 pub fn read_roles(
-    source: impl Read,
+    source: impl Read + Send,
     on_role: impl FnMut(&RoleRecord),
 ) -> Result<RolesFile, XmlProblem> {
     let mut sink = RecordSink {

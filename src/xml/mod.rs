@@ -7,6 +7,7 @@
 
 use crate::error::{Error, Result};
 
+pub mod ahead;
 pub mod strict;
 pub mod walk;
 

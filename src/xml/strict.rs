@@ -25,10 +25,10 @@
 //! tag after it; in a tag, a plain attribute), and leave everything else to it, so the byte
 //! states alone decide what is refused and where.
 
-use std::cell::RefCell;
 use std::fmt;
 use std::io::{self, Read};
-use std::rc::Rc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
 
 /// The most bytes of one run of character data passed on; the rest is checked and dropped.
 pub const MAX_TEXT_BYTES: u64 = 1 << 20;
@@ -65,13 +65,27 @@ pub fn strict_error(e: &io::Error) -> Option<&StrictError> {
 }
 
 /// Where bytes were dropped: (offset in the filtered stream, bytes dropped up to there).
+///
+/// Shared between the filter and the parser, which may run on different threads (see
+/// [`crate::xml::ahead`]): a cut is recorded before the bytes after it are passed on, so the
+/// parser, which sees those bytes later, always finds it.
 #[derive(Debug, Clone, Default)]
-pub struct Cuts(Rc<RefCell<Vec<(u64, u64)>>>);
+pub struct Cuts(Arc<CutList>);
+
+#[derive(Debug, Default)]
+struct CutList {
+    /// Set once the first cut is recorded: the parser checks it before every event.
+    any: AtomicBool,
+    cuts: Mutex<Vec<(u64, u64)>>,
+}
 
 impl Cuts {
     /// The offset in the original document of `filtered`, an offset the parser saw.
     pub fn original(&self, filtered: u64) -> u64 {
-        let cuts = self.0.borrow();
+        if !self.any() {
+            return filtered;
+        }
+        let cuts = self.0.cuts.lock().unwrap_or_else(PoisonError::into_inner);
         let i = cuts.partition_point(|(at, _)| *at <= filtered);
         match i.checked_sub(1).and_then(|i| cuts.get(i)) {
             Some((_, dropped)) => filtered + dropped,
@@ -81,7 +95,17 @@ impl Cuts {
 
     /// Whether any bytes were dropped.
     pub fn any(&self) -> bool {
-        !self.0.borrow().is_empty()
+        self.0.any.load(Ordering::Acquire)
+    }
+
+    /// Records that `dropped` bytes in all were dropped before filtered offset `at`.
+    fn push(&self, at: u64, dropped: u64) {
+        self.0
+            .cuts
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push((at, dropped));
+        self.0.any.store(true, Ordering::Release);
     }
 }
 
@@ -1061,7 +1085,7 @@ impl<R: Read> Read for Strict<R> {
                 match step {
                     Step::Keep => {
                         if dropped_here {
-                            self.cuts.0.borrow_mut().push((self.out, self.dropped));
+                            self.cuts.push(self.out, self.dropped);
                             dropped_here = false;
                         }
                         out[kept] = b;
@@ -1109,7 +1133,7 @@ impl<R: Read> Read for Strict<R> {
                 }
             }
             if dropped_here {
-                self.cuts.0.borrow_mut().push((self.out, self.dropped));
+                self.cuts.push(self.out, self.dropped);
             }
             if kept > 0 {
                 return Ok(kept);

@@ -2,7 +2,7 @@
 //! [`Visitor`], with element paths, byte offsets for messages, a refused DOCTYPE (entities
 //! are never expanded) and fast paths for the attributes roles hold by the thousand.
 
-use std::io::{BufReader, Read};
+use std::io::{BufRead, BufReader, Read};
 
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::{Reader, XmlVersion};
@@ -142,7 +142,24 @@ pub fn walk(source: impl Read, visitor: &mut impl Visitor) -> Result<(), XmlProb
     // The strict filter refuses what .NET's reader refuses and cuts overlong text and
     // values, so the parser never buffers more than a bounded amount of either.
     let (source, cuts) = strict::strict(source);
-    let mut reader = Reader::from_reader(BufReader::with_capacity(64 * 1024, source));
+    walk_events(BufReader::with_capacity(64 * 1024, source), &cuts, visitor)
+}
+
+/// Like [`walk`], with `source` read and put through the strict filter on a second thread
+/// while this one parses (see [`ahead`](crate::xml::ahead)): for large documents, whose
+/// reading and parsing then overlap. The result is the same as [`walk`]'s.
+pub fn walk_ahead(source: impl Read + Send, visitor: &mut impl Visitor) -> Result<(), XmlProblem> {
+    let (source, cuts) = strict::strict(source);
+    crate::xml::ahead::read_ahead(source, |filtered| walk_events(filtered, &cuts, visitor))
+}
+
+/// The walk itself, over the filtered bytes.
+fn walk_events(
+    source: impl BufRead,
+    cuts: &strict::Cuts,
+    visitor: &mut impl Visitor,
+) -> Result<(), XmlProblem> {
+    let mut reader = Reader::from_reader(source);
     let mut first_event = true;
     let mut buf = Vec::with_capacity(4096);
     let mut path = PathStack::default();
@@ -492,6 +509,89 @@ pub(crate) fn path_is(path: &[String], names: &[&str]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Writes down everything a walk reports, to compare two walks.
+    #[derive(Default, Debug, PartialEq)]
+    struct Record(Vec<String>);
+
+    impl Visitor for Record {
+        fn open(
+            &mut self,
+            path: &[String],
+            depth: usize,
+            element: &BytesStart<'_>,
+            offset: u64,
+        ) -> Result<(), XmlProblem> {
+            let attributes: Vec<String> = element
+                .attributes()
+                .flatten()
+                .map(|a| format!("{:?}={:?}", a.key.as_ref(), a.value.as_ref()))
+                .collect();
+            self.0
+                .push(format!("open {path:?} {depth} {offset} {attributes:?}"));
+            Ok(())
+        }
+
+        fn close(&mut self, depth: usize) -> Result<(), XmlProblem> {
+            self.0.push(format!("close {depth}"));
+            Ok(())
+        }
+
+        fn text(&mut self, path: &[String], depth: usize, text: &str) {
+            self.0.push(format!("text {path:?} {depth} {}", text.len()));
+        }
+    }
+
+    /// What `walk` and `walk_ahead` make of `doc`: the same, whatever it holds.
+    fn both_walks(doc: &[u8]) -> (Record, Result<(), XmlProblem>) {
+        let mut one = Record::default();
+        let walked = walk(doc, &mut one);
+        let mut two = Record::default();
+        let ahead = walk_ahead(doc, &mut two);
+        assert_eq!(one, two, "the two walks reported different events");
+        assert_eq!(walked, ahead, "the two walks ended differently");
+        (one, walked)
+    }
+
+    /// A document of `count` elements under a root, each `element`, with `tail` at the end
+    /// (before the root closes, or instead of it).
+    fn big_doc(element: &str, count: usize, tail: &str) -> Vec<u8> {
+        let mut doc = String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>\r\n<Root a=\"1\">");
+        for i in 0..count {
+            doc.push_str(&element.replace('#', &i.to_string()));
+        }
+        doc.push_str(tail);
+        doc.into_bytes()
+    }
+
+    #[test]
+    fn reading_ahead_walks_as_reading_in_turn_does() {
+        let element = "<RolePrivilege name=\"prvRead#\" level=\"Basic\" /><T>text #</T>\r\n";
+        let chunks = crate::xml::ahead::CHUNK;
+        let count = 3 * chunks / element.len();
+        // Well-formed, across several chunks.
+        let (record, walked) = both_walks(&big_doc(element, count, "</Root>"));
+        assert!(walked.is_ok() && record.0.len() > 3 * count);
+        // Each problem past the first chunk, found by the filter or by the parser, or the
+        // document cut short; and text cut past the filter's limit, so offsets after it are
+        // translated back.
+        let long_text = format!(
+            "<Long>{}</Long>",
+            "x".repeat(strict::MAX_TEXT_BYTES as usize + 10)
+        );
+        for tail in [
+            "<Bad>\u{1}</Bad></Root>",
+            "<A></B></Root>",
+            "<A b=\"1\" b=\"2\"/></Root>",
+            "<Open>",
+            &format!("{long_text}<Late>\u{2}</Late></Root>"),
+            &format!("{long_text}<X></Y></Root>"),
+        ] {
+            let (_, walked) = both_walks(&big_doc(element, count, tail));
+            let problem = walked.expect_err(tail.get(..20).unwrap_or(tail));
+            assert!(problem.offset > chunks as u64, "{problem:?}");
+        }
+    }
 
     proptest::proptest! {
         /// The word-at-a-time scan finds what a byte-at-a-time scan finds, wherever the
