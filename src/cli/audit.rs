@@ -370,6 +370,11 @@ fn print_summary_line(out: &mut Output, audit: &RoleAudit<'_>) -> Result<()> {
 
 /// Writes the `--json` document: `{"desired", "roles", "summary", "complete"}`, each role
 /// serialized as soon as it is audited.
+///
+/// The audit runs on a second thread and hands each role over as it closes, while this one
+/// serializes the roles before it: the two halves of the work overlap. A role's findings
+/// are the same either way; the document ends where it would have (cut after the last role
+/// written when the audit fails).
 fn write_json(
     out: &mut Output,
     desired: &Role,
@@ -386,17 +391,53 @@ fn write_json(
         })
         .collect();
     doc.serialize_field("desired", &wanted)?;
-    let roles = RoleStream {
-        summary: run.args.summary,
-        run: RefCell::new(&mut *run),
-        failed: RefCell::new(None),
-    };
-    if let Err(e) = doc.serialize_field("roles", &roles) {
-        return Err(match roles.failed.into_inner() {
-            Some(failed) => Stopped::Audit(Box::new(failed)),
-            None => Stopped::Emit(e),
-        });
-    }
+    let summary = run.args.summary;
+    let written = std::thread::scope(|scope| {
+        let (to_writer, from_audit) = std::sync::mpsc::sync_channel(ROLES_IN_FLIGHT);
+        let auditing = &mut *run;
+        let audit = std::thread::Builder::new()
+            .name("dvrole-audit".into())
+            .spawn_scoped(scope, move || {
+                let streamed = auditing.stream(&mut |audit, input| {
+                    to_writer
+                        .send(Handed::Role(Box::new(HandedRole::new(
+                            audit, input, summary,
+                        ))))
+                        .map_err(|_| WriterGone)
+                });
+                if let Err(Stopped::Audit(e)) = streamed {
+                    // The writer may have stopped too; then its error is the one reported.
+                    let _gone = to_writer.send(Handed::Failed(e));
+                }
+            })
+            .map_err(|e| {
+                Stopped::Audit(Box::new(Error::Internal(format!(
+                    "cannot start the audit thread: {e}"
+                ))))
+            })?;
+        let roles = RoleStream {
+            from_audit,
+            summary,
+            failed: RefCell::new(None),
+        };
+        let serialized = doc.serialize_field("roles", &roles);
+        // The receiver goes first, so an audit still running finds the writer gone and
+        // stops, and the join below returns.
+        let RoleStream {
+            failed, from_audit, ..
+        } = roles;
+        drop(from_audit);
+        let joined = audit.join();
+        match (serialized, failed.into_inner(), joined) {
+            (_, _, Err(_)) => Err(Stopped::Audit(Box::new(Error::Internal(
+                "the audit thread stopped unexpectedly".into(),
+            )))),
+            (Err(_), Some(failed), _) => Err(Stopped::Audit(failed)),
+            (Err(e), None, _) => Err(Stopped::Emit(e)),
+            (Ok(()), _, _) => Ok(()),
+        }
+    });
+    written?;
     run.ensure_every_role_selector_matched()
         .map_err(|e| Stopped::Audit(Box::new(e)))?;
     let t = &run.totals;
@@ -415,6 +456,108 @@ fn write_json(
     doc.serialize_field("complete", &(t.lacking == 0))?;
     SerializeStruct::end(doc)?;
     Ok(())
+}
+
+/// How many audited roles may wait for the JSON writer.
+const ROLES_IN_FLIGHT: usize = 16;
+
+/// The JSON writer has stopped (its error is reported, not this).
+struct WriterGone;
+
+/// What the audit thread hands the JSON writer.
+enum Handed {
+    Role(Box<HandedRole>),
+    /// The audit failed: the document is cut after the roles before.
+    Failed(Box<Error>),
+}
+
+/// One audited role, owned, for the JSON writer: the strings its findings borrow are
+/// copied into `text`, since the audit reuses what they borrow from for the next role.
+struct HandedRole {
+    file: String,
+    id: Option<String>,
+    inherited: Option<String>,
+    input: String,
+    name: String,
+    privilege_count: usize,
+    /// Missing, too shallow, deeper, extra.
+    counts: [usize; 4],
+    findings: Vec<HandedFinding>,
+    text: String,
+}
+
+/// A finding whose strings lie in [`HandedRole::text`].
+struct HandedFinding {
+    kind: Kind,
+    have: Option<Depth>,
+    want: Option<Depth>,
+    privilege: std::ops::Range<usize>,
+    entity: Option<std::ops::Range<usize>>,
+    tab: Option<std::ops::Range<usize>>,
+}
+
+impl HandedRole {
+    /// `audit` from `input`, owned; under `--summary` only its counts are kept.
+    fn new(audit: &RoleAudit<'_>, input: &str, summary: bool) -> HandedRole {
+        let mut text = String::new();
+        let mut keep = |s: &str| {
+            let start = text.len();
+            text.push_str(s);
+            start..text.len()
+        };
+        let findings = if summary {
+            Vec::new()
+        } else {
+            audit
+                .findings
+                .iter()
+                .map(|f| HandedFinding {
+                    kind: f.kind,
+                    have: f.have,
+                    want: f.want,
+                    privilege: keep(f.privilege),
+                    entity: f.entity.map(&mut keep),
+                    tab: f.tab.map(&mut keep),
+                })
+                .collect()
+        };
+        HandedRole {
+            file: audit.file.clone(),
+            id: audit.id.clone(),
+            inherited: audit.inherited.clone(),
+            input: input.to_string(),
+            name: audit.name.clone(),
+            privilege_count: audit.privileges,
+            counts: [Kind::Missing, Kind::TooShallow, Kind::Deeper, Kind::Extra]
+                .map(|kind| audit.count(kind)),
+            findings,
+            text,
+        }
+    }
+
+    fn count(&self, kind: Kind) -> usize {
+        let i = match kind {
+            Kind::Missing => 0,
+            Kind::TooShallow => 1,
+            Kind::Deeper => 2,
+            Kind::Extra => 3,
+        };
+        self.counts.get(i).copied().unwrap_or(0)
+    }
+
+    /// The findings again, borrowing from `text`.
+    fn findings<'s>(&'s self, into: &mut Vec<Finding<'s>>) {
+        let text = |range: &std::ops::Range<usize>| self.text.get(range.clone()).unwrap_or("");
+        into.clear();
+        into.extend(self.findings.iter().map(|f| Finding {
+            entity: f.entity.as_ref().map(text),
+            have: f.have,
+            kind: f.kind,
+            privilege: text(&f.privilege),
+            tab: f.tab.as_ref().map(text),
+            want: f.want,
+        }));
+    }
 }
 
 // The parts of the `--json` document. Fields are in alphabetical order, the order of their
@@ -464,53 +607,55 @@ struct Summary {
     too_shallow: usize,
 }
 
-/// The `roles` array: serializing it runs the audit, each role written as it closes.
-struct RoleStream<'s, 'r, 'd> {
-    run: RefCell<&'s mut Run<'r, 'd>>,
+/// The `roles` array: the roles the audit thread hands over, each written as it arrives.
+struct RoleStream {
+    from_audit: std::sync::mpsc::Receiver<Handed>,
     /// Whether each role is written as counts (`--summary`).
     summary: bool,
     /// Why the audit stopped, when it was not the output.
-    failed: RefCell<Option<Error>>,
+    failed: RefCell<Option<Box<Error>>>,
 }
 
-impl Serialize for RoleStream<'_, '_, '_> {
+impl Serialize for RoleStream {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut seq = serializer.serialize_seq(None)?;
-        let summary = self.summary;
-        let streamed = self.run.borrow_mut().stream(&mut |audit, input| {
-            if summary {
+        // Ends when the audit thread does: it drops its sender.
+        while let Ok(handed) = self.from_audit.recv() {
+            let role = match handed {
+                Handed::Role(role) => role,
+                Handed::Failed(e) => {
+                    let message = e.to_string();
+                    *self.failed.borrow_mut() = Some(e);
+                    return Err(S::Error::custom(message));
+                }
+            };
+            if self.summary {
                 seq.serialize_element(&SummarizedRole {
-                    deeper: audit.count(Kind::Deeper),
-                    extra: audit.count(Kind::Extra),
-                    file: &audit.file,
-                    id: audit.id.as_deref(),
-                    input,
-                    missing: audit.count(Kind::Missing),
-                    name: &audit.name,
-                    privilege_count: audit.privileges,
-                    too_shallow: audit.count(Kind::TooShallow),
-                })
+                    deeper: role.count(Kind::Deeper),
+                    extra: role.count(Kind::Extra),
+                    file: &role.file,
+                    id: role.id.as_deref(),
+                    input: &role.input,
+                    missing: role.count(Kind::Missing),
+                    name: &role.name,
+                    privilege_count: role.privilege_count,
+                    too_shallow: role.count(Kind::TooShallow),
+                })?;
             } else {
+                let mut findings = Vec::with_capacity(role.findings.len());
+                role.findings(&mut findings);
                 seq.serialize_element(&AuditedRole {
-                    file: &audit.file,
-                    findings: &audit.findings,
-                    id: audit.id.as_deref(),
-                    inherited: audit.inherited.as_deref(),
-                    input,
-                    name: &audit.name,
-                    privilege_count: audit.privileges,
-                })
-            }
-        });
-        match streamed {
-            Ok(()) => seq.end(),
-            Err(Stopped::Emit(e)) => Err(e),
-            Err(Stopped::Audit(e)) => {
-                let message = e.to_string();
-                *self.failed.borrow_mut() = Some(*e);
-                Err(S::Error::custom(message))
+                    file: &role.file,
+                    findings: &findings,
+                    id: role.id.as_deref(),
+                    inherited: role.inherited.as_deref(),
+                    input: &role.input,
+                    name: &role.name,
+                    privilege_count: role.privilege_count,
+                })?;
             }
         }
+        seq.end()
     }
 }
 
