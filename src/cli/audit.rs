@@ -662,6 +662,11 @@ impl Serialize for RoleStream {
 /// Compact JSON, except that each element of the top-level `roles` array starts a line of
 /// its own and the array closes on its own line, so a document that an error cut short
 /// still shows the roles written before it, one a line.
+///
+/// serde_json hands a formatter every piece it writes, a dozen for each finding; this one
+/// gathers them in `buf` and passes them on to the writer a role at a time (and where the
+/// `roles` array opens and the document ends), so the output sees one write a role rather
+/// than a few hundred. Every method writes to `buf`, none to the writer directly.
 #[derive(Default)]
 struct RoleLines {
     /// How deep in arrays and objects the writer is (1 inside the top-level object).
@@ -671,16 +676,68 @@ struct RoleLines {
     /// The key of the top-level object being written, and whether it is still being read.
     key: String,
     in_key: bool,
+    /// What is written and not yet passed on.
+    buf: Vec<u8>,
+}
+
+impl RoleLines {
+    /// Passes on what is gathered.
+    fn flush<W: ?Sized + Write>(&mut self, writer: &mut W) -> io::Result<()> {
+        let written = writer.write_all(&self.buf);
+        self.buf.clear();
+        written
+    }
+}
+
+/// The formatter's methods that only write, each writing what [`CompactFormatter`] writes
+/// into the gathered bytes.
+macro_rules! gathered {
+    ($($name:ident($($arg:ident: $ty:ty),*);)*) => {
+        $(
+            #[inline]
+            fn $name<W: ?Sized + Write>(&mut self, _writer: &mut W, $($arg: $ty),*) -> io::Result<()> {
+                CompactFormatter.$name(&mut self.buf, $($arg),*)
+            }
+        )*
+    };
 }
 
 impl Formatter for RoleLines {
+    gathered! {
+        write_null();
+        write_bool(value: bool);
+        write_i8(value: i8);
+        write_i16(value: i16);
+        write_i32(value: i32);
+        write_i64(value: i64);
+        write_i128(value: i128);
+        write_u8(value: u8);
+        write_u16(value: u16);
+        write_u32(value: u32);
+        write_u64(value: u64);
+        write_u128(value: u128);
+        write_f32(value: f32);
+        write_f64(value: f64);
+        write_number_str(value: &str);
+        begin_string();
+        end_string();
+        write_char_escape(char_escape: serde_json::ser::CharEscape);
+        write_byte_array(value: &[u8]);
+        begin_object_value();
+        end_object_value();
+        write_raw_fragment(fragment: &str);
+    }
+
     #[inline]
     fn begin_array<W: ?Sized + Write>(&mut self, writer: &mut W) -> io::Result<()> {
-        if self.depth == 1 && self.key == "roles" {
-            self.roles = Some(self.depth + 1);
-        }
         self.depth += 1;
-        writer.write_all(b"[")
+        self.buf.push(b'[');
+        if self.depth == 2 && self.key == "roles" {
+            self.roles = Some(self.depth);
+            // What comes before the roles is passed on before the first is audited.
+            return self.flush(writer);
+        }
+        Ok(())
     }
 
     #[inline]
@@ -689,48 +746,64 @@ impl Formatter for RoleLines {
         self.depth -= 1;
         if closing_roles {
             self.roles = None;
-            writer.write_all(b"\n]")
-        } else {
-            writer.write_all(b"]")
+            self.buf.extend_from_slice(b"\n]");
+            return self.flush(writer);
         }
+        self.buf.push(b']');
+        Ok(())
     }
 
     #[inline]
     fn begin_array_value<W: ?Sized + Write>(
         &mut self,
-        writer: &mut W,
+        _writer: &mut W,
         first: bool,
     ) -> io::Result<()> {
-        match (self.roles == Some(self.depth), first) {
-            (true, true) => writer.write_all(b"\n"),
-            (true, false) => writer.write_all(b",\n"),
-            (false, first) => CompactFormatter.begin_array_value(writer, first),
+        if self.roles == Some(self.depth) {
+            self.buf
+                .extend_from_slice(if first { b"\n" } else { b",\n" });
+            return Ok(());
         }
+        CompactFormatter.begin_array_value(&mut self.buf, first)
     }
 
     #[inline]
-    fn begin_object<W: ?Sized + Write>(&mut self, writer: &mut W) -> io::Result<()> {
+    fn end_array_value<W: ?Sized + Write>(&mut self, writer: &mut W) -> io::Result<()> {
+        if self.roles == Some(self.depth) {
+            // A role is whole: it is passed on before the next is audited.
+            return self.flush(writer);
+        }
+        Ok(())
+    }
+
+    #[inline]
+    fn begin_object<W: ?Sized + Write>(&mut self, _writer: &mut W) -> io::Result<()> {
         self.depth += 1;
-        writer.write_all(b"{")
+        self.buf.push(b'{');
+        Ok(())
     }
 
     #[inline]
     fn end_object<W: ?Sized + Write>(&mut self, writer: &mut W) -> io::Result<()> {
         self.depth -= 1;
-        writer.write_all(b"}")
+        self.buf.push(b'}');
+        if self.depth == 0 {
+            return self.flush(writer);
+        }
+        Ok(())
     }
 
     #[inline]
     fn begin_object_key<W: ?Sized + Write>(
         &mut self,
-        writer: &mut W,
+        _writer: &mut W,
         first: bool,
     ) -> io::Result<()> {
         if self.depth == 1 {
             self.key.clear();
             self.in_key = true;
         }
-        CompactFormatter.begin_object_key(writer, first)
+        CompactFormatter.begin_object_key(&mut self.buf, first)
     }
 
     #[inline]
@@ -742,12 +815,13 @@ impl Formatter for RoleLines {
     #[inline]
     fn write_string_fragment<W: ?Sized + Write>(
         &mut self,
-        writer: &mut W,
+        _writer: &mut W,
         fragment: &str,
     ) -> io::Result<()> {
         if self.in_key {
             self.key.push_str(fragment);
         }
-        writer.write_all(fragment.as_bytes())
+        self.buf.extend_from_slice(fragment.as_bytes());
+        Ok(())
     }
 }
