@@ -5,13 +5,16 @@
 //! permissions, and nothing taken from the clock or the machine.
 
 use std::fs;
-use std::io::Write;
+use std::io::{Cursor, Write};
 use std::path::Path;
+
+use zip::write::SimpleFileOptions;
+use zip::{CompressionMethod, DateTime, ZipWriter};
 
 use crate::error::{Error, Result};
 
 /// Deflate level used for every entry. Changing it changes every package's bytes.
-const DEFLATE_LEVEL: u32 = 6;
+const DEFLATE_LEVEL: i64 = 6;
 
 pub use crate::package::commit::{OLD_SUFFIX, TEMP_SUFFIX};
 
@@ -38,156 +41,24 @@ impl Package {
     }
 
     /// The package as zip bytes, the same for the same parts on every run and machine.
-    ///
-    /// The container is written here, not by the zip crate's writer: one deflate state
-    /// serves every entry (the writer builds and zeroes a fresh one, a quarter of a
-    /// megabyte, for each), which is most of what a small package costs to build. The bytes
-    /// are the ones that writer made for the same options (the golden packages and a test
-    /// against it show it): entries without extra fields or data descriptors, made on Unix
-    /// by version 2.0, permissions 0644.
     pub fn to_zip(&self) -> Result<Vec<u8>> {
-        let mut zip = Vec::with_capacity(
-            self.parts
-                .iter()
-                .map(|p| p.bytes.len() / 3 + p.name.len() * 2 + 128)
-                .sum::<usize>()
-                + 64,
-        );
-        let mut central = Vec::new();
-        // Fed as the zip crate's writer feeds it (one write of the whole part into a
-        // deflate writer), since the input's chunking decides the bytes of a large part.
-        let mut deflate =
-            flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::new(DEFLATE_LEVEL));
-        let mut data = Vec::new();
+        let zip_err = |e: zip::result::ZipError| Error::Internal(format!("zip writer: {e}"));
+        let options = SimpleFileOptions::default()
+            .compression_method(CompressionMethod::Deflated)
+            .compression_level(Some(DEFLATE_LEVEL))
+            .last_modified_time(DateTime::DEFAULT)
+            .unix_permissions(0o644);
+        let mut writer = ZipWriter::new(Cursor::new(Vec::new()));
         for part in &self.parts {
-            let too_large = || {
-                Error::Internal(format!(
-                    "zip writer: {} is too large for a zip without zip64",
-                    part.name
-                ))
-            };
-            let offset = u32::try_from(zip.len()).map_err(|_| too_large())?;
-            let deflate_err =
-                |e: std::io::Error| Error::Internal(format!("zip writer: deflate: {e}"));
-            deflate.write_all(&part.bytes).map_err(deflate_err)?;
-            // Finishes the stream and starts the next on the same state.
-            data.clear();
-            data = deflate.reset(data).map_err(deflate_err)?;
-            let mut crc = flate2::Crc::new();
-            crc.update(&part.bytes);
-            let entry = Entry {
-                name: part.name.as_bytes(),
-                crc: crc.sum(),
-                compressed: u32::try_from(data.len()).map_err(|_| too_large())?,
-                size: u32::try_from(part.bytes.len()).map_err(|_| too_large())?,
-            };
-            entry.local_header(&mut zip).map_err(|_| too_large())?;
-            zip.extend_from_slice(&data);
-            entry
-                .central_header(&mut central, offset)
-                .map_err(|_| too_large())?;
+            writer
+                .start_file(part.name.as_str(), options)
+                .map_err(zip_err)?;
+            writer
+                .write_all(&part.bytes)
+                .map_err(|e| Error::Internal(format!("zip writer: {e}")))?;
         }
-        let entries = u16::try_from(self.parts.len())
-            .map_err(|_| Error::Internal("zip writer: more entries than a zip holds".into()))?;
-        let too_large = || Error::Internal("zip writer: the package is too large for a zip".into());
-        let central_offset = u32::try_from(zip.len()).map_err(|_| too_large())?;
-        let central_size = u32::try_from(central.len()).map_err(|_| too_large())?;
-        zip.extend_from_slice(&central);
-        // End of central directory: one disk, no comment.
-        put32(&mut zip, 0x0605_4b50);
-        put16(&mut zip, 0);
-        put16(&mut zip, 0);
-        put16(&mut zip, entries);
-        put16(&mut zip, entries);
-        put32(&mut zip, central_size);
-        put32(&mut zip, central_offset);
-        put16(&mut zip, 0);
-        Ok(zip)
+        Ok(writer.finish().map_err(zip_err)?.into_inner())
     }
-}
-
-/// One entry's fields, as both its headers write them.
-struct Entry<'a> {
-    name: &'a [u8],
-    crc: u32,
-    compressed: u32,
-    size: u32,
-}
-
-/// Version 2.0, the least that reads deflate; made on Unix (3) by version 2.0.
-const VERSION_NEEDED: u16 = 20;
-const VERSION_MADE_BY: u16 = (3 << 8) | 20;
-/// 1980-01-01 00:00:00 in MS-DOS form: day 1, month 1, year 0 (1980).
-const DOS_DATE: u16 = (1 << 5) | 1;
-const DOS_TIME: u16 = 0;
-/// A regular file, rw-r--r--, in the high half of the external attributes.
-const EXTERNAL_ATTRIBUTES: u32 = 0o100_644 << 16;
-
-impl Entry<'_> {
-    /// Bit 11 marks a name that is UTF-8 beyond ASCII.
-    fn flags(&self) -> u16 {
-        if self.name.is_ascii() {
-            0
-        } else {
-            1 << 11
-        }
-    }
-
-    fn name_len(&self) -> std::result::Result<u16, std::num::TryFromIntError> {
-        u16::try_from(self.name.len())
-    }
-
-    fn local_header(
-        &self,
-        out: &mut Vec<u8>,
-    ) -> std::result::Result<(), std::num::TryFromIntError> {
-        let name_len = self.name_len()?;
-        put32(out, 0x0403_4b50);
-        put16(out, VERSION_NEEDED);
-        self.common(out, name_len);
-        out.extend_from_slice(self.name);
-        Ok(())
-    }
-
-    fn central_header(
-        &self,
-        out: &mut Vec<u8>,
-        offset: u32,
-    ) -> std::result::Result<(), std::num::TryFromIntError> {
-        let name_len = self.name_len()?;
-        put32(out, 0x0201_4b50);
-        put16(out, VERSION_MADE_BY);
-        put16(out, VERSION_NEEDED);
-        self.common(out, name_len);
-        put16(out, 0); // comment length
-        put16(out, 0); // disk number
-        put16(out, 0); // internal attributes
-        put32(out, EXTERNAL_ATTRIBUTES);
-        put32(out, offset);
-        out.extend_from_slice(self.name);
-        Ok(())
-    }
-
-    /// From the flags to the extra field's length, the same in both headers.
-    fn common(&self, out: &mut Vec<u8>, name_len: u16) {
-        put16(out, self.flags());
-        put16(out, 8); // deflate
-        put16(out, DOS_TIME);
-        put16(out, DOS_DATE);
-        put32(out, self.crc);
-        put32(out, self.compressed);
-        put32(out, self.size);
-        put16(out, name_len);
-        put16(out, 0); // extra field length
-    }
-}
-
-fn put16(out: &mut Vec<u8>, v: u16) {
-    out.extend_from_slice(&v.to_le_bytes());
-}
-
-fn put32(out: &mut Vec<u8>, v: u32) {
-    out.extend_from_slice(&v.to_le_bytes());
 }
 
 /// Refuses a file target where a folder stands. A writer of several files calls it for
@@ -255,100 +126,6 @@ pub fn write_atomic_with(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::io::{Cursor, Write};
-
-    /// What the zip crate's writer makes of `package` with the options dvrole wrote with
-    /// before it wrote the container itself: the bytes `to_zip` must keep.
-    fn zip_crate_bytes(package: &Package) -> Vec<u8> {
-        use zip::write::SimpleFileOptions;
-        let options = SimpleFileOptions::default()
-            .compression_method(zip::CompressionMethod::Deflated)
-            .compression_level(Some(i64::from(DEFLATE_LEVEL)))
-            .last_modified_time(zip::DateTime::DEFAULT)
-            .unix_permissions(0o644);
-        let mut writer = zip::ZipWriter::new(Cursor::new(Vec::new()));
-        for part in &package.parts {
-            writer.start_file(part.name.as_str(), options).unwrap();
-            writer.write_all(&part.bytes).unwrap();
-        }
-        writer.finish().unwrap().into_inner()
-    }
-
-    #[test]
-    fn zip_bytes_are_the_zip_crate_writers() {
-        let big: Vec<u8> = (0..300_000u32)
-            .flat_map(|i| {
-                format!(
-                    "<RolePrivilege name=\"prv{}\" level=\"Basic\" />\r\n",
-                    i % 977
-                )
-                .into_bytes()
-            })
-            .collect();
-        let cases = [
-            sample(),
-            Package::default(),
-            Package {
-                parts: vec![Part {
-                    name: "empty.xml".into(),
-                    bytes: Vec::new(),
-                }],
-            },
-            Package {
-                parts: vec![Part {
-                    name: "Roles/Rôle été.xml".into(),
-                    bytes: "<Role name=\"Rôle\"/>".as_bytes().to_vec(),
-                }],
-            },
-            Package {
-                parts: vec![Part {
-                    name: "customizations.xml".into(),
-                    bytes: big,
-                }],
-            },
-        ];
-        for (i, package) in cases.iter().enumerate() {
-            let (ours, theirs) = (package.to_zip().unwrap(), zip_crate_bytes(package));
-            let first = ours.iter().zip(&theirs).position(|(a, b)| a != b);
-            assert!(
-                ours == theirs,
-                "case {i}: {} against {} bytes, first difference at {first:?}",
-                ours.len(),
-                theirs.len()
-            );
-        }
-    }
-
-    proptest::proptest! {
-        // Each case deflates up to half a megabyte twice, in a debug build.
-        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
-        #[test]
-        fn any_parts_zip_as_the_zip_crate_writer_zips_them(
-            parts in proptest::collection::vec(
-                (
-                    "[a-zA-Z_\\[\\]/.]{1,30}",
-                    proptest::collection::vec(proptest::prelude::any::<u8>(), 0..2000),
-                    // Repeats of the bytes: large, compressible parts, as real ones are.
-                    0usize..64,
-                ),
-                0..5,
-            )
-        ) {
-            let parts = parts.into_iter().map(|(name, bytes, repeats)| {
-                let bytes = if repeats > 1 { bytes.repeat(repeats) } else { bytes };
-                (name, bytes)
-            });
-            let mut names = std::collections::BTreeSet::new();
-            let package = Package {
-                parts: parts
-                    .into_iter()
-                    .filter(|(name, _)| names.insert(name.clone()))
-                    .map(|(name, bytes)| Part { name, bytes })
-                    .collect(),
-            };
-            proptest::prop_assert_eq!(package.to_zip().unwrap(), zip_crate_bytes(&package));
-        }
-    }
 
     fn sample() -> Package {
         Package {
