@@ -15,7 +15,7 @@ use crate::error::{Error, Result};
 use crate::model::catalogue::Catalogue;
 use crate::model::depth::Depth;
 use crate::model::role::{Inheritance, Role};
-use crate::ops::audit::{Desired, Finding, Kind, RoleAudit};
+use crate::ops::audit::{Desired, Extras, Finding, Kind, Known, RawExtras, RoleAudit};
 use crate::ops::desired;
 use crate::ops::selection::Streamed;
 use crate::package::input::Input;
@@ -110,7 +110,7 @@ pub fn run(args: &AuditArgs) -> Result<Outcome> {
     };
     let mut out = Output::stdout();
     if args.json {
-        if let Err(stop) = write_json(&mut out, &desired_role, &mut run) {
+        if let Err(stop) = write_json(&mut out, &desired_role, &catalogues, &mut run) {
             return Err(match stop {
                 Stopped::Emit(e) => out.json_error(e),
                 Stopped::Audit(e) => *e,
@@ -378,6 +378,7 @@ fn print_summary_line(out: &mut Output, audit: &RoleAudit<'_>) -> Result<()> {
 fn write_json(
     out: &mut Output,
     desired: &Role,
+    catalogues: &[Catalogue],
     run: &mut Run<'_, '_>,
 ) -> Result<(), Stopped<serde_json::Error>> {
     let mut json = serde_json::Serializer::with_formatter(out, RoleLines::default());
@@ -392,6 +393,12 @@ fn write_json(
         .collect();
     doc.serialize_field("desired", &wanted)?;
     let summary = run.args.summary;
+    // The audit thread is the busier one: it leaves a role's extras as the role names them,
+    // and this thread makes them distinct and looks them up as it writes them.
+    if !summary {
+        run.desired.hand_over_extras();
+    }
+    let known = Known::new(catalogues);
     let written = std::thread::scope(|scope| {
         let (to_writer, from_audit) = std::sync::mpsc::sync_channel(ROLES_IN_FLIGHT);
         let auditing = &mut *run;
@@ -418,13 +425,19 @@ fn write_json(
         let roles = RoleStream {
             from_audit,
             summary,
+            known: &known,
+            extras: RefCell::new(Extras::default()),
+            extra_total: std::cell::Cell::new(0),
             failed: RefCell::new(None),
         };
         let serialized = doc.serialize_field("roles", &roles);
         // The receiver goes first, so an audit still running finds the writer gone and
         // stops, and the join below returns.
         let RoleStream {
-            failed, from_audit, ..
+            failed,
+            from_audit,
+            extra_total,
+            ..
         } = roles;
         drop(from_audit);
         let joined = audit.join();
@@ -434,10 +447,10 @@ fn write_json(
             )))),
             (Err(_), Some(failed), _) => Err(Stopped::Audit(failed)),
             (Err(e), None, _) => Err(Stopped::Emit(e)),
-            (Ok(()), _, _) => Ok(()),
+            (Ok(()), _, _) => Ok(extra_total.get()),
         }
     });
-    written?;
+    let listed_extras = written?;
     run.ensure_every_role_selector_matched()
         .map_err(|e| Stopped::Audit(Box::new(e)))?;
     let t = &run.totals;
@@ -445,7 +458,13 @@ fn write_json(
         "summary",
         &Summary {
             deeper: t.count(Kind::Deeper),
-            extra: t.count(Kind::Extra),
+            // Distinct extras, counted as they were written; the audit thread counted each
+            // `<RolePrivilege>`. Under --summary each is counted, as documented.
+            extra: if summary {
+                t.count(Kind::Extra)
+            } else {
+                listed_extras
+            },
             inputs: run.args.inputs.len(),
             missing: t.count(Kind::Missing),
             roles: t.roles,
@@ -484,6 +503,8 @@ struct HandedRole {
     counts: [usize; 4],
     findings: Vec<HandedFinding>,
     text: String,
+    /// The role's extras as it names them, for this thread to make distinct.
+    raw_extras: RawExtras,
 }
 
 /// A finding whose strings lie in [`HandedRole::text`].
@@ -532,6 +553,7 @@ impl HandedRole {
                 .map(|kind| audit.count(kind)),
             findings,
             text,
+            raw_extras: audit.raw_extras.clone(),
         }
     }
 
@@ -608,15 +630,21 @@ struct Summary {
 }
 
 /// The `roles` array: the roles the audit thread hands over, each written as it arrives.
-struct RoleStream {
+struct RoleStream<'k, 'c> {
     from_audit: std::sync::mpsc::Receiver<Handed>,
     /// Whether each role is written as counts (`--summary`).
     summary: bool,
+    /// The catalogues' entries, for the extras.
+    known: &'k Known<'c>,
+    /// The role being written's distinct extras.
+    extras: RefCell<Extras>,
+    /// How many distinct extras the roles written had.
+    extra_total: std::cell::Cell<usize>,
     /// Why the audit stopped, when it was not the output.
     failed: RefCell<Option<Box<Error>>>,
 }
 
-impl Serialize for RoleStream {
+impl Serialize for RoleStream<'_, '_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut seq = serializer.serialize_seq(None)?;
         // Ends when the audit thread does: it drops its sender.
@@ -642,8 +670,12 @@ impl Serialize for RoleStream {
                     too_shallow: role.count(Kind::TooShallow),
                 })?;
             } else {
-                let mut findings = Vec::with_capacity(role.findings.len());
+                let mut extras = self.extras.borrow_mut();
+                role.raw_extras.distinct_into(&mut extras);
+                self.extra_total.set(self.extra_total.get() + extras.len());
+                let mut findings = Vec::with_capacity(role.findings.len() + extras.len());
                 role.findings(&mut findings);
+                findings.extend(extras.findings(self.known));
                 seq.serialize_element(&AuditedRole {
                     file: &role.file,
                     findings: &findings,

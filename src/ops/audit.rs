@@ -93,6 +93,10 @@ pub struct RoleAudit<'a> {
     /// are listed; otherwise each `<RolePrivilege>`, so one listed twice counts twice).
     #[serde(skip)]
     pub extra: usize,
+    /// The extras as the role names them, when they are handed over
+    /// ([`Desired::hand_over_extras`]); otherwise empty.
+    #[serde(skip)]
+    pub raw_extras: RawExtras,
 }
 
 impl RoleAudit<'_> {
@@ -169,7 +173,7 @@ struct Current {
     extra: usize,
 }
 
-/// One distinct extra privilege of the role being compared, when extras are listed.
+/// One distinct extra privilege of a role, when extras are listed.
 struct Extra {
     /// Where its name, as the role first spells it, lies in the names the role's extras share.
     name: std::ops::Range<usize>,
@@ -179,21 +183,156 @@ struct Extra {
     next: Option<usize>,
 }
 
+/// The catalogue entries by privilege name, without regard to ASCII case: the table and tab
+/// of a privilege where a catalogue knows it (the first catalogue that does wins).
+pub struct Known<'a> {
+    /// Name key to the catalogue entries with that key.
+    map: KeyMap<Vec<&'a Entry>>,
+}
+
+impl<'a> Known<'a> {
+    /// The entries of `catalogues`.
+    pub fn new(catalogues: &'a [Catalogue]) -> Known<'a> {
+        let mut map: KeyMap<Vec<&Entry>> = KeyMap::default();
+        for entry in catalogues.iter().flat_map(|c| c.entries()) {
+            map.entry(name_key(&entry.privilege))
+                .or_default()
+                .push(entry);
+        }
+        Known { map }
+    }
+
+    /// The entry for `privilege`, if a catalogue knows it.
+    pub fn get(&self, privilege: &str) -> Option<&'a Entry> {
+        self.map
+            .get(&name_key(privilege))?
+            .iter()
+            .copied()
+            .find(|e| e.privilege.eq_ignore_ascii_case(privilege))
+    }
+}
+
+/// A role's extra privileges, distinct without regard to ASCII case, each at the deepest
+/// depth the role gives it, in the order the role first names them.
+#[derive(Default)]
+pub struct Extras {
+    extras: Vec<Extra>,
+    /// The names of `extras`, one after the other.
+    names: String,
+    /// Name key to the first of `extras` with that key; the rest follow `next`.
+    seen: KeyMap<usize>,
+}
+
+impl Extras {
+    /// Forgets the extras of the role before.
+    pub fn clear(&mut self) {
+        self.extras.clear();
+        self.names.clear();
+        self.seen.clear();
+    }
+
+    /// How many distinct extras there are.
+    pub fn len(&self) -> usize {
+        self.extras.len()
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.extras.is_empty()
+    }
+
+    /// One extra privilege the role holds; `true` when the name is new.
+    pub fn add(&mut self, name: &str, depth: Depth) -> bool {
+        self.add_keyed(name_key(name), name, depth)
+    }
+
+    /// Like [`Extras::add`], with the name's key already made.
+    fn add_keyed(&mut self, key: u64, name: &str, depth: Depth) -> bool {
+        // One probe of the map: a new key takes the extra about to be pushed.
+        let new = self.extras.len();
+        let first = *self.seen.entry(key).or_insert(new);
+        let mut last = None;
+        let mut at = (first != new).then_some(first);
+        while let Some(i) = at {
+            let Some(extra) = self.extras.get_mut(i) else {
+                break;
+            };
+            let same = self
+                .names
+                .get(extra.name.clone())
+                .is_some_and(|n| n.eq_ignore_ascii_case(name));
+            if same {
+                extra.depth = extra.depth.max(depth);
+                return false;
+            }
+            last = Some(i);
+            at = extra.next;
+        }
+        let start = self.names.len();
+        self.names.push_str(name);
+        self.extras.push(Extra {
+            name: start..self.names.len(),
+            depth,
+            next: None,
+        });
+        if let Some(previous) = last.and_then(|l| self.extras.get_mut(l)) {
+            previous.next = Some(new);
+        }
+        true
+    }
+
+    /// The extras as findings, spelled as the catalogue spells them where `known` knows
+    /// them, otherwise as the role first did.
+    pub fn findings<'s, 'a: 's>(
+        &'s self,
+        known: &'s Known<'a>,
+    ) -> impl Iterator<Item = Finding<'s>> + 's {
+        self.extras.iter().map(move |extra| {
+            let name = self.names.get(extra.name.clone()).unwrap_or_default();
+            let entry = known.get(name);
+            Finding {
+                kind: Kind::Extra,
+                privilege: entry.map_or(name, |e| e.privilege.as_str()),
+                entity: entry.and_then(|e| e.entity.as_deref()),
+                tab: entry.map(|e| e.tab.as_str()),
+                have: Some(extra.depth),
+                want: None,
+            }
+        })
+    }
+}
+
+/// A role's extra privileges as the role names them, repeats and all, for [`Extras`] to
+/// make distinct elsewhere (see [`Desired::hand_over_extras`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RawExtras {
+    names: String,
+    items: Vec<(std::ops::Range<usize>, Depth)>,
+}
+
+impl RawExtras {
+    /// Makes `extras` this role's distinct extras.
+    pub fn distinct_into(&self, extras: &mut Extras) {
+        extras.clear();
+        for (range, depth) in &self.items {
+            extras.add(self.names.get(range.clone()).unwrap_or_default(), *depth);
+        }
+    }
+}
+
 /// The desired role, ready to compare roles with, one at a time.
 pub struct Desired<'a> {
     role: &'a Role,
     /// Name key to the indexes in `role.privileges` of the names with that key.
     index: KeyMap<Vec<usize>>,
-    /// Name key to the catalogue entries with that key, for the table and tab of extras.
-    known: KeyMap<Vec<&'a Entry>>,
+    /// The catalogues' entries, for the table and tab of extras.
+    known: Known<'a>,
     /// Per role: the depth the role gives each desired privilege.
     have: Vec<Option<Depth>>,
-    /// Per role: the distinct extras in file order (when listed).
-    extras: Vec<Extra>,
-    /// Per role: the names of `extras`, one after the other.
-    extra_names: String,
-    /// Per role: name key to the first of `extras` with that key; the rest follow `next`.
-    extra_seen: KeyMap<usize>,
+    /// Per role: the distinct extras (when listed).
+    extras: Extras,
+    /// Per role, when extras are handed over: the extras as the role names them.
+    raw: Option<RawExtras>,
     current: Current,
 }
 
@@ -205,31 +344,27 @@ impl<'a> Desired<'a> {
         for (i, p) in role.privileges.iter().enumerate() {
             index.entry(name_key(&p.name)).or_default().push(i);
         }
-        let mut known: KeyMap<Vec<&Entry>> = KeyMap::default();
-        for entry in catalogues.iter().flat_map(|c| c.entries()) {
-            known
-                .entry(name_key(&entry.privilege))
-                .or_default()
-                .push(entry);
-        }
         Desired {
             role,
             index,
-            known,
+            known: Known::new(catalogues),
             have: Vec::new(),
-            extras: Vec::new(),
-            extra_names: String::new(),
-            extra_seen: KeyMap::default(),
+            extras: Extras::default(),
+            raw: None,
             current: Current::default(),
         }
     }
 
     fn known(&self, privilege: &str) -> Option<&'a Entry> {
-        self.known
-            .get(&name_key(privilege))?
-            .iter()
-            .copied()
-            .find(|e| e.privilege.eq_ignore_ascii_case(privilege))
+        self.known.get(privilege)
+    }
+
+    /// From now on, a role whose extras are listed leaves them out of its findings and
+    /// keeps them as named, in [`RoleAudit::raw_extras`]: whoever writes the findings
+    /// makes them distinct ([`RawExtras::distinct_into`]), on another thread if it likes.
+    /// The role's `extra` count is then of `<RolePrivilege>` elements, repeats included.
+    pub fn hand_over_extras(&mut self) {
+        self.raw = Some(RawExtras::default());
     }
 
     /// Compares one role, read whole, with the desired role: [`Desired::begin`], then
@@ -269,8 +404,10 @@ impl<'a> Desired<'a> {
         self.have.clear();
         self.have.resize(self.role.privileges.len(), None);
         self.extras.clear();
-        self.extra_names.clear();
-        self.extra_seen.clear();
+        if let Some(raw) = &mut self.raw {
+            raw.names.clear();
+            raw.items.clear();
+        }
         let name = name
             .filter(|n| !n.trim().is_empty())
             .unwrap_or("(unnamed)")
@@ -334,37 +471,16 @@ impl<'a> Desired<'a> {
             current.extra += 1;
             return Ok(());
         }
-        // One probe of the map: a new key takes the extra about to be pushed.
-        let new = self.extras.len();
-        let first = *self.extra_seen.entry(key).or_insert(new);
-        let mut last = None;
-        let mut at = (first != new).then_some(first);
-        while let Some(i) = at {
-            let Some(extra) = self.extras.get_mut(i) else {
-                break;
-            };
-            let same = self
-                .extra_names
-                .get(extra.name.clone())
-                .is_some_and(|n| n.eq_ignore_ascii_case(pname));
-            if same {
-                extra.depth = extra.depth.max(depth);
-                return Ok(());
-            }
-            last = Some(i);
-            at = extra.next;
+        if let Some(raw) = &mut self.raw {
+            let start = raw.names.len();
+            raw.names.push_str(pname);
+            raw.items.push((start..raw.names.len(), depth));
+            current.extra += 1;
+            return Ok(());
         }
-        let start = self.extra_names.len();
-        self.extra_names.push_str(pname);
-        self.extras.push(Extra {
-            name: start..self.extra_names.len(),
-            depth,
-            next: None,
-        });
-        if let Some(previous) = last.and_then(|l| self.extras.get_mut(l)) {
-            previous.next = Some(new);
+        if self.extras.add_keyed(key, pname, depth) {
+            current.extra += 1;
         }
-        current.extra += 1;
         Ok(())
     }
 
@@ -399,18 +515,7 @@ impl<'a> Desired<'a> {
                 want: Some(p.depth),
             });
         }
-        for extra in &self.extras {
-            let name = self.extra_names.get(extra.name.clone()).unwrap_or_default();
-            let entry = self.known(name);
-            findings.push(Finding {
-                kind: Kind::Extra,
-                privilege: entry.map_or(name, |e| e.privilege.as_str()),
-                entity: entry.and_then(|e| e.entity.as_deref()),
-                tab: entry.map(|e| e.tab.as_str()),
-                have: Some(extra.depth),
-                want: None,
-            });
-        }
+        findings.extend(self.extras.findings(&self.known));
         Ok(RoleAudit {
             file: file.to_string(),
             id: current.id,
@@ -420,6 +525,7 @@ impl<'a> Desired<'a> {
             basic: current.basic,
             findings,
             extra: current.extra,
+            raw_extras: self.raw.as_mut().map(std::mem::take).unwrap_or_default(),
         })
     }
 }
@@ -548,6 +654,50 @@ mod tests {
         }
         let counted = desired.audit("f", &record(&held), false).unwrap();
         assert_eq!(counted.count(Kind::Extra), 4);
+    }
+
+    #[test]
+    fn extras_handed_over_come_out_as_extras_listed_here() {
+        let c = Catalogue::default_catalogue();
+        let (desired_role, _) =
+            crate::model::role::resolve(&c, &RoleOptions::default(), "dvrole").unwrap();
+        let catalogues: Vec<Catalogue> = Catalogue::builtin_names()
+            .map(|name| Catalogue::builtin(name).unwrap())
+            .collect();
+        // A privilege a catalogue knows that the desired role lacks.
+        let known_extra = catalogues
+            .iter()
+            .flat_map(|c| c.entries())
+            .map(|e| e.privilege.clone())
+            .find(|p| desired_role.privileges.iter().all(|d| &d.name != p))
+            .unwrap();
+        let upper = known_extra.to_ascii_uppercase();
+        // Desired ones, a known extra in other case and repeated, unknown ones sharing a key.
+        let held = [
+            ("prvReadContact", "Basic"),
+            ("prvcreatenew_thing", "Basic"),
+            (upper.as_str(), "Local"),
+            ("prvDeletenew_thing", "Local"),
+            (known_extra.as_str(), "Global"),
+            ("prvCreatenew_thing", "Deep"),
+            ("prvWriteContact", "Global"),
+        ];
+        let mut listed = Desired::new(&desired_role, &catalogues);
+        let here = listed.audit("f", &record(&held), true).unwrap();
+        let mut handing = Desired::new(&desired_role, &catalogues);
+        handing.hand_over_extras();
+        for _ in 0..2 {
+            let handed = handing.audit("f", &record(&held), true).unwrap();
+            assert!(handed.findings.iter().all(|f| f.kind != Kind::Extra));
+            let mut extras = Extras::default();
+            handed.raw_extras.distinct_into(&mut extras);
+            let known = Known::new(&catalogues);
+            let mut findings = handed.findings.clone();
+            findings.extend(extras.findings(&known));
+            assert_eq!(findings, here.findings);
+            assert_eq!(extras.len(), here.count(Kind::Extra));
+            assert_eq!(extras.len(), 3, "{:?}", here.findings);
+        }
     }
 
     #[test]
