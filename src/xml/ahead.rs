@@ -22,7 +22,9 @@ type Message = io::Result<(Vec<u8>, usize)>;
 /// Runs `consume` with a buffered reader over `source`, whose bytes another thread reads
 /// ahead. The first [`CHUNK`] bytes are read on this thread: a document that ends within
 /// them (most parts of a package) starts no thread. Where no thread can be started,
-/// `source` is read on this one instead.
+/// `source` is read on this one instead. When `consume` returns early, this waits for the
+/// read in progress to end, so `source` is a file or reads from one (dvrole copies a stream
+/// to a file before reading its parts).
 pub fn read_ahead<R, T>(mut source: R, consume: impl FnOnce(&mut Ahead<'_, R>) -> T) -> T
 where
     R: Read + Send,
