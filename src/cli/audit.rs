@@ -558,13 +558,7 @@ impl HandedRole {
     }
 
     fn count(&self, kind: Kind) -> usize {
-        let i = match kind {
-            Kind::Missing => 0,
-            Kind::TooShallow => 1,
-            Kind::Deeper => 2,
-            Kind::Extra => 3,
-        };
-        self.counts.get(i).copied().unwrap_or(0)
+        self.counts.get(kind as usize).copied().unwrap_or(0)
     }
 
     /// The findings again, borrowing from `text`.
