@@ -561,3 +561,47 @@ fn audit_wants_what_the_config_file_asks_generate_for() {
             "too-shallow prvReadContact (entity contact, tab Core Records): have Basic, want Global",
         ));
 }
+
+#[test]
+fn json_ends_after_the_last_whole_role_when_a_later_input_fails() {
+    // The audit runs on a thread of its own and its failure reaches the writer as a message;
+    // the document must hold every role audited before it, one a line, and no summary.
+    let dir = tempfile::tempdir().unwrap();
+    let bad = write(
+        dir.path(),
+        "bad.xml",
+        br#"<ImportExportXml><Roles><Role id="{9e4f8a1b-2c3d-4e5f-8a9b-0c1d2e3f4a5b}" name="Broken"><RolePrivileges><RolePrivilege name="prvReadContact" level="Sideways" /></RolePrivileges></Role></Roles></ImportExportXml>"#,
+    );
+    for summary in [false, true] {
+        let mut command = dvrole();
+        command.arg("audit").arg("--json");
+        if summary {
+            command.arg("--summary");
+        }
+        let out = command
+            .arg(fixtures().join("customizations.xml"))
+            .arg(&bad)
+            .assert()
+            .code(2)
+            .get_output()
+            .clone();
+        let stderr = String::from_utf8(out.stderr).unwrap();
+        assert_eq!(stderr.lines().count(), 1, "summary {summary}: {stderr}");
+        assert!(stderr.contains("Sideways"), "summary {summary}: {stderr}");
+        let stdout = String::from_utf8(out.stdout).unwrap();
+        let mut lines = stdout.lines();
+        let head = lines.next().unwrap();
+        assert!(
+            head.starts_with("{\"desired\":[") && head.ends_with("\"roles\":["),
+            "summary {summary}: {head}"
+        );
+        let names: Vec<String> = lines
+            .map(|line| {
+                let role: Value = serde_json::from_str(line.trim_end_matches(',')).unwrap();
+                role["name"].as_str().unwrap().to_string()
+            })
+            .collect();
+        assert_eq!(names, ["Mailbox Owner", "Sales Clerk"], "summary {summary}");
+        assert!(!stdout.contains("\"summary\""), "summary {summary}");
+    }
+}
