@@ -355,10 +355,6 @@ impl<'a> Desired<'a> {
         }
     }
 
-    fn known(&self, privilege: &str) -> Option<&'a Entry> {
-        self.known.get(privilege)
-    }
-
     /// From now on, a role whose extras are listed leaves them out of its findings and
     /// keeps them as named, in [`RoleAudit::raw_extras`]: whoever writes the findings
     /// makes them distinct ([`RawExtras::distinct_into`]), on another thread if it likes.
@@ -505,7 +501,7 @@ impl<'a> Desired<'a> {
                 Some(d) if d > p.depth => Kind::Deeper,
                 Some(_) => continue,
             };
-            let entry = p.entry.as_ref().or_else(|| self.known(&p.name));
+            let entry = p.entry.as_ref().or_else(|| self.known.get(&p.name));
             findings.push(Finding {
                 kind,
                 privilege: &p.name,
