@@ -15,9 +15,8 @@ pub const CHUNK: usize = 128 * 1024;
 /// Chunks read ahead of the parser at most.
 pub const DEPTH: usize = 4;
 
-/// What the reading thread sends: a chunk and how many of its bytes are filled, or the
-/// source's error.
-type Message = io::Result<(Vec<u8>, usize)>;
+/// What the reading thread sends: a chunk of the source's bytes, or its error.
+type Message = io::Result<Vec<u8>>;
 
 /// Runs `consume` with a buffered reader over `source`, whose bytes another thread reads
 /// ahead. The first [`CHUNK`] bytes are read on this thread: a document that ends within
@@ -48,7 +47,6 @@ where
             Ok(_) => Ok(consume(&mut Ahead::Chunks(Chunks {
                 from_reader: Some(from_reader),
                 to_reader: Some(to_reader),
-                len: first.len(),
                 chunk: std::mem::take(&mut first),
                 pos: 0,
                 error: None,
@@ -68,7 +66,9 @@ where
 /// The reading thread: fills chunks until the source ends or fails, or the parser is gone.
 fn produce(source: &mut impl Read, to_parser: &SyncSender<Message>, spent: &Receiver<Vec<u8>>) {
     loop {
-        let mut chunk = spent.try_recv().unwrap_or_else(|_| vec![0; CHUNK]);
+        // A chunk back from the parser has the length it was sent with.
+        let mut chunk = spent.try_recv().unwrap_or_default();
+        chunk.resize(CHUNK, 0);
         let mut len = 0;
         let mut failed = None;
         while len < chunk.len() {
@@ -82,7 +82,8 @@ fn produce(source: &mut impl Read, to_parser: &SyncSender<Message>, spent: &Rece
                 }
             }
         }
-        if len > 0 && to_parser.send(Ok((chunk, len))).is_err() {
+        chunk.truncate(len);
+        if len > 0 && to_parser.send(Ok(chunk)).is_err() {
             return;
         }
         if let Some(e) = failed {
@@ -110,7 +111,7 @@ pub struct Chunks {
     from_reader: Option<Receiver<Message>>,
     to_reader: Option<Sender<Vec<u8>>>,
     chunk: Vec<u8>,
-    len: usize,
+    /// How much of `chunk` the parser has taken.
     pos: usize,
     /// The source's error after the chunk, when no thread reads.
     error: Option<io::Error>,
@@ -122,7 +123,6 @@ impl Chunks {
         Chunks {
             from_reader: None,
             to_reader: None,
-            len: bytes.len(),
             chunk: bytes,
             pos: 0,
             error,
@@ -133,40 +133,29 @@ impl Chunks {
     /// asks several times an event, so the first check is kept inline.
     #[inline]
     fn fill_buf(&mut self) -> io::Result<&[u8]> {
-        if self.pos >= self.len {
+        if self.pos >= self.chunk.len() {
             self.next_chunk()?;
         }
-        Ok(self.chunk.get(self.pos..self.len).unwrap_or_default())
+        Ok(self.chunk.get(self.pos..).unwrap_or_default())
     }
 
     #[cold]
     fn next_chunk(&mut self) -> io::Result<()> {
-        {
-            match self.from_reader.as_ref().map(Receiver::recv) {
-                Some(Ok(Ok((chunk, len)))) => {
-                    let spent = std::mem::replace(&mut self.chunk, chunk);
-                    if spent.len() == CHUNK {
-                        if let Some(to_reader) = &self.to_reader {
-                            // The reading thread may have ended; the chunk is then dropped.
-                            let _ended = to_reader.send(spent);
-                        }
-                    }
-                    self.len = len;
-                    self.pos = 0;
+        match self.from_reader.as_ref().map(Receiver::recv) {
+            Some(Ok(Ok(chunk))) => {
+                let spent = std::mem::replace(&mut self.chunk, chunk);
+                self.pos = 0;
+                if let Some(to_reader) = &self.to_reader {
+                    // The reading thread may have ended; the chunk is then dropped.
+                    let _ended = to_reader.send(spent);
                 }
-                Some(Ok(Err(e))) => return Err(e),
-                // The reading thread has ended, or there is none: the end of the source,
-                // after its error if it had one.
-                Some(Err(mpsc::RecvError)) | None => {
-                    self.len = 0;
-                    self.pos = 0;
-                    if let Some(e) = self.error.take() {
-                        return Err(e);
-                    }
-                }
+                Ok(())
             }
+            Some(Ok(Err(e))) => Err(e),
+            // The reading thread has ended, or there is none: the end of the source, after
+            // its error if it had one.
+            Some(Err(mpsc::RecvError)) | None => self.error.take().map_or(Ok(()), Err),
         }
-        Ok(())
     }
 }
 
@@ -194,7 +183,7 @@ impl<R: Read> BufRead for Ahead<'_, R> {
     #[inline]
     fn consume(&mut self, amount: usize) {
         match self {
-            Ahead::Chunks(chunks) => chunks.pos = (chunks.pos + amount).min(chunks.len),
+            Ahead::Chunks(chunks) => chunks.pos = (chunks.pos + amount).min(chunks.chunk.len()),
             Ahead::Direct(reader) => reader.consume(amount),
         }
     }
@@ -256,16 +245,19 @@ mod tests {
 
     #[test]
     fn gives_the_bytes_before_an_error_then_the_error() {
-        let source = Trickle {
-            data: data(3 * CHUNK + 5),
-            at: 0,
-            step: 4_096,
-            error: Some(io::Error::other("the source broke")),
-        };
-        let mut got = Vec::new();
-        let result = read_ahead(source, |r| r.read_to_end(&mut got));
-        assert_eq!(got, data(3 * CHUNK + 5));
-        assert_eq!(result.unwrap_err().to_string(), "the source broke");
+        // Within the first chunk (no thread) and past it.
+        for len in [100, 3 * CHUNK + 5] {
+            let source = Trickle {
+                data: data(len),
+                at: 0,
+                step: 4_096,
+                error: Some(io::Error::other("the source broke")),
+            };
+            let mut got = Vec::new();
+            let result = read_ahead(source, |r| r.read_to_end(&mut got));
+            assert_eq!(got, data(len));
+            assert_eq!(result.unwrap_err().to_string(), "the source broke");
+        }
     }
 
     #[test]
