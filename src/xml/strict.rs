@@ -74,7 +74,7 @@ pub struct Cuts(Arc<CutList>);
 
 #[derive(Debug, Default)]
 struct CutList {
-    /// Set once the first cut is recorded: the parser checks it before every event.
+    /// Set once the first cut is recorded.
     any: AtomicBool,
     cuts: Mutex<Vec<(u64, u64)>>,
 }
@@ -93,7 +93,8 @@ impl Cuts {
         }
     }
 
-    /// Whether any bytes were dropped.
+    /// Whether any bytes were dropped (checked without taking the lock, so
+    /// [`Cuts::original`] costs nothing on a document with no cuts).
     pub fn any(&self) -> bool {
         self.0.any.load(Ordering::Acquire)
     }

@@ -167,10 +167,7 @@ fn walk_events(
     let mut seen_root = false;
     let tracked = visitor.tracked_depth().min(TRACKED_DEPTH);
     loop {
-        let mut offset = reader.buffer_position();
-        if cuts.any() {
-            offset = cuts.original(offset);
-        }
+        let offset = cuts.original(reader.buffer_position());
         let event = reader.read_event_into(&mut buf);
         if matches!(event, Ok(Event::Decl(_))) && !first_event {
             return Err(XmlProblem::at(
