@@ -490,8 +490,9 @@ enum Handed {
     Failed(Box<Error>),
 }
 
-/// One audited role, owned, for the JSON writer: the strings its findings borrow are
-/// copied into `text`, since the audit reuses what they borrow from for the next role.
+/// One audited role, owned, for the JSON writer. A [`RoleAudit`] borrows from the audit
+/// thread's [`Desired`] until the next role begins, so the strings of its findings (the
+/// desired privileges', a few per role; extras come raw) are copied into `text`.
 struct HandedRole {
     file: String,
     id: Option<String>,
