@@ -3,6 +3,7 @@
 use std::cell::RefCell;
 use std::io::{self, Write};
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use clap::Args;
 use serde::ser::{Error as _, SerializeSeq, SerializeStruct};
@@ -22,6 +23,7 @@ use crate::package::input::Input;
 use crate::package::read::Limits;
 use crate::part::roles::{RoleSink, RolesFile};
 use crate::text::{terminal_safe, Safe};
+use crate::xml::ahead::{SideWork, Spent};
 use crate::xml::walk::XmlProblem;
 
 /// Arguments of `dvrole audit`.
@@ -183,12 +185,32 @@ struct Run<'r, 'd> {
     selection: Streamed<'r>,
 }
 
+/// How a comparison leaves the audit: with the input's name, as soon as its role closes.
+type Emit<'e, E> = dyn FnMut(&RoleAudit<'_>, &str) -> Result<(), E> + 'e;
+/// An [`Emit`] that can go to the thread that reads the roles.
+type SendEmit<'e, E> = dyn FnMut(&RoleAudit<'_>, &str) -> Result<(), E> + Send + 'e;
+
 impl Run<'_, '_> {
     /// Streams the roles of every input past the desired role, handing each comparison to
     /// `emit` with the input's name as soon as its role closes.
-    fn stream<E>(
+    fn stream<E>(&mut self, emit: &mut Emit<'_, E>) -> Result<(), Stopped<E>> {
+        self.each_input(emit, |input, sink| input.stream_roles(sink))
+    }
+
+    /// Like [`Run::stream`], with the roles read on a second thread while this one reads the
+    /// inputs and does `side`'s work (see [`Input::stream_roles_beside`]).
+    fn stream_beside<E: Send>(
         &mut self,
-        emit: &mut dyn FnMut(&RoleAudit<'_>, &str) -> Result<(), E>,
+        emit: &mut SendEmit<'_, E>,
+        side: &mut dyn SideWork,
+    ) -> Result<(), Stopped<E>> {
+        self.each_input(emit, |input, sink| input.stream_roles_beside(sink, side))
+    }
+
+    fn each_input<E, M: ?Sized + FnMut(&RoleAudit<'_>, &str) -> Result<(), E>>(
+        &mut self,
+        emit: &mut M,
+        mut stream: impl FnMut(&mut Input, &mut Sink<'_, '_, '_, E, M>) -> Result<()>,
     ) -> Result<(), Stopped<E>> {
         for path in &self.args.inputs {
             let mut input =
@@ -202,7 +224,7 @@ impl Run<'_, '_> {
                 skipping: false,
                 seen: 0,
             };
-            let streamed = input.stream_roles(&mut sink);
+            let streamed = stream(&mut input, &mut sink);
             if let Some(e) = sink.emit_error.take() {
                 return Err(Stopped::Emit(e));
             }
@@ -221,9 +243,9 @@ impl Run<'_, '_> {
 }
 
 /// Receives the roles of one input as they stream by.
-struct Sink<'s, 'r, 'd, E> {
+struct Sink<'s, 'r, 'd, E, M: ?Sized> {
     run: &'s mut Run<'r, 'd>,
-    emit: &'s mut dyn FnMut(&RoleAudit, &str) -> Result<(), E>,
+    emit: &'s mut M,
     /// What `emit` failed with; the walk is stopped when it fails.
     emit_error: Option<E>,
     /// The input as named on the command line.
@@ -236,7 +258,10 @@ struct Sink<'s, 'r, 'd, E> {
     seen: usize,
 }
 
-impl<E> RoleSink for Sink<'_, '_, '_, E> {
+impl<E, M> RoleSink for Sink<'_, '_, '_, E, M>
+where
+    M: ?Sized + FnMut(&RoleAudit<'_>, &str) -> Result<(), E>,
+{
     fn file(&mut self, location: &str) {
         self.file.clear();
         self.file.push_str(location);
@@ -393,64 +418,32 @@ fn write_json(
         .collect();
     doc.serialize_field("desired", &wanted)?;
     let summary = run.args.summary;
-    // The audit thread is the busier one: it leaves a role's extras as the role names them,
-    // and this thread makes them distinct and looks them up as it writes them.
+    // The roles are parsed and compared on a second thread, which leaves a role's extras as
+    // the role names them; this thread makes them distinct and looks them up as it writes
+    // them, between reading chunks for that thread.
     if !summary {
         run.desired.hand_over_extras();
     }
     let known = Known::new(catalogues);
-    let written = std::thread::scope(|scope| {
-        let (to_writer, from_audit) = std::sync::mpsc::sync_channel(ROLES_IN_FLIGHT);
-        let auditing = &mut *run;
-        let audit = std::thread::Builder::new()
-            .name("dvrole-audit".into())
-            .spawn_scoped(scope, move || {
-                let streamed = auditing.stream(&mut |audit, input| {
-                    to_writer
-                        .send(Handed::Role(Box::new(HandedRole::new(
-                            audit, input, summary,
-                        ))))
-                        .map_err(|_| WriterGone)
-                });
-                if let Err(Stopped::Audit(e)) = streamed {
-                    // The writer may have stopped too; then its error is the one reported.
-                    let _gone = to_writer.send(Handed::Failed(e));
-                }
-            })
-            .map_err(|e| {
-                Stopped::Audit(Box::new(Error::Internal(format!(
-                    "cannot start the audit thread: {e}"
-                ))))
-            })?;
-        let roles = RoleStream {
-            from_audit,
-            summary,
-            known: &known,
-            extras: RefCell::new(Extras::default()),
-            extra_total: std::cell::Cell::new(0),
-            failed: RefCell::new(None),
-        };
-        let serialized = doc.serialize_field("roles", &roles);
-        // The receiver goes first, so an audit still running finds the writer gone and
-        // stops, and the join below returns.
-        let RoleStream {
-            failed,
-            from_audit,
-            extra_total,
-            ..
-        } = roles;
-        drop(from_audit);
-        let joined = audit.join();
-        match (serialized, failed.into_inner(), joined) {
-            (_, _, Err(_)) => Err(Stopped::Audit(Box::new(Error::Internal(
-                "the audit thread stopped unexpectedly".into(),
-            )))),
-            (Err(_), Some(failed), _) => Err(Stopped::Audit(failed)),
-            (Err(e), None, _) => Err(Stopped::Emit(e)),
-            (Ok(()), _, _) => Ok(extra_total.get()),
-        }
-    });
-    let listed_extras = written?;
+    let roles = RoleStream {
+        run: RefCell::new(&mut *run),
+        summary,
+        known: &known,
+        extra_total: std::cell::Cell::new(0),
+        failed: RefCell::new(None),
+    };
+    let serialized = doc.serialize_field("roles", &roles);
+    let RoleStream {
+        failed,
+        extra_total,
+        ..
+    } = roles;
+    match (serialized, failed.into_inner()) {
+        (Err(_), Some(failed)) => return Err(Stopped::Audit(failed)),
+        (Err(e), None) => return Err(Stopped::Emit(e)),
+        (Ok(()), _) => {}
+    }
+    let listed_extras = extra_total.get();
     run.ensure_every_role_selector_matched()
         .map_err(|e| Stopped::Audit(Box::new(e)))?;
     let t = &run.totals;
@@ -458,7 +451,7 @@ fn write_json(
         "summary",
         &Summary {
             deeper: t.count(Kind::Deeper),
-            // Distinct extras, counted as they were written; the audit thread counted each
+            // Distinct extras, counted as they were written; the reading thread counted each
             // `<RolePrivilege>`. Under --summary each is counted, as documented.
             extra: if summary {
                 t.count(Kind::Extra)
@@ -477,20 +470,20 @@ fn write_json(
     Ok(())
 }
 
-/// How many audited roles may wait for the JSON writer.
-const ROLES_IN_FLIGHT: usize = 16;
-
 /// The JSON writer has stopped (its error is reported, not this).
 struct WriterGone;
 
-/// What the audit thread hands the JSON writer.
+/// What the thread that reads the roles hands the JSON writer.
 enum Handed {
+    /// A role, audited.
     Role(Box<HandedRole>),
-    /// The audit failed: the document is cut after the roles before.
-    Failed(Box<Error>),
+    /// A chunk of the document the parser has used up (see [`SideWork::spent`]).
+    Spent(Vec<u8>),
+    /// The parser has finished.
+    Finished,
 }
 
-/// One audited role, owned, for the JSON writer. A [`RoleAudit`] borrows from the audit
+/// One audited role, owned, for the JSON writer. A [`RoleAudit`] borrows from the reading
 /// thread's [`Desired`] until the next role begins, so the strings of its findings (the
 /// desired privileges', a few per role; extras come raw) are copied into `text`.
 struct HandedRole {
@@ -624,65 +617,161 @@ struct Summary {
     too_shallow: usize,
 }
 
-/// The `roles` array: the roles the audit thread hands over, each written as it arrives.
-struct RoleStream<'k, 'c> {
-    from_audit: std::sync::mpsc::Receiver<Handed>,
+/// The `roles` array: the roles of every input, each written as it closes. Serializing it
+/// runs the audit: the inputs are opened and read on this thread, which writes the roles
+/// between chunks, and parsed and compared on a second ([`Run::stream_beside`]).
+struct RoleStream<'k, 'c, 'a, 'r, 'd> {
+    run: RefCell<&'a mut Run<'r, 'd>>,
     /// Whether each role is written as counts (`--summary`).
     summary: bool,
     /// The catalogues' entries, for the extras.
     known: &'k Known<'c>,
-    /// The role being written's distinct extras.
-    extras: RefCell<Extras>,
     /// How many distinct extras the roles written had.
     extra_total: std::cell::Cell<usize>,
     /// Why the audit stopped, when it was not the output.
     failed: RefCell<Option<Box<Error>>>,
 }
 
-impl Serialize for RoleStream<'_, '_> {
+impl Serialize for RoleStream<'_, '_, '_, '_, '_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut seq = serializer.serialize_seq(None)?;
-        // Ends when the audit thread does: it drops its sender.
-        while let Ok(handed) = self.from_audit.recv() {
-            let role = match handed {
-                Handed::Role(role) => role,
-                Handed::Failed(e) => {
-                    let message = e.to_string();
-                    *self.failed.borrow_mut() = Some(e);
-                    return Err(S::Error::custom(message));
-                }
-            };
-            if self.summary {
-                seq.serialize_element(&SummarizedRole {
-                    deeper: role.count(Kind::Deeper),
-                    extra: role.count(Kind::Extra),
-                    file: &role.file,
-                    id: role.id.as_deref(),
-                    input: &role.input,
-                    missing: role.count(Kind::Missing),
-                    name: &role.name,
-                    privilege_count: role.privilege_count,
-                    too_shallow: role.count(Kind::TooShallow),
-                })?;
-            } else {
-                let mut extras = self.extras.borrow_mut();
-                role.raw_extras.distinct_into(&mut extras);
-                self.extra_total.set(self.extra_total.get() + extras.len());
-                let mut findings = Vec::with_capacity(role.findings.len() + extras.len());
-                role.findings(&mut findings);
-                findings.extend(extras.findings(self.known));
-                seq.serialize_element(&AuditedRole {
-                    file: &role.file,
-                    findings: &findings,
-                    id: role.id.as_deref(),
-                    inherited: role.inherited.as_deref(),
-                    input: &role.input,
-                    name: &role.name,
-                    privilege_count: role.privilege_count,
-                })?;
+        let (to_writer, from_reader) = std::sync::mpsc::channel();
+        let stopped = AtomicBool::new(false);
+        let summary = self.summary;
+        let mut writing = Writing {
+            seq: &mut seq,
+            from_reader,
+            to_writer: to_writer.clone(),
+            summary,
+            known: self.known,
+            extras: Extras::default(),
+            extra_total: 0,
+            failed: None,
+            stopped: &stopped,
+        };
+        let mut emit = |audit: &RoleAudit<'_>, input: &str| {
+            if stopped.load(Ordering::Relaxed) {
+                return Err(WriterGone);
+            }
+            let role = HandedRole::new(audit, input, summary);
+            to_writer
+                .send(Handed::Role(Box::new(role)))
+                .map_err(|_| WriterGone)
+        };
+        let streamed = match self.run.try_borrow_mut() {
+            Ok(mut run) => run.stream_beside(&mut emit, &mut writing),
+            Err(_) => Err(Stopped::Audit(Box::new(Error::Internal(
+                "the audit is already running".into(),
+            )))),
+        };
+        writing.catch_up();
+        self.extra_total.set(writing.extra_total);
+        // A write that failed is what is reported; the audit stopped because of it.
+        if let Some(e) = writing.failed.take() {
+            return Err(e);
+        }
+        match streamed {
+            Ok(()) => {}
+            Err(Stopped::Audit(e)) => {
+                let message = e.to_string();
+                *self.failed.borrow_mut() = Some(e);
+                return Err(S::Error::custom(message));
+            }
+            Err(Stopped::Emit(WriterGone)) => {
+                return Err(S::Error::custom("the JSON writer stopped"));
             }
         }
         seq.end()
+    }
+}
+
+/// The JSON writer's side of the audit: it writes each role the reading thread hands over,
+/// while this thread waits for that thread to use up a chunk.
+struct Writing<'w, Q: SerializeSeq> {
+    seq: &'w mut Q,
+    from_reader: std::sync::mpsc::Receiver<Handed>,
+    to_writer: std::sync::mpsc::Sender<Handed>,
+    summary: bool,
+    known: &'w Known<'w>,
+    /// The role being written's distinct extras.
+    extras: Extras,
+    /// How many distinct extras the roles written had.
+    extra_total: usize,
+    /// The first write that failed; nothing is written after it.
+    failed: Option<Q::Error>,
+    /// Set when a write fails, so the audit stops at the next role.
+    stopped: &'w AtomicBool,
+}
+
+impl<Q: SerializeSeq> Writing<'_, Q> {
+    fn write(&mut self, role: &HandedRole) {
+        if self.failed.is_some() {
+            return;
+        }
+        let written = if self.summary {
+            self.seq.serialize_element(&SummarizedRole {
+                deeper: role.count(Kind::Deeper),
+                extra: role.count(Kind::Extra),
+                file: &role.file,
+                id: role.id.as_deref(),
+                input: &role.input,
+                missing: role.count(Kind::Missing),
+                name: &role.name,
+                privilege_count: role.privilege_count,
+                too_shallow: role.count(Kind::TooShallow),
+            })
+        } else {
+            role.raw_extras.distinct_into(&mut self.extras);
+            self.extra_total += self.extras.len();
+            let mut findings = Vec::with_capacity(role.findings.len() + self.extras.len());
+            role.findings(&mut findings);
+            findings.extend(self.extras.findings(self.known));
+            self.seq.serialize_element(&AuditedRole {
+                file: &role.file,
+                findings: &findings,
+                id: role.id.as_deref(),
+                inherited: role.inherited.as_deref(),
+                input: &role.input,
+                name: &role.name,
+                privilege_count: role.privilege_count,
+            })
+        };
+        if let Err(e) = written {
+            self.failed = Some(e);
+            self.stopped.store(true, Ordering::Relaxed);
+        }
+    }
+}
+
+impl<Q: SerializeSeq> SideWork for Writing<'_, Q> {
+    fn spent(&self) -> Spent {
+        let to_writer = self.to_writer.clone();
+        std::sync::Arc::new(move |chunk| {
+            // The writer may have gone; then nothing waits for this.
+            let _gone = to_writer.send(chunk.map_or(Handed::Finished, Handed::Spent));
+        })
+    }
+
+    fn next_spent(&mut self) -> Option<Vec<u8>> {
+        // In the order handed over: a chunk waits for the roles before it to be written,
+        // which keeps the parser within a few chunks of the writer. (Taking chunks first was
+        // slower.)
+        loop {
+            match self.from_reader.recv() {
+                Ok(Handed::Role(role)) => self.write(&role),
+                // After a failed write, reading stops: the parser sees the document end.
+                Ok(Handed::Spent(chunk)) => return self.failed.is_none().then_some(chunk),
+                Ok(Handed::Finished) | Err(_) => return None,
+            }
+        }
+    }
+
+    fn catch_up(&mut self) {
+        while let Ok(handed) = self.from_reader.try_recv() {
+            if let Handed::Role(role) = handed {
+                self.write(&role);
+            }
+        }
     }
 }
 

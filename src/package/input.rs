@@ -1,6 +1,7 @@
 //! What an input named on the command line is: a solution zip, a package folder, a
 //! SolutionPackager source folder or a lone XML file, and the parts of it that hold roles.
 
+use std::io::Read;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -9,8 +10,10 @@ use crate::open::{self, Accept, ReadAt};
 use crate::package::read::{open_error, read_up_to, Limits, PackageReader};
 use crate::part::customizations::{PART_NAME as CUSTOMIZATIONS, SOURCE_CUSTOMIZATIONS};
 use crate::part::role_file::SOURCE_ROLES;
-use crate::part::roles::{stream_roles, RoleSink};
+use crate::part::roles::{stream_roles, stream_roles_beside, RoleSink, RolesFile};
 use crate::part::solution::SOURCE_SOLUTION;
+use crate::xml::ahead::SideWork;
+use crate::xml::walk::XmlProblem;
 
 /// The shapes of input dvrole reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -119,15 +122,38 @@ impl Input {
     /// A file that cannot be read, or is not well-formed, is an error naming it (with the
     /// line and column for XML); so is a problem the sink returns.
     pub fn stream_roles(&mut self, sink: &mut impl RoleSink) -> Result<()> {
+        self.each_part(sink, |source, sink| stream_roles(source, sink))
+    }
+
+    /// Like [`Input::stream_roles`], with `sink` fed on a second thread while this one reads
+    /// and does `side`'s work ([`stream_roles_beside`]).
+    pub fn stream_roles_beside(
+        &mut self,
+        sink: &mut (impl RoleSink + Send),
+        side: &mut dyn SideWork,
+    ) -> Result<()> {
+        self.each_part(sink, |source, sink| stream_roles_beside(source, sink, side))
+    }
+
+    fn each_part<S: RoleSink>(
+        &mut self,
+        sink: &mut S,
+        mut stream: impl FnMut(Box<dyn Read + Send + '_>, &mut S) -> Result<RolesFile, XmlProblem>,
+    ) -> Result<()> {
         let parts = self.role_parts.clone();
         for part in &parts {
             sink.file(&self.reader.location(part));
-            self.stream_part(part, sink)?;
+            self.stream_part(part, sink, &mut stream)?;
         }
         Ok(())
     }
 
-    fn stream_part(&mut self, part: &str, sink: &mut impl RoleSink) -> Result<()> {
+    fn stream_part<S: RoleSink>(
+        &mut self,
+        part: &str,
+        sink: &mut S,
+        stream: &mut impl FnMut(Box<dyn Read + Send + '_>, &mut S) -> Result<RolesFile, XmlProblem>,
+    ) -> Result<()> {
         if matches!(self.shape, InputShape::Zip | InputShape::PackageFolder)
             && !self.reader.has_file(CUSTOMIZATIONS)
         {
@@ -138,7 +164,7 @@ impl Input {
         }
         let result = {
             let source = self.reader.open_entry(part)?;
-            stream_roles(source, sink)
+            stream(source, sink)
         };
         match result {
             Ok(_) => Ok(()),

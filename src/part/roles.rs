@@ -6,8 +6,10 @@ use std::io::Read;
 use quick_xml::events::BytesStart;
 use quick_xml::XmlVersion;
 
+use crate::xml::ahead::SideWork;
 use crate::xml::walk::{
-    attribute, attribute_pair, plain_attribute_pair, value_end, walk_ahead, Visitor, XmlProblem,
+    attribute, attribute_pair, plain_attribute_pair, value_end, walk_ahead, walk_beside, Visitor,
+    XmlProblem,
 };
 
 /// The attributes of a `<RolePrivilege>` exactly as exports write them,
@@ -142,7 +144,23 @@ struct RolesVisitor<'s, S> {
     sink: &'s mut S,
 }
 
-impl<S: RoleSink> RolesVisitor<'_, S> {
+impl<'s, S: RoleSink> RolesVisitor<'s, S> {
+    fn new(sink: &'s mut S) -> Self {
+        RolesVisitor {
+            kind: None,
+            at: RolesAt::Outside,
+            role_depth: 0,
+            horizon: 0,
+            sink,
+        }
+    }
+
+    /// The kind of file walked; the walk fails on a document without a root, so it is known
+    /// once the walk succeeds.
+    fn kind(&self) -> RolesFile {
+        self.kind.unwrap_or(RolesFile::Customizations)
+    }
+
     fn move_to(&mut self, at: RolesAt) {
         self.at = at;
         self.horizon = match at {
@@ -304,16 +322,21 @@ pub fn stream_roles(
     source: impl Read + Send,
     sink: &mut impl RoleSink,
 ) -> Result<RolesFile, XmlProblem> {
-    let mut visitor = RolesVisitor {
-        kind: None,
-        at: RolesAt::Outside,
-        role_depth: 0,
-        horizon: 0,
-        sink,
-    };
+    let mut visitor = RolesVisitor::new(sink);
     walk_ahead(source, &mut visitor)?;
-    // walk_ahead() fails on a document without a root, so the kind is always known here.
-    Ok(visitor.kind.unwrap_or(RolesFile::Customizations))
+    Ok(visitor.kind())
+}
+
+/// Like [`stream_roles`], with `sink` fed on a second thread while this one reads and does
+/// `side`'s work ([`walk_beside`]).
+pub fn stream_roles_beside(
+    source: impl Read + Send,
+    sink: &mut (impl RoleSink + Send),
+    side: &mut dyn SideWork,
+) -> Result<RolesFile, XmlProblem> {
+    let mut visitor = RolesVisitor::new(sink);
+    walk_beside(source, &mut visitor, side)?;
+    Ok(visitor.kind())
 }
 
 /// A sink that gathers each role into a [`RoleRecord`] and hands it to a callback.

@@ -5,9 +5,15 @@
 //! The bytes and errors the parser sees are exactly those the source gives, in the same
 //! order: the source's bytes before an error, then the error. Memory stays bounded: at most
 //! [`DEPTH`] chunks of [`CHUNK`] bytes are in flight, and chunks are reused.
+//!
+//! [`read_beside`] turns the two round where the caller has work of its own to fit in (for
+//! `audit --json`, writing what the parser finds): the parser gets the second thread and the
+//! calling thread reads, doing its [`SideWork`] while it waits for the parser, so two threads
+//! keep two cores busy instead of three threads contending for them.
 
 use std::io::{self, BufRead, BufReader, Read};
 use std::sync::mpsc::{self, Receiver, Sender, SyncSender};
+use std::sync::Arc;
 use std::thread;
 
 /// Bytes read per chunk.
@@ -28,12 +34,10 @@ pub fn read_ahead<R, T>(mut source: R, consume: impl FnOnce(&mut Ahead<'_, R>) -
 where
     R: Read + Send,
 {
-    let mut first = Vec::new();
-    match (&mut source).take(CHUNK as u64).read_to_end(&mut first) {
-        Err(e) => return consume(&mut Ahead::Chunks(Chunks::ended(first, Some(e)))),
-        Ok(n) if n < CHUNK => return consume(&mut Ahead::Chunks(Chunks::ended(first, None))),
-        Ok(_) => {}
-    }
+    let mut first = match first_chunk(&mut source) {
+        First::All(chunks) => return consume(&mut Ahead::Chunks(chunks)),
+        First::More(first) => first,
+    };
     let threaded = thread::scope(|scope| {
         let (to_parser, from_reader) = mpsc::sync_channel::<Message>(DEPTH);
         let (to_reader, spent) = mpsc::channel::<Vec<u8>>();
@@ -46,7 +50,9 @@ where
             // when it finds the parser's side gone.
             Ok(_) => Ok(consume(&mut Ahead::Chunks(Chunks {
                 from_reader: Some(from_reader),
-                to_reader: Some(to_reader),
+                to_reader: Some(Box::new(move |chunk| {
+                    let _ended = to_reader.send(chunk);
+                })),
                 chunk: std::mem::take(&mut first),
                 pos: 0,
                 error: None,
@@ -63,26 +69,158 @@ where
     }
 }
 
+/// Work a thread does between reading chunks for a parser on another (see [`read_beside`]).
+pub trait SideWork {
+    /// How the parser's thread hands back each chunk it has used up (`Some`) and says it has
+    /// finished (`None`): into whatever [`SideWork::next_spent`] waits on, so that one wait
+    /// serves both.
+    fn spent(&self) -> Spent;
+    /// Does side work until the parser hands back a chunk (`Some`) or has finished (`None`).
+    /// May say `None` early, to stop the reading: the parser then sees the source end.
+    fn next_spent(&mut self) -> Option<Vec<u8>>;
+    /// Does the side work waiting now, without waiting for more: after a document the
+    /// parser read on the calling thread.
+    fn catch_up(&mut self);
+}
+
+/// See [`SideWork::spent`].
+pub type Spent = Arc<dyn Fn(Option<Vec<u8>>) + Send + Sync>;
+
+/// Like [`read_ahead`], the other way round: `consume` parses on a second thread while this
+/// one reads, doing `side`'s work whenever it waits for the parser. A document within its
+/// first [`CHUNK`] bytes, or one for which no thread can be started, is parsed on this
+/// thread, and `side` catches up after it.
+pub fn read_beside<R, T>(
+    mut source: R,
+    side: &mut dyn SideWork,
+    consume: impl FnOnce(&mut Ahead<'_, R>) -> T + Send,
+) -> T
+where
+    R: Read + Send,
+    T: Send,
+{
+    let first = match first_chunk(&mut source) {
+        First::All(chunks) => {
+            let consumed = consume(&mut Ahead::Chunks(chunks));
+            side.catch_up();
+            return consumed;
+        }
+        First::More(first) => first,
+    };
+    let spent = side.spent();
+    let (to_parser, from_reader) = mpsc::channel::<Message>();
+    // What the parser's thread parses with comes to it once it runs: where no thread can
+    // be started, it is still here.
+    let (hand, handed) = hand_over(&consume);
+    let threaded = thread::scope(|scope| {
+        let parser = thread::Builder::new()
+            .name("dvrole-parse".into())
+            .spawn_scoped(scope, move || {
+                // However the parse ends, the reading side hears that it has.
+                let _finished = Finished(Arc::clone(&spent));
+                let (consume, first, from_reader) = handed.recv().ok()?;
+                let to_reader = Arc::clone(&spent);
+                Some(consume(&mut Ahead::Chunks(Chunks {
+                    from_reader: Some(from_reader),
+                    to_reader: Some(Box::new(move |chunk| to_reader(Some(chunk)))),
+                    chunk: first,
+                    pos: 0,
+                    error: None,
+                })))
+            });
+        let Ok(parser) = parser else {
+            return Err((consume, first));
+        };
+        if let Err(mpsc::SendError((consume, first, _))) = hand.send((consume, first, from_reader))
+        {
+            return Err((consume, first));
+        }
+        let finished = produce_beside(&mut source, &to_parser, side);
+        // The parser sees the end of the source, if it has not finished already; until it
+        // has, the side work goes on.
+        drop(to_parser);
+        if !finished {
+            while side.next_spent().is_some() {}
+        }
+        match parser.join() {
+            Ok(consumed) => Ok(consumed),
+            Err(panic) => std::panic::resume_unwind(panic),
+        }
+    });
+    let (consume, first) = match threaded {
+        Ok(Some(consumed)) => return consumed,
+        // The thread receives what it was sent before anything else.
+        Ok(None) => unreachable!("the parser's thread was handed what it parses with"),
+        Err(kept) => kept,
+    };
+    let consumed = consume(&mut Ahead::Direct(BufReader::with_capacity(
+        CHUNK,
+        io::Cursor::new(first).chain(&mut source),
+    )));
+    side.catch_up();
+    consumed
+}
+
+/// What [`read_beside`] hands the parser's thread: how to parse, the first chunk, and where
+/// the next come from.
+type Handed<F> = (F, Vec<u8>, Receiver<Message>);
+
+fn hand_over<F>(_consume: &F) -> (Sender<Handed<F>>, Receiver<Handed<F>>) {
+    mpsc::channel()
+}
+
+/// Says the parser has finished when dropped.
+struct Finished(Spent);
+
+impl Drop for Finished {
+    fn drop(&mut self) {
+        (self.0)(None);
+    }
+}
+
+/// The first [`CHUNK`] bytes of a source: all of it, or the start of more.
+enum First {
+    All(Chunks),
+    More(Vec<u8>),
+}
+
+fn first_chunk(source: &mut impl Read) -> First {
+    let mut first = Vec::new();
+    match source.take(CHUNK as u64).read_to_end(&mut first) {
+        Err(e) => First::All(Chunks::ended(first, Some(e))),
+        Ok(n) if n < CHUNK => First::All(Chunks::ended(first, None)),
+        Ok(_) => First::More(first),
+    }
+}
+
+/// Fills `chunk` from `source`, up to [`CHUNK`] bytes: it ends shorter only at the end of
+/// the source or at its error, which is returned.
+fn fill(source: &mut impl Read, chunk: &mut Vec<u8>) -> Option<io::Error> {
+    // A chunk back from the parser has the length it was sent with.
+    chunk.resize(CHUNK, 0);
+    let mut len = 0;
+    let mut failed = None;
+    while len < chunk.len() {
+        match source.read(chunk.get_mut(len..).unwrap_or_default()) {
+            Ok(0) => break,
+            Ok(n) => len += n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => {
+                failed = Some(e);
+                break;
+            }
+        }
+    }
+    chunk.truncate(len);
+    failed
+}
+
 /// The reading thread: fills chunks until the source ends or fails, or the parser is gone.
 fn produce(source: &mut impl Read, to_parser: &SyncSender<Message>, spent: &Receiver<Vec<u8>>) {
     loop {
-        // A chunk back from the parser has the length it was sent with.
         let mut chunk = spent.try_recv().unwrap_or_default();
-        chunk.resize(CHUNK, 0);
-        let mut len = 0;
-        let mut failed = None;
-        while len < chunk.len() {
-            match source.read(chunk.get_mut(len..).unwrap_or_default()) {
-                Ok(0) => break,
-                Ok(n) => len += n,
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-                Err(e) => {
-                    failed = Some(e);
-                    break;
-                }
-            }
-        }
-        chunk.truncate(len);
+        let failed = fill(source, &mut chunk);
+        let len = chunk.len();
         if len > 0 && to_parser.send(Ok(chunk)).is_err() {
             return;
         }
@@ -93,6 +231,39 @@ fn produce(source: &mut impl Read, to_parser: &SyncSender<Message>, spent: &Rece
         if len == 0 {
             // The end of the source; dropping the sender tells the parser.
             return;
+        }
+    }
+}
+
+/// [`read_beside`]'s reading: [`DEPTH`] chunks, then one for each chunk the parser hands
+/// back, until the source ends or fails; `true` when the parser has finished first.
+fn produce_beside(
+    source: &mut impl Read,
+    to_parser: &Sender<Message>,
+    side: &mut dyn SideWork,
+) -> bool {
+    let mut fresh = DEPTH;
+    loop {
+        let mut chunk = if fresh > 0 {
+            fresh -= 1;
+            Vec::new()
+        } else {
+            match side.next_spent() {
+                Some(chunk) => chunk,
+                None => return true,
+            }
+        };
+        let failed = fill(source, &mut chunk);
+        let len = chunk.len();
+        if len > 0 && to_parser.send(Ok(chunk)).is_err() {
+            return false;
+        }
+        if let Some(e) = failed {
+            let _gone = to_parser.send(Err(e));
+            return false;
+        }
+        if len == 0 {
+            return false;
         }
     }
 }
@@ -109,7 +280,8 @@ pub enum Ahead<'a, R> {
 pub struct Chunks {
     /// `None` when no thread reads: the chunk holds all there is.
     from_reader: Option<Receiver<Message>>,
-    to_reader: Option<Sender<Vec<u8>>>,
+    /// Where a used-up chunk goes back to the reading side.
+    to_reader: Option<Box<dyn Fn(Vec<u8>) + Send>>,
     chunk: Vec<u8>,
     /// How much of `chunk` the parser has taken.
     pos: usize,
@@ -146,8 +318,8 @@ impl Chunks {
                 let spent = std::mem::replace(&mut self.chunk, chunk);
                 self.pos = 0;
                 if let Some(to_reader) = &self.to_reader {
-                    // The reading thread may have ended; the chunk is then dropped.
-                    let _ended = to_reader.send(spent);
+                    // The reading side may have ended; the chunk is then dropped.
+                    to_reader(spent);
                 }
                 Ok(())
             }
@@ -186,6 +358,54 @@ impl<R: Read> BufRead for Ahead<'_, R> {
             Ahead::Chunks(chunks) => chunks.pos = (chunks.pos + amount).min(chunks.chunk.len()),
             Ahead::Direct(reader) => reader.consume(amount),
         }
+    }
+}
+
+#[cfg(test)]
+/// Side work that only hands chunks back, counting what it is asked to do; it stops the
+/// reading after `stop_after` chunks when that is set.
+pub(crate) struct Counting {
+    to_side: Sender<Option<Vec<u8>>>,
+    from_parser: Receiver<Option<Vec<u8>>>,
+    pub(crate) spent: usize,
+    pub(crate) caught_up: usize,
+    stop_after: Option<usize>,
+}
+
+#[cfg(test)]
+impl Counting {
+    pub(crate) fn new(stop_after: Option<usize>) -> Counting {
+        let (to_side, from_parser) = mpsc::channel();
+        Counting {
+            to_side,
+            from_parser,
+            spent: 0,
+            caught_up: 0,
+            stop_after,
+        }
+    }
+}
+
+#[cfg(test)]
+impl SideWork for Counting {
+    fn spent(&self) -> Spent {
+        let to_side = self.to_side.clone();
+        Arc::new(move |chunk| {
+            let _gone = to_side.send(chunk);
+        })
+    }
+
+    fn next_spent(&mut self) -> Option<Vec<u8>> {
+        if self.stop_after == Some(self.spent) {
+            return None;
+        }
+        let chunk = self.from_parser.recv().ok()??;
+        self.spent += 1;
+        Some(chunk)
+    }
+
+    fn catch_up(&mut self) {
+        self.caught_up += 1;
     }
 }
 
@@ -276,5 +496,90 @@ mod tests {
         })
         .unwrap();
         assert_eq!(first.to_vec(), data(10));
+    }
+
+    #[test]
+    fn beside_passes_every_byte_in_order() {
+        for len in [
+            0,
+            1,
+            CHUNK - 1,
+            CHUNK,
+            CHUNK + 1,
+            5 * CHUNK + 17,
+            11 * CHUNK,
+        ] {
+            let source = Trickle {
+                data: data(len),
+                at: 0,
+                step: 9_999,
+                error: None,
+            };
+            let mut side = Counting::new(None);
+            let mut got = Vec::new();
+            read_beside(source, &mut side, |r| r.read_to_end(&mut got)).unwrap();
+            assert_eq!(got, data(len), "length {len}");
+            if len < CHUNK {
+                // Parsed here; the side work catches up after it.
+                assert_eq!((side.spent, side.caught_up), (0, 1), "length {len}");
+            } else {
+                // Each chunk the next replaces comes back to the reading side.
+                assert_eq!(side.caught_up, 0, "length {len}");
+                assert_eq!(side.spent, len.div_ceil(CHUNK) - 1, "length {len}");
+            }
+        }
+    }
+
+    #[test]
+    fn beside_gives_the_bytes_before_an_error_then_the_error() {
+        for len in [100, 3 * CHUNK + 5, 9 * CHUNK] {
+            let source = Trickle {
+                data: data(len),
+                at: 0,
+                step: 4_096,
+                error: Some(io::Error::other("the source broke")),
+            };
+            let mut side = Counting::new(None);
+            let mut got = Vec::new();
+            let result = read_beside(source, &mut side, |r| r.read_to_end(&mut got));
+            assert_eq!(got, data(len), "length {len}");
+            assert_eq!(result.unwrap_err().to_string(), "the source broke");
+        }
+    }
+
+    #[test]
+    fn beside_a_parser_that_stops_early_ends_the_reading() {
+        let source = Trickle {
+            data: data(64 * CHUNK),
+            at: 0,
+            step: CHUNK,
+            error: None,
+        };
+        let mut side = Counting::new(None);
+        let first = read_beside(source, &mut side, |r| {
+            let mut one = [0u8; 10];
+            r.read_exact(&mut one).map(|()| one)
+        })
+        .unwrap();
+        assert_eq!(first.to_vec(), data(10));
+        // Nothing was used up: the reading side stopped when the parser finished.
+        assert_eq!(side.spent, 0);
+    }
+
+    #[test]
+    fn beside_side_work_that_stops_the_reading_ends_the_document_there() {
+        // The side work stops the reading after two chunks come back: the parser sees the
+        // first chunk, the DEPTH read before any came back and the two read after, then the
+        // end.
+        let source = Trickle {
+            data: data(64 * CHUNK),
+            at: 0,
+            step: CHUNK,
+            error: None,
+        };
+        let mut side = Counting::new(Some(2));
+        let mut got = Vec::new();
+        read_beside(source, &mut side, |r| r.read_to_end(&mut got)).unwrap();
+        assert_eq!(got, data((1 + DEPTH + 2) * CHUNK));
     }
 }

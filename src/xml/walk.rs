@@ -153,6 +153,20 @@ pub fn walk_ahead(source: impl Read + Send, visitor: &mut impl Visitor) -> Resul
     crate::xml::ahead::read_ahead(source, |filtered| walk_events(filtered, &cuts, visitor))
 }
 
+/// Like [`walk_ahead`], the other way round: the parse runs on a second thread while this
+/// one reads and does `side`'s work (see [`read_beside`](crate::xml::ahead::read_beside)).
+/// The result is the same as [`walk`]'s.
+pub fn walk_beside(
+    source: impl Read + Send,
+    visitor: &mut (impl Visitor + Send),
+    side: &mut dyn crate::xml::ahead::SideWork,
+) -> Result<(), XmlProblem> {
+    let (source, cuts) = strict::strict(source);
+    crate::xml::ahead::read_beside(source, side, |filtered| {
+        walk_events(filtered, &cuts, visitor)
+    })
+}
+
 /// The walk itself, over the filtered bytes.
 fn walk_events(
     source: impl BufRead,
@@ -539,7 +553,8 @@ mod tests {
         }
     }
 
-    /// What `walk` and `walk_ahead` make of `doc`: the same, whatever it holds.
+    /// What `walk`, `walk_ahead` and `walk_beside` make of `doc`: the same, whatever it
+    /// holds.
     fn both_walks(doc: &[u8]) -> (Record, Result<(), XmlProblem>) {
         let mut one = Record::default();
         let walked = walk(doc, &mut one);
@@ -547,6 +562,10 @@ mod tests {
         let ahead = walk_ahead(doc, &mut two);
         assert_eq!(one, two, "the two walks reported different events");
         assert_eq!(walked, ahead, "the two walks ended differently");
+        let mut three = Record::default();
+        let beside = walk_beside(doc, &mut three, &mut crate::xml::ahead::Counting::new(None));
+        assert_eq!(one, three, "walking beside reported different events");
+        assert_eq!(walked, beside, "walking beside ended differently");
         (one, walked)
     }
 

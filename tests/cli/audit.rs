@@ -605,3 +605,111 @@ fn json_ends_after_the_last_whole_role_when_a_later_input_fails() {
         assert!(!stdout.contains("\"summary\""), "summary {summary}");
     }
 }
+
+/// A customizations.xml of `count` roles, large enough past a few hundred to be parsed on a
+/// second thread; the role at `broken`, if any, has a level that is not a depth.
+fn many_roles(dir: &Path, count: usize, broken: Option<usize>) -> PathBuf {
+    let mut xml = String::from("<ImportExportXml><Roles>");
+    for i in 0..count {
+        let level = if Some(i) == broken {
+            "Sideways"
+        } else {
+            "Global"
+        };
+        xml.push_str(&format!(
+            "<Role id=\"{{00000000-0000-0000-0000-{i:012}}}\" name=\"Role {i}\"><RolePrivileges>\
+             <RolePrivilege name=\"prvReadAccount\" level=\"{level}\" /></RolePrivileges></Role>"
+        ));
+    }
+    xml.push_str("</Roles></ImportExportXml>");
+    write(dir, &format!("many-{count}-{broken:?}.xml"), xml.as_bytes())
+}
+
+/// The names of the roles in an `audit --json` document that an error cut short, checking
+/// that it is cut after a whole role and holds no summary.
+fn roles_of_cut_json(stdout: &[u8]) -> Vec<String> {
+    let stdout = String::from_utf8(stdout.to_vec()).unwrap();
+    assert!(!stdout.contains("\"summary\""));
+    let mut lines = stdout.lines();
+    assert!(lines.next().unwrap().ends_with("\"roles\":["));
+    lines
+        .map(|line| {
+            let role: Value = serde_json::from_str(line.trim_end_matches(',')).unwrap();
+            role["name"].as_str().unwrap().to_string()
+        })
+        .collect()
+}
+
+#[test]
+fn json_of_a_large_export_is_whole_and_in_order() {
+    // Read on this thread and parsed on a second, the roles come out as they are in the
+    // file, each once, with the summary after them.
+    let dir = tempfile::tempdir().unwrap();
+    let large = many_roles(dir.path(), 3000, None);
+    let out = dvrole()
+        .args(["audit", "--json"])
+        .arg(&large)
+        .arg(fixtures().join("customizations.xml"))
+        .assert()
+        .code(1)
+        .get_output()
+        .clone();
+    let doc = json_of(&out.stdout);
+    let names: Vec<&str> = doc["roles"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["name"].as_str().unwrap())
+        .collect();
+    let expected: Vec<String> = (0..3000).map(|i| format!("Role {i}")).collect();
+    assert_eq!(names.len(), 3002);
+    assert_eq!(names[..3000], expected[..]);
+    assert_eq!(names[3000..], ["Mailbox Owner", "Sales Clerk"]);
+    assert_eq!(doc["summary"]["roles"], 3002);
+    assert_eq!(doc["summary"]["inputs"], 2);
+}
+
+#[test]
+fn json_of_a_large_export_broken_past_its_first_chunk_ends_after_the_last_whole_role() {
+    let dir = tempfile::tempdir().unwrap();
+    let broken = many_roles(dir.path(), 3000, Some(2500));
+    for summary in [false, true] {
+        let mut command = dvrole();
+        command.args(["audit", "--json"]);
+        if summary {
+            command.arg("--summary");
+        }
+        let out = command.arg(&broken).assert().code(2).get_output().clone();
+        let stderr = String::from_utf8(out.stderr).unwrap();
+        assert_eq!(stderr.lines().count(), 1, "summary {summary}: {stderr}");
+        assert!(
+            stderr.contains("Role 2500") && stderr.contains("Sideways"),
+            "summary {summary}: {stderr}"
+        );
+        let expected: Vec<String> = (0..2500).map(|i| format!("Role {i}")).collect();
+        assert_eq!(
+            roles_of_cut_json(&out.stdout),
+            expected,
+            "summary {summary}"
+        );
+    }
+}
+
+#[test]
+fn json_of_a_large_export_then_a_failing_input_ends_after_the_large_ones_roles() {
+    let dir = tempfile::tempdir().unwrap();
+    let large = many_roles(dir.path(), 3000, None);
+    let bad = many_roles(dir.path(), 1, Some(0));
+    let out = dvrole()
+        .args(["audit", "--json"])
+        .arg(&large)
+        .arg(&bad)
+        .assert()
+        .code(2)
+        .get_output()
+        .clone();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    let expected: Vec<String> = (0..3000).map(|i| format!("Role {i}")).collect();
+    assert_eq!(roles_of_cut_json(&out.stdout), expected);
+}

@@ -83,6 +83,11 @@ fn commands() -> Vec<Vec<String>> {
         vec!["audit", "--json", &export, &source],
         vec!["audit", "--summary", &export, &source],
         vec!["audit", "--summary", "--json", &export, &source],
+        // Past the first 128 KiB the roles are parsed on a second thread; under --json this
+        // one reads and writes (see `workspace`).
+        vec!["audit", LARGE],
+        vec!["audit", "--json", LARGE, &export],
+        vec!["audit", "--summary", "--json", LARGE],
         vec!["completions", "bash"],
         vec!["completions", "zsh"],
         vec!["completions", "fish"],
@@ -98,15 +103,22 @@ fn commands() -> Vec<Vec<String>> {
         .collect()
 }
 
-/// A folder where every command above can run: it holds the zip `--check` compares with.
+/// A folder where every command above can run: it holds the zip `--check` compares with,
+/// and [`LARGE`].
 fn workspace() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     common::cmd(dir.path())
         .args(["generate", "-o", "a.zip"])
         .assert()
         .success();
+    let large = dir.path().join("large");
+    fs::create_dir(&large).unwrap();
+    large_export(&large);
     dir
 }
+
+/// An export large enough to be read ahead ([`large_export`]), in the [`workspace`].
+const LARGE: &str = "large/customizations.xml";
 
 /// `dvrole args` in `dir` as a plain process, the environment cleared as [`common::dvrole`]
 /// clears it, with `stdout` as its standard output.
