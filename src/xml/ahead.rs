@@ -440,23 +440,31 @@ mod tests {
         (0..len).map(|i| (i * 7 % 251) as u8).collect()
     }
 
+    /// `data(len)`, `step` bytes a read, then `error` if any.
+    fn trickle(len: usize, step: usize, error: Option<io::Error>) -> Trickle {
+        Trickle {
+            data: data(len),
+            at: 0,
+            step,
+            error,
+        }
+    }
+
+    /// Lengths on both sides of the first chunk, and of several.
+    const LENGTHS: [usize; 7] = [
+        0,
+        1,
+        CHUNK - 1,
+        CHUNK,
+        CHUNK + 1,
+        5 * CHUNK + 17,
+        11 * CHUNK,
+    ];
+
     #[test]
     fn passes_every_byte_in_order() {
-        for len in [
-            0,
-            1,
-            CHUNK - 1,
-            CHUNK,
-            CHUNK + 1,
-            5 * CHUNK + 17,
-            11 * CHUNK,
-        ] {
-            let source = Trickle {
-                data: data(len),
-                at: 0,
-                step: 9_999,
-                error: None,
-            };
+        for len in LENGTHS {
+            let source = trickle(len, 9_999, None);
             let mut got = Vec::new();
             read_ahead(source, |r| r.read_to_end(&mut got)).unwrap();
             assert_eq!(got, data(len), "length {len}");
@@ -467,12 +475,7 @@ mod tests {
     fn gives_the_bytes_before_an_error_then_the_error() {
         // Within the first chunk (no thread) and past it.
         for len in [100, 3 * CHUNK + 5] {
-            let source = Trickle {
-                data: data(len),
-                at: 0,
-                step: 4_096,
-                error: Some(io::Error::other("the source broke")),
-            };
+            let source = trickle(len, 4_096, Some(io::Error::other("the source broke")));
             let mut got = Vec::new();
             let result = read_ahead(source, |r| r.read_to_end(&mut got));
             assert_eq!(got, data(len));
@@ -484,12 +487,7 @@ mod tests {
     fn a_parser_that_stops_early_ends_the_reading_thread() {
         // Far more than the chunks in flight: the reading thread must stop when the parser
         // goes, or the scope would wait for ever.
-        let source = Trickle {
-            data: data(64 * CHUNK),
-            at: 0,
-            step: CHUNK,
-            error: None,
-        };
+        let source = trickle(64 * CHUNK, CHUNK, None);
         let first = read_ahead(source, |r| {
             let mut one = [0u8; 10];
             r.read_exact(&mut one).map(|()| one)
@@ -500,21 +498,8 @@ mod tests {
 
     #[test]
     fn beside_passes_every_byte_in_order() {
-        for len in [
-            0,
-            1,
-            CHUNK - 1,
-            CHUNK,
-            CHUNK + 1,
-            5 * CHUNK + 17,
-            11 * CHUNK,
-        ] {
-            let source = Trickle {
-                data: data(len),
-                at: 0,
-                step: 9_999,
-                error: None,
-            };
+        for len in LENGTHS {
+            let source = trickle(len, 9_999, None);
             let mut side = Counting::new(None);
             let mut got = Vec::new();
             read_beside(source, &mut side, |r| r.read_to_end(&mut got)).unwrap();
@@ -533,12 +518,7 @@ mod tests {
     #[test]
     fn beside_gives_the_bytes_before_an_error_then_the_error() {
         for len in [100, 3 * CHUNK + 5, 9 * CHUNK] {
-            let source = Trickle {
-                data: data(len),
-                at: 0,
-                step: 4_096,
-                error: Some(io::Error::other("the source broke")),
-            };
+            let source = trickle(len, 4_096, Some(io::Error::other("the source broke")));
             let mut side = Counting::new(None);
             let mut got = Vec::new();
             let result = read_beside(source, &mut side, |r| r.read_to_end(&mut got));
@@ -549,12 +529,7 @@ mod tests {
 
     #[test]
     fn beside_a_parser_that_stops_early_ends_the_reading() {
-        let source = Trickle {
-            data: data(64 * CHUNK),
-            at: 0,
-            step: CHUNK,
-            error: None,
-        };
+        let source = trickle(64 * CHUNK, CHUNK, None);
         let mut side = Counting::new(None);
         let first = read_beside(source, &mut side, |r| {
             let mut one = [0u8; 10];
@@ -571,12 +546,7 @@ mod tests {
         // The side work stops the reading after two chunks come back: the parser sees the
         // first chunk, the DEPTH read before any came back and the two read after, then the
         // end.
-        let source = Trickle {
-            data: data(64 * CHUNK),
-            at: 0,
-            step: CHUNK,
-            error: None,
-        };
+        let source = trickle(64 * CHUNK, CHUNK, None);
         let mut side = Counting::new(Some(2));
         let mut got = Vec::new();
         read_beside(source, &mut side, |r| r.read_to_end(&mut got)).unwrap();
