@@ -187,7 +187,7 @@ struct Run<'r, 'd> {
 
 /// How a comparison leaves the audit: with the input's name, as soon as its role closes.
 type Emit<'e, E> = dyn FnMut(&RoleAudit<'_>, &str) -> Result<(), E> + 'e;
-/// An [`Emit`] that can go to the thread that reads the roles.
+/// An [`Emit`] that can go to the thread that parses the roles.
 type SendEmit<'e, E> = dyn FnMut(&RoleAudit<'_>, &str) -> Result<(), E> + Send + 'e;
 
 impl Run<'_, '_> {
@@ -197,8 +197,8 @@ impl Run<'_, '_> {
         self.each_input(emit, |input, sink| input.stream_roles(sink))
     }
 
-    /// Like [`Run::stream`], with the roles read on a second thread while this one reads the
-    /// inputs and does `side`'s work (see [`Input::stream_roles_beside`]).
+    /// Like [`Run::stream`], with the roles parsed on a second thread while this one reads
+    /// the inputs and does `side`'s work (see [`Input::stream_roles_beside`]).
     fn stream_beside<E: Send>(
         &mut self,
         emit: &mut SendEmit<'_, E>,
@@ -396,10 +396,10 @@ fn print_summary_line(out: &mut Output, audit: &RoleAudit<'_>) -> Result<()> {
 /// Writes the `--json` document: `{"desired", "roles", "summary", "complete"}`, each role
 /// serialized as soon as it is audited.
 ///
-/// The audit runs on a second thread and hands each role over as it closes, while this one
-/// serializes the roles before it: the two halves of the work overlap. A role's findings
-/// are the same either way; the document ends where it would have (cut after the last role
-/// written when the audit fails).
+/// Each large roles part is parsed and compared on a second thread, which hands each role
+/// over as it closes, while this one reads the part and serializes the roles before (see
+/// [`RoleStream`]). A role's findings are the same either way; the document ends where it
+/// would have (cut after the last role written when the audit fails).
 fn write_json(
     out: &mut Output,
     desired: &Role,
@@ -451,7 +451,7 @@ fn write_json(
         "summary",
         &Summary {
             deeper: t.count(Kind::Deeper),
-            // Distinct extras, counted as they were written; the reading thread counted each
+            // Distinct extras, counted as they were written; the parsing thread counted each
             // `<RolePrivilege>`. Under --summary each is counted, as documented.
             extra: if summary {
                 t.count(Kind::Extra)
@@ -473,7 +473,7 @@ fn write_json(
 /// The JSON writer has stopped (its error is reported, not this).
 struct WriterGone;
 
-/// What the thread that reads the roles hands the JSON writer.
+/// What the thread that parses the roles hands the JSON writer.
 enum Handed {
     /// A role, audited.
     Role(Box<HandedRole>),
@@ -483,7 +483,7 @@ enum Handed {
     Finished,
 }
 
-/// One audited role, owned, for the JSON writer. A [`RoleAudit`] borrows from the reading
+/// One audited role, owned, for the JSON writer. A [`RoleAudit`] borrows from the parsing
 /// thread's [`Desired`] until the next role begins, so the strings of its findings (the
 /// desired privileges', a few per role; extras come raw) are copied into `text`.
 struct HandedRole {
@@ -685,7 +685,7 @@ impl Serialize for RoleStream<'_, '_, '_, '_, '_> {
     }
 }
 
-/// The JSON writer's side of the audit: it writes each role the reading thread hands over,
+/// The JSON writer's side of the audit: it writes each role the parsing thread hands over,
 /// while this thread waits for that thread to use up a chunk.
 struct Writing<'w, Q: SerializeSeq> {
     seq: &'w mut Q,
