@@ -1,10 +1,73 @@
 //! Any bytes as customizations.xml, a role file, solution.xml or [Content_Types].xml:
-//! the streaming readers must never panic, and positions must resolve for any offset.
+//! the streaming readers must never panic, and positions must resolve for any offset. The
+//! roles reader must report the same whether it parses on this thread, reads ahead on a
+//! second, or parses on the second while this one reads (as `audit --json` does); inputs
+//! past 128 KiB take the threads.
 #![no_main]
 
-use dvrole::part::{content_types, roles, solution};
-use dvrole::xml::walk;
+use std::sync::mpsc::{channel, Receiver, Sender};
+use std::sync::Arc;
+
+use dvrole::part::roles::{self, RoleSink, RolesFile};
+use dvrole::part::{content_types, solution};
+use dvrole::xml::ahead::{SideWork, Spent};
+use dvrole::xml::walk::{self, XmlProblem};
 use libfuzzer_sys::fuzz_target;
+
+/// Writes down every call, to compare two reads.
+#[derive(Default, PartialEq, Debug)]
+struct Record(Vec<String>);
+
+impl RoleSink for Record {
+    fn role(
+        &mut self,
+        id: Option<&str>,
+        name: Option<&str>,
+        inherited: Option<&str>,
+        offset: u64,
+        file: RolesFile,
+    ) -> Result<(), XmlProblem> {
+        let file = format!("{file:?}");
+        self.0.push(format!("role {id:?} {name:?} {inherited:?} {offset} {file}"));
+        Ok(())
+    }
+
+    fn privilege(
+        &mut self,
+        name: Option<&str>,
+        level: Option<&str>,
+        offset: u64,
+    ) -> Result<(), XmlProblem> {
+        self.0.push(format!("privilege {name:?} {level:?} {offset}"));
+        Ok(())
+    }
+
+    fn end_role(&mut self) -> Result<(), XmlProblem> {
+        self.0.push("end".into());
+        Ok(())
+    }
+}
+
+/// Side work that only hands used-up chunks back.
+struct HandBack {
+    to: Sender<Option<Vec<u8>>>,
+    from: Receiver<Option<Vec<u8>>>,
+}
+
+impl SideWork for HandBack {
+    fn spent(&self) -> Spent {
+        let to = self.to.clone();
+        Arc::new(move |chunk| {
+            let _gone = to.send(chunk);
+        })
+    }
+
+    fn next_spent(&mut self) -> Option<Vec<u8>> {
+        self.from.recv().ok()?
+    }
+
+    fn catch_up(&mut self) {}
+}
 
 fuzz_target!(|data: &[u8]| {
     let mut offsets = Vec::new();
@@ -15,4 +78,12 @@ fuzz_target!(|data: &[u8]| {
     let _ = walk::positions_in(data, &offsets);
     let _ = solution::read_manifest(data);
     let _ = content_types::read_content_types(data);
+
+    let mut ahead = Record::default();
+    let read_ahead = roles::stream_roles(data, &mut ahead);
+    let (to, from) = channel();
+    let mut beside = Record::default();
+    let read_beside = roles::stream_roles_beside(data, &mut beside, &mut HandBack { to, from });
+    assert_eq!(ahead, beside);
+    assert_eq!(read_ahead, read_beside);
 });
