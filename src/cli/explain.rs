@@ -125,8 +125,6 @@ pub fn run(args: &ExplainArgs) -> Result<Outcome> {
     )
 }
 
-/// Reads the error text from `input` (stdin), refusing more than [`MAX_INPUT`] bytes rather
-/// than explaining part of it. Bytes that are not UTF-8 are replaced.
 /// Whether standard input is a pipe or FIFO (not a terminal, a file or a device).
 fn is_pipe(stdin: &std::io::Stdin) -> bool {
     #[cfg(unix)]
@@ -171,6 +169,8 @@ fn too_large() -> Error {
     }
 }
 
+/// Reads the error text from `input` (stdin), refusing more than [`MAX_INPUT`] bytes rather
+/// than explaining part of it. Bytes that are not UTF-8 are replaced.
 fn read_text(input: impl Read) -> Result<String> {
     let mut bytes = Vec::new();
     input
