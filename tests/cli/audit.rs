@@ -606,22 +606,9 @@ fn json_ends_after_the_last_whole_role_when_a_later_input_fails() {
     }
 }
 
-/// A customizations.xml of `count` roles, large enough past a few hundred to be parsed on a
-/// second thread; the role at `broken`, if any, has a level that is not a depth.
+/// [`common::many_roles_xml`], written into `dir`.
 fn many_roles(dir: &Path, count: usize, broken: Option<usize>) -> PathBuf {
-    let mut xml = String::from("<ImportExportXml><Roles>");
-    for i in 0..count {
-        let level = if Some(i) == broken {
-            "Sideways"
-        } else {
-            "Global"
-        };
-        xml.push_str(&format!(
-            "<Role id=\"{{00000000-0000-0000-0000-{i:012}}}\" name=\"Role {i}\"><RolePrivileges>\
-             <RolePrivilege name=\"prvReadAccount\" level=\"{level}\" /></RolePrivileges></Role>"
-        ));
-    }
-    xml.push_str("</Roles></ImportExportXml>");
+    let xml = common::many_roles_xml(count, broken);
     write(dir, &format!("many-{count}-{broken:?}.xml"), xml.as_bytes())
 }
 

@@ -270,3 +270,23 @@ pub fn unzip(bytes: &[u8]) -> Vec<(String, Vec<u8>)> {
         })
         .collect()
 }
+
+/// A customizations.xml of `count` roles named `Role 0`, `Role 1`, ..., each holding only
+/// `prvReadAccount` at Global; the role at `broken`, if any, holds it at a level that is not
+/// a depth. Past a few hundred roles it is large enough to be read on a second thread.
+pub fn many_roles_xml(count: usize, broken: Option<usize>) -> String {
+    let mut xml = String::from("<ImportExportXml><Roles>");
+    for i in 0..count {
+        let level = if Some(i) == broken {
+            "Sideways"
+        } else {
+            "Global"
+        };
+        xml.push_str(&format!(
+            "<Role id=\"{{00000000-0000-0000-0000-{i:012}}}\" name=\"Role {i}\"><RolePrivileges>\
+             <RolePrivilege name=\"prvReadAccount\" level=\"{level}\" /></RolePrivileges></Role>"
+        ));
+    }
+    xml.push_str("</Roles></ImportExportXml>");
+    xml
+}

@@ -204,14 +204,7 @@ fn every_command_on_a_closed_pipe_ends_quietly() {
 
 /// An export with many roles, each lacking every privilege: megabytes of findings.
 fn large_export(dir: &Path) -> PathBuf {
-    let mut xml = String::from("<ImportExportXml><Roles>");
-    for i in 0..2000 {
-        xml.push_str(&format!(
-            "<Role id=\"{{00000000-0000-0000-0000-{i:012}}}\" name=\"Role {i}\"><RolePrivileges>\
-             <RolePrivilege name=\"prvReadAccount\" level=\"Global\" /></RolePrivileges></Role>"
-        ));
-    }
-    xml.push_str("</Roles></ImportExportXml>");
+    let xml = common::many_roles_xml(2000, None);
     let path = dir.join("customizations.xml");
     fs::write(&path, xml).unwrap();
     path
