@@ -48,24 +48,19 @@ where
         match started {
             // Whatever `consume` does, the reading thread ends: when the source does, or
             // when it finds the parser's side gone.
-            Ok(_) => Ok(consume(&mut Ahead::Chunks(Chunks {
-                from_reader: Some(from_reader),
-                to_reader: Some(Box::new(move |chunk| {
+            Ok(_) => Ok(consume(&mut Ahead::Chunks(Chunks::from_reader(
+                std::mem::take(&mut first),
+                from_reader,
+                Box::new(move |chunk| {
                     let _ended = to_reader.send(chunk);
-                })),
-                chunk: std::mem::take(&mut first),
-                pos: 0,
-                error: None,
-            }))),
+                }),
+            )))),
             Err(_) => Err(consume),
         }
     });
     match threaded {
         Ok(result) => result,
-        Err(consume) => consume(&mut Ahead::Direct(BufReader::with_capacity(
-            CHUNK,
-            io::Cursor::new(first).chain(&mut source),
-        ))),
+        Err(consume) => consume(&mut Ahead::direct(first, &mut source)),
     }
 }
 
@@ -120,13 +115,11 @@ where
                 let _finished = Finished(Arc::clone(&spent));
                 let (consume, first, from_reader) = handed.recv().ok()?;
                 let to_reader = Arc::clone(&spent);
-                Some(consume(&mut Ahead::Chunks(Chunks {
-                    from_reader: Some(from_reader),
-                    to_reader: Some(Box::new(move |chunk| to_reader(Some(chunk)))),
-                    chunk: first,
-                    pos: 0,
-                    error: None,
-                })))
+                Some(consume(&mut Ahead::Chunks(Chunks::from_reader(
+                    first,
+                    from_reader,
+                    Box::new(move |chunk| to_reader(Some(chunk))),
+                ))))
             });
         let Ok(parser) = parser else {
             return Err((consume, first));
@@ -153,10 +146,7 @@ where
         Ok(None) => unreachable!("the parser's thread was handed what it parses with"),
         Err(kept) => kept,
     };
-    let consumed = consume(&mut Ahead::Direct(BufReader::with_capacity(
-        CHUNK,
-        io::Cursor::new(first).chain(&mut source),
-    )));
+    let consumed = consume(&mut Ahead::direct(first, &mut source));
     side.catch_up();
     consumed
 }
@@ -193,9 +183,10 @@ fn first_chunk(source: &mut impl Read) -> First {
     }
 }
 
-/// Fills `chunk` from `source`, up to [`CHUNK`] bytes: it ends shorter only at the end of
-/// the source or at its error, which is returned.
-fn fill(source: &mut impl Read, chunk: &mut Vec<u8>) -> Option<io::Error> {
+/// Fills `chunk` from `source`, up to [`CHUNK`] bytes, and hands it to the parser with
+/// `send` (which says whether the parser is still there), then the source's error if it
+/// failed; `true` while there is more to read and someone to read it.
+fn pass_chunk(source: &mut impl Read, mut chunk: Vec<u8>, send: impl Fn(Message) -> bool) -> bool {
     // A chunk back from the parser has the length it was sent with.
     chunk.resize(CHUNK, 0);
     let mut len = 0;
@@ -212,27 +203,22 @@ fn fill(source: &mut impl Read, chunk: &mut Vec<u8>) -> Option<io::Error> {
         }
     }
     chunk.truncate(len);
-    failed
+    if len > 0 && !send(Ok(chunk)) {
+        return false;
+    }
+    if let Some(e) = failed {
+        send(Err(e));
+        return false;
+    }
+    // At the end of the source, the sender's going tells the parser.
+    len > 0
 }
 
 /// The reading thread: fills chunks until the source ends or fails, or the parser is gone.
 fn produce(source: &mut impl Read, to_parser: &SyncSender<Message>, spent: &Receiver<Vec<u8>>) {
-    loop {
-        let mut chunk = spent.try_recv().unwrap_or_default();
-        let failed = fill(source, &mut chunk);
-        let len = chunk.len();
-        if len > 0 && to_parser.send(Ok(chunk)).is_err() {
-            return;
-        }
-        if let Some(e) = failed {
-            let _gone = to_parser.send(Err(e));
-            return;
-        }
-        if len == 0 {
-            // The end of the source; dropping the sender tells the parser.
-            return;
-        }
-    }
+    while pass_chunk(source, spent.try_recv().unwrap_or_default(), |message| {
+        to_parser.send(message).is_ok()
+    }) {}
 }
 
 /// [`read_beside`]'s reading: [`DEPTH`] chunks, then one for each chunk the parser hands
@@ -244,7 +230,7 @@ fn produce_beside(
 ) -> bool {
     let mut fresh = DEPTH;
     loop {
-        let mut chunk = if fresh > 0 {
+        let chunk = if fresh > 0 {
             fresh -= 1;
             Vec::new()
         } else {
@@ -253,16 +239,7 @@ fn produce_beside(
                 None => return true,
             }
         };
-        let failed = fill(source, &mut chunk);
-        let len = chunk.len();
-        if len > 0 && to_parser.send(Ok(chunk)).is_err() {
-            return false;
-        }
-        if let Some(e) = failed {
-            let _gone = to_parser.send(Err(e));
-            return false;
-        }
-        if len == 0 {
+        if !pass_chunk(source, chunk, |message| to_parser.send(message).is_ok()) {
             return false;
         }
     }
@@ -289,7 +266,32 @@ pub struct Chunks {
     error: Option<io::Error>,
 }
 
+impl<'a, R: Read> Ahead<'a, R> {
+    /// The source itself, after its `first` bytes: where no thread could be started.
+    fn direct(first: Vec<u8>, source: &'a mut R) -> Self {
+        Ahead::Direct(BufReader::with_capacity(
+            CHUNK,
+            io::Cursor::new(first).chain(source),
+        ))
+    }
+}
+
 impl Chunks {
+    /// The `first` chunk, then those `from_reader` sends; each used up goes to `to_reader`.
+    fn from_reader(
+        first: Vec<u8>,
+        from_reader: Receiver<Message>,
+        to_reader: Box<dyn Fn(Vec<u8>) + Send>,
+    ) -> Chunks {
+        Chunks {
+            from_reader: Some(from_reader),
+            to_reader: Some(to_reader),
+            chunk: first,
+            pos: 0,
+            error: None,
+        }
+    }
+
     /// All of a source that ended (or failed, with `error`) within `bytes`.
     fn ended(bytes: Vec<u8>, error: Option<io::Error>) -> Chunks {
         Chunks {
