@@ -185,10 +185,11 @@ struct Run<'r, 'd> {
     selection: Streamed<'r>,
 }
 
-/// How a comparison leaves the audit: with the input's name, as soon as its role closes.
-type Emit<'e, E> = dyn FnMut(&RoleAudit<'_>, &str) -> Result<(), E> + 'e;
+/// How a comparison leaves the audit: with the input's name, as soon as its role closes
+/// (mutable, so what is handed over can be moved out rather than copied).
+type Emit<'e, E> = dyn FnMut(&mut RoleAudit<'_>, &str) -> Result<(), E> + 'e;
 /// An [`Emit`] that can go to the thread that parses the roles.
-type SendEmit<'e, E> = dyn FnMut(&RoleAudit<'_>, &str) -> Result<(), E> + Send + 'e;
+type SendEmit<'e, E> = dyn FnMut(&mut RoleAudit<'_>, &str) -> Result<(), E> + Send + 'e;
 
 impl Run<'_, '_> {
     /// Streams the roles of every input past the desired role, handing each comparison to
@@ -207,7 +208,7 @@ impl Run<'_, '_> {
         self.each_input(emit, |input, sink| input.stream_roles_beside(sink, side))
     }
 
-    fn each_input<E, M: ?Sized + FnMut(&RoleAudit<'_>, &str) -> Result<(), E>>(
+    fn each_input<E, M: ?Sized + FnMut(&mut RoleAudit<'_>, &str) -> Result<(), E>>(
         &mut self,
         emit: &mut M,
         mut stream: impl FnMut(&mut Input, &mut Sink<'_, '_, '_, E, M>) -> Result<()>,
@@ -260,7 +261,7 @@ struct Sink<'s, 'r, 'd, E, M: ?Sized> {
 
 impl<E, M> RoleSink for Sink<'_, '_, '_, E, M>
 where
-    M: ?Sized + FnMut(&RoleAudit<'_>, &str) -> Result<(), E>,
+    M: ?Sized + FnMut(&mut RoleAudit<'_>, &str) -> Result<(), E>,
 {
     fn file(&mut self, location: &str) {
         self.file.clear();
@@ -307,8 +308,8 @@ where
         if self.skipping {
             return Ok(());
         }
-        let audit = self.run.desired.finish(&self.file)?;
-        if let Err(e) = (self.emit)(&audit, &self.label) {
+        let mut audit = self.run.desired.finish(&self.file)?;
+        if let Err(e) = (self.emit)(&mut audit, &self.label) {
             self.emit_error = Some(e);
             // Stops the walk; `Run::stream` reports `emit_error`, not this.
             return Err(XmlProblem::at(0, "the output stopped"));
@@ -512,8 +513,9 @@ struct HandedFinding {
 }
 
 impl HandedRole {
-    /// `audit` from `input`, owned; under `--summary` only its counts are kept.
-    fn new(audit: &RoleAudit<'_>, input: &str, summary: bool) -> HandedRole {
+    /// `audit` from `input`, owned (its raw extras moved out); under `--summary` only its
+    /// counts are kept.
+    fn new(audit: &mut RoleAudit<'_>, input: &str, summary: bool) -> HandedRole {
         let mut text = String::new();
         let mut keep = |s: &str| {
             let start = text.len();
@@ -547,7 +549,7 @@ impl HandedRole {
                 .map(|kind| audit.count(kind)),
             findings,
             text,
-            raw_extras: audit.raw_extras.clone(),
+            raw_extras: std::mem::take(&mut audit.raw_extras),
         }
     }
 
@@ -649,7 +651,7 @@ impl Serialize for RoleStream<'_, '_, '_, '_, '_> {
             failed: None,
             stopped: &stopped,
         };
-        let mut emit = |audit: &RoleAudit<'_>, input: &str| {
+        let mut emit = |audit: &mut RoleAudit<'_>, input: &str| {
             if stopped.load(Ordering::Relaxed) {
                 return Err(WriterGone);
             }
