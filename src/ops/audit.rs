@@ -242,7 +242,7 @@ impl Extras {
     }
 
     /// One extra privilege the role holds; `true` when the name is new.
-    pub fn add(&mut self, name: &str, depth: Depth) -> bool {
+    fn add(&mut self, name: &str, depth: Depth) -> bool {
         self.add_keyed(name_key(name), name, depth)
     }
 
