@@ -1,8 +1,8 @@
 //! Any bytes as customizations.xml, a role file, solution.xml or [Content_Types].xml:
 //! the streaming readers must never panic, and positions must resolve for any offset. The
-//! roles reader must report the same whether it parses on this thread, reads ahead on a
-//! second, or parses on the second while this one reads (as `audit --json` does); inputs
-//! past 128 KiB take the threads.
+//! roles reader must report the same reading ahead (reading on a second thread, parsing on
+//! this one) as reading beside (the other way round, as `audit --json` does); inputs past
+//! 128 KiB take the second thread, shorter ones are read and parsed here both ways.
 #![no_main]
 
 use std::sync::mpsc::{channel, Receiver, Sender};
