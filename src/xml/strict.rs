@@ -173,7 +173,6 @@ pub struct Strict<R> {
     depth: usize,
     cuts: Cuts,
     pending: Option<io::Error>,
-    buf: Vec<u8>,
 }
 
 /// `inner` behind the strict filter, and the record of its cuts.
@@ -201,7 +200,6 @@ pub fn strict<R: Read>(inner: R) -> (Strict<R>, Cuts) {
             depth: 0,
             cuts: cuts.clone(),
             pending: None,
-            buf: vec![0; 64 * 1024],
         },
         cuts,
     )
@@ -457,29 +455,33 @@ enum Step {
 }
 
 impl<R: Read> Strict<R> {
-    /// Passes the `k` buffered bytes at `*i` on to `out` at `*kept` unchanged, and moves past
+    /// Passes the `k` bytes read at `out[*i..]` on at `out[*kept..]` unchanged, and moves past
     /// them (see [`Strict::skip`]): what every fast path does with what it has checked.
     #[inline]
     fn pass_on(&mut self, out: &mut [u8], kept: &mut usize, i: &mut usize, k: usize) {
-        out[*kept..*kept + k].copy_from_slice(&self.buf[*i..*i + k]);
+        // The bytes are checked where they were read; they move only once some before them
+        // have been dropped.
+        if *kept != *i {
+            out.copy_within(*i..*i + k, *kept);
+        }
         *kept += k;
         self.out += k as u64;
-        self.skip(i, k);
+        self.skip(out, i, k);
     }
 
-    /// Moves past the `k` (at least one) buffered bytes at `*i`: counts them in the
-    /// original document and keeps the last two for the checks that look back.
+    /// Moves past the `k` (at least one) bytes at `read[*i..]`: counts them in the original
+    /// document and keeps the last two for the checks that look back.
     #[inline]
-    fn skip(&mut self, i: &mut usize, k: usize) {
+    fn skip(&mut self, read: &[u8], i: &mut usize, k: usize) {
         *i += k;
         self.pos += k as u64;
         self.last = [
             if k >= 2 {
-                self.buf[*i - 2]
+                read[*i - 2]
             } else {
                 self.last[1]
             },
-            self.buf[*i - 1],
+            read[*i - 1],
         ];
     }
 
@@ -614,19 +616,17 @@ impl<R: Read> Strict<R> {
 
     /// The fast path from text, which takes most of a document: runs of character data and
     /// whole plain tags ([`plain_start_tag`], and end tags of plain bytes) at the start of
-    /// `self.buf[from..to]`, as the byte states would take them, stopping before anything
-    /// they would treat otherwise (markup but tags, a character reference, a byte to check,
-    /// a tag that `to` cuts, a run at its cap). Gives how many bytes it took; the state is
+    /// `bytes`, as the byte states would take them, stopping before anything they would
+    /// treat otherwise (markup but tags, a character reference, a byte to check, a tag that
+    /// the end of `bytes` cuts, a run at its cap). Gives how many bytes it took; the state is
     /// text again after them.
-    fn stretch(&mut self, from: usize, to: usize) -> usize {
+    fn stretch(&mut self, bytes: &[u8]) -> usize {
         let Strict {
-            buf,
             run,
             depth,
             prefixes,
             ..
         } = self;
-        let bytes = buf.get(from..to).unwrap_or_default();
         let mut i = 0;
         loop {
             let room = usize::try_from(MAX_TEXT_BYTES.saturating_sub(*run)).unwrap_or(usize::MAX);
@@ -921,8 +921,8 @@ impl<R: Read> Read for Strict<R> {
             return Ok(0);
         }
         loop {
-            let want = out.len().min(self.buf.len());
-            let n = match self.inner.read(&mut self.buf[..want]) {
+            // Read where the bytes are to go, and checked there.
+            let n = match self.inner.read(out) {
                 Ok(n) => n,
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
                 Err(e) => return Err(e),
@@ -937,7 +937,7 @@ impl<R: Read> Read for Strict<R> {
                 if let (State::Text, Reference::None, false, false) =
                     (self.state, self.reference, self.cutting, dropped_here)
                 {
-                    let taken = self.stretch(i, n);
+                    let taken = self.stretch(&out[i..n]);
                     if taken > 0 {
                         self.pass_on(out, &mut kept, &mut i, taken);
                         continue;
@@ -949,9 +949,9 @@ impl<R: Read> Read for Strict<R> {
                 // bytes are most of a solution file's.
                 // The start of a plain tag (`<name` and a space), or a whole plain end tag.
                 if let (State::Text, Reference::None, false, Some(b'<')) =
-                    (self.state, self.reference, dropped_here, self.buf.get(i))
+                    (self.state, self.reference, dropped_here, out.get(i))
                 {
-                    if let Some((len, end)) = plain_tag(&self.buf[i..n]) {
+                    if let Some((len, end)) = plain_tag(&out[i..n]) {
                         let total = if end { len } else { len + 2 };
                         self.run = 0;
                         self.cutting = false;
@@ -961,7 +961,7 @@ impl<R: Read> Read for Strict<R> {
                             self.depth = self.depth.saturating_sub(1);
                             self.close_scope();
                         } else {
-                            let name = &self.buf[i + 1..i + 1 + len.min(MAX_KEPT_NAME)];
+                            let name = &out[i + 1..i + 1 + len.min(MAX_KEPT_NAME)];
                             self.element.clear();
                             self.element.extend_from_slice(name);
                             self.name.clear();
@@ -976,13 +976,13 @@ impl<R: Read> Read for Strict<R> {
                 // A whole plain attribute (`name="value"` and the space after it) at once:
                 // what the byte-by-byte states would do, or nothing when it would fail.
                 if self.state == State::InTag && !dropped_here {
-                    if let Some((name, _, value, space)) = plain_attribute(&self.buf[i..n]) {
+                    if let Some((name, _, value, space)) = plain_attribute(&out[i..n]) {
                         let total = name + value + 3 + usize::from(space);
                         let within = self.pos + total as u64 - self.tag_start
                             <= MAX_TAG_BYTES + self.tag_dropped;
                         self.name.clear();
                         self.name
-                            .extend_from_slice(&self.buf[i..i + name.min(MAX_KEPT_NAME)]);
+                            .extend_from_slice(&out[i..i + name.min(MAX_KEPT_NAME)]);
                         if within && self.attribute_named().is_ok() {
                             self.pass_on(out, &mut kept, &mut i, total);
                             self.run = value as u64;
@@ -1011,9 +1011,9 @@ impl<R: Read> Read for Strict<R> {
                         _ => &NAME,
                     };
                     let run = if self.state == State::EndTag {
-                        plain_run(&self.buf[i..n], b'>')
+                        plain_run(&out[i..n], b'>')
                     } else {
-                        self.buf[i..n]
+                        out[i..n]
                             .iter()
                             .take_while(|&&b| table[usize::from(b)])
                             .count()
@@ -1021,7 +1021,7 @@ impl<R: Read> Read for Strict<R> {
                     if run > 0 && !dropped_here {
                         if matches!(self.state, State::TagName | State::AttrName) {
                             let room = MAX_KEPT_NAME.saturating_sub(self.name.len());
-                            self.name.extend_from_slice(&self.buf[i..i + run.min(room)]);
+                            self.name.extend_from_slice(&out[i..i + run.min(room)]);
                         }
                         self.pass_on(out, &mut kept, &mut i, run);
                         if self.pos - self.tag_start > MAX_TAG_BYTES + self.tag_dropped {
@@ -1046,11 +1046,11 @@ impl<R: Read> Read for Strict<R> {
                         _ => 0,
                     };
                     if self.cutting {
-                        let run = plain_run(&self.buf[i..n], q);
+                        let run = plain_run(&out[i..n], q);
                         if run > 0 {
                             self.dropped += run as u64;
                             self.tag_dropped += run as u64;
-                            self.skip(&mut i, run);
+                            self.skip(out, &mut i, run);
                             dropped_here = true;
                             continue;
                         }
@@ -1070,14 +1070,14 @@ impl<R: Read> Read for Strict<R> {
                         MAX_VALUE_BYTES
                     };
                     let room = usize::try_from(cap - self.run).unwrap_or(usize::MAX);
-                    let run = plain_run(&self.buf[i..n.min(i.saturating_add(room))], q);
+                    let run = plain_run(&out[i..n.min(i.saturating_add(room))], q);
                     if run > 0 {
                         self.run += run as u64;
                         self.pass_on(out, &mut kept, &mut i, run);
                         continue;
                     }
                 }
-                let b = self.buf[i];
+                let b = out[i];
                 i += 1;
                 let step = self.step(b);
                 self.last = [self.last[1], b];
