@@ -81,10 +81,18 @@ struct CutList {
 
 impl Cuts {
     /// The offset in the original document of `filtered`, an offset the parser saw.
+    #[inline]
     pub fn original(&self, filtered: u64) -> u64 {
         if !self.any() {
             return filtered;
         }
+        self.after_cuts(filtered)
+    }
+
+    /// [`Cuts::original`] once any bytes were dropped: the parser asks for every event's
+    /// offset, and most documents have no cuts.
+    #[cold]
+    fn after_cuts(&self, filtered: u64) -> u64 {
         let cuts = self.0.cuts.lock().unwrap_or_else(PoisonError::into_inner);
         let i = cuts.partition_point(|(at, _)| *at <= filtered);
         match i.checked_sub(1).and_then(|i| cuts.get(i)) {
@@ -95,6 +103,7 @@ impl Cuts {
 
     /// Whether any bytes were dropped (checked without taking the lock, so
     /// [`Cuts::original`] costs nothing on a document with no cuts).
+    #[inline]
     pub fn any(&self) -> bool {
         self.0.any.load(Ordering::Acquire)
     }
