@@ -18,6 +18,9 @@ use crate::package::commit;
 /// How [`Error::Write`] names standard output.
 const STDOUT: &str = "standard output";
 
+/// The size from which [`Output`] writes a block to standard output directly.
+const DIRECT: usize = 16 * 1024;
+
 /// Where a command's results go. Write with `write!`/`writeln!` (which return [`Result`]
 /// here), [`Output::text`], [`Output::json`], or as an [`io::Write`]; then call
 /// [`Output::finish`], which reports what the last writes did.
@@ -147,6 +150,12 @@ impl Write for Output {
     #[inline]
     fn write_all(&mut self, buf: &[u8]) -> io::Result<()> {
         match &mut self.sink {
+            // A large block (a whole role of `audit --json`) goes to the descriptor after what
+            // is buffered, rather than being copied into the buffer first.
+            Sink::Stdout(out) if buf.len() >= DIRECT => {
+                out.flush()?;
+                out.get_mut().write_all(buf)
+            }
             Sink::Stdout(out) => out.write_all(buf),
             Sink::Discard => Ok(()),
             Sink::File { bytes, .. } => bytes.write_all(buf),
