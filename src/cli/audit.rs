@@ -3,12 +3,13 @@
 use std::cell::RefCell;
 use std::io::{self, Write};
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use clap::Args;
 use serde::ser::{Error as _, SerializeSeq, SerializeStruct};
 use serde::{Serialize, Serializer};
 use serde_json::ser::{CompactFormatter, Formatter};
+use serde_json::value::RawValue;
 
 use super::generate::load_settings;
 use super::{console, print_notes, read_limits, AuditSettings, Outcome, Output};
@@ -399,8 +400,10 @@ fn print_summary_line(out: &mut Output, audit: &RoleAudit<'_>) -> Result<()> {
 ///
 /// Each large roles part is parsed and compared on a second thread, which hands each role
 /// over as it closes, while this one reads the part and serializes the roles before (see
-/// [`RoleStream`]). A role's findings are the same either way; the document ends where it
-/// would have (cut after the last role written when the audit fails).
+/// [`RoleStream`]); while this thread is more than [`WRITER_BEHIND`] roles behind, the
+/// parsing thread serializes roles itself, by the same structs, and this one writes them as
+/// they are. A role's findings and bytes are the same either way; the document ends where
+/// it would have (cut after the last role written when the audit fails).
 fn write_json(
     out: &mut Output,
     desired: &Role,
@@ -420,8 +423,8 @@ fn write_json(
     doc.serialize_field("desired", &wanted)?;
     let summary = run.args.summary;
     // The roles are parsed and compared on a second thread, which leaves a role's extras as
-    // the role names them; this thread makes them distinct and looks them up as it writes
-    // them, between reading chunks for that thread.
+    // the role names them; whichever thread serializes a role makes them distinct and looks
+    // them up as it does.
     if !summary {
         run.desired.hand_over_extras();
     }
@@ -474,10 +477,17 @@ fn write_json(
 /// The JSON writer has stopped (its error is reported, not this).
 struct WriterGone;
 
+/// How many roles the writer may have still to write before the parsing thread serializes
+/// the next itself (`--json` without `--summary`).
+const WRITER_BEHIND: usize = 8;
+
 /// What the thread that parses the roles hands the JSON writer.
 enum Handed {
     /// A role, audited.
     Role(Box<HandedRole>),
+    /// A role the parsing thread serialized itself, because the writer was behind (see
+    /// [`WRITER_BEHIND`]), with how many distinct extras it lists.
+    Serialized(Box<RawValue>, usize),
     /// A chunk of the document the parser has used up (see [`SideWork::spent`]).
     Spent(Vec<u8>),
     /// The parser has finished.
@@ -555,6 +565,31 @@ impl HandedRole {
 
     fn count(&self, kind: Kind) -> usize {
         self.counts.get(kind as usize).copied().unwrap_or(0)
+    }
+
+    /// This role as the `roles` array holds it, its extras made distinct in `extras`, handed
+    /// to `serialize`; gives what `serialize` gives and how many distinct extras it lists.
+    /// Whichever thread serializes a role, it is serialized by these structs.
+    fn serialize_with<T>(
+        &self,
+        extras: &mut Extras,
+        known: &Known<'_>,
+        serialize: impl FnOnce(&AuditedRole<'_>) -> T,
+    ) -> (T, usize) {
+        self.raw_extras.distinct_into(extras);
+        let mut findings = Vec::with_capacity(self.findings.len() + extras.len());
+        self.findings(&mut findings);
+        findings.extend(extras.findings(known));
+        let serialized = serialize(&AuditedRole {
+            file: &self.file,
+            findings: &findings,
+            id: self.id.as_deref(),
+            inherited: self.inherited.as_deref(),
+            input: &self.input,
+            name: &self.name,
+            privilege_count: self.privilege_count,
+        });
+        (serialized, extras.len())
     }
 
     /// The findings again, borrowing from `text`.
@@ -639,7 +674,9 @@ impl Serialize for RoleStream<'_, '_, '_, '_, '_> {
         let mut seq = serializer.serialize_seq(None)?;
         let (to_writer, from_reader) = std::sync::mpsc::channel();
         let stopped = AtomicBool::new(false);
+        let in_flight = AtomicUsize::new(0);
         let summary = self.summary;
+        let known = self.known;
         let mut writing = Writing {
             seq: &mut seq,
             from_reader,
@@ -650,15 +687,27 @@ impl Serialize for RoleStream<'_, '_, '_, '_, '_> {
             extra_total: 0,
             failed: None,
             stopped: &stopped,
+            in_flight: &in_flight,
         };
+        // The parsing thread's own extras, for the roles it serializes itself.
+        let mut extras = Extras::default();
         let mut emit = |audit: &mut RoleAudit<'_>, input: &str| {
             if stopped.load(Ordering::Relaxed) {
                 return Err(WriterGone);
             }
             let role = HandedRole::new(audit, input, summary);
-            to_writer
-                .send(Handed::Role(Box::new(role)))
-                .map_err(|_| WriterGone)
+            // Most of the writer's work is serializing a role's extras. Where roles come
+            // thick and fast, the writer falls behind and the parser waits for chunks, so
+            // while it is behind the parser serializes roles itself (byte for byte the same).
+            // (Under --summary a role is a few counts: the writer never needs the help.)
+            let behind = in_flight.fetch_add(1, Ordering::Relaxed) >= WRITER_BEHIND && !summary;
+            let handed = match behind.then(|| {
+                role.serialize_with(&mut extras, known, |r| serde_json::value::to_raw_value(r))
+            }) {
+                Some((Ok(serialized), listed)) => Handed::Serialized(serialized, listed),
+                _ => Handed::Role(Box::new(role)),
+            };
+            to_writer.send(handed).map_err(|_| WriterGone)
         };
         let streamed = match self.run.try_borrow_mut() {
             Ok(mut run) => run.stream_beside(&mut emit, &mut writing),
@@ -703,10 +752,13 @@ struct Writing<'w, Q: SerializeSeq> {
     failed: Option<Q::Error>,
     /// Set when a write fails, so the audit stops at the next role.
     stopped: &'w AtomicBool,
+    /// Roles handed over and not yet written.
+    in_flight: &'w AtomicUsize,
 }
 
 impl<Q: SerializeSeq> Writing<'_, Q> {
     fn write(&mut self, role: &HandedRole) {
+        self.in_flight.fetch_sub(1, Ordering::Relaxed);
         if self.failed.is_some() {
             return;
         }
@@ -723,21 +775,28 @@ impl<Q: SerializeSeq> Writing<'_, Q> {
                 too_shallow: role.count(Kind::TooShallow),
             })
         } else {
-            role.raw_extras.distinct_into(&mut self.extras);
-            self.extra_total += self.extras.len();
-            let mut findings = Vec::with_capacity(role.findings.len() + self.extras.len());
-            role.findings(&mut findings);
-            findings.extend(self.extras.findings(self.known));
-            self.seq.serialize_element(&AuditedRole {
-                file: &role.file,
-                findings: &findings,
-                id: role.id.as_deref(),
-                inherited: role.inherited.as_deref(),
-                input: &role.input,
-                name: &role.name,
-                privilege_count: role.privilege_count,
-            })
+            let seq = &mut *self.seq;
+            let (written, extras) =
+                role.serialize_with(&mut self.extras, self.known, |r| seq.serialize_element(r));
+            self.extra_total += extras;
+            written
         };
+        self.written(written);
+    }
+
+    /// Writes a role the parsing thread serialized, listing `extras` distinct extras.
+    fn write_serialized(&mut self, role: &RawValue, extras: usize) {
+        self.in_flight.fetch_sub(1, Ordering::Relaxed);
+        if self.failed.is_some() {
+            return;
+        }
+        self.extra_total += extras;
+        let written = self.seq.serialize_element(role);
+        self.written(written);
+    }
+
+    /// Notes a write that failed: nothing is written after it and the audit stops.
+    fn written(&mut self, written: Result<(), Q::Error>) {
         if let Err(e) = written {
             self.failed = Some(e);
             self.stopped.store(true, Ordering::Relaxed);
@@ -761,6 +820,7 @@ impl<Q: SerializeSeq> SideWork for Writing<'_, Q> {
         loop {
             match self.from_reader.recv() {
                 Ok(Handed::Role(role)) => self.write(&role),
+                Ok(Handed::Serialized(role, extras)) => self.write_serialized(&role, extras),
                 // After a failed write, reading stops: the parser sees the document end.
                 Ok(Handed::Spent(chunk)) => return self.failed.is_none().then_some(chunk),
                 Ok(Handed::Finished) | Err(_) => return None,
@@ -770,8 +830,10 @@ impl<Q: SerializeSeq> SideWork for Writing<'_, Q> {
 
     fn catch_up(&mut self) {
         while let Ok(handed) = self.from_reader.try_recv() {
-            if let Handed::Role(role) = handed {
-                self.write(&role);
+            match handed {
+                Handed::Role(role) => self.write(&role),
+                Handed::Serialized(role, extras) => self.write_serialized(&role, extras),
+                Handed::Spent(_) | Handed::Finished => {}
             }
         }
     }
@@ -941,5 +1003,82 @@ impl Formatter for RoleLines {
         }
         self.buf.extend_from_slice(fragment.as_bytes());
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::options::RoleOptions;
+    use crate::part::roles::{PrivilegeRecord, RoleRecord};
+
+    /// A document whose `roles` array holds `role` alone, as [`RoleLines`] writes it.
+    fn roles_of<R: Serialize + ?Sized>(role: &R) -> Vec<u8> {
+        #[derive(Serialize)]
+        struct Doc<'r, R: ?Sized> {
+            roles: [&'r R; 1],
+        }
+        let mut out = Vec::new();
+        let mut json = serde_json::Serializer::with_formatter(&mut out, RoleLines::default());
+        Doc { roles: [role] }.serialize(&mut json).unwrap();
+        out
+    }
+
+    #[test]
+    fn a_role_the_parsing_thread_serializes_is_written_byte_for_byte_as_the_writer_would() {
+        let c = Catalogue::default_catalogue();
+        let (desired_role, _) =
+            crate::model::role::resolve(&c, &RoleOptions::default(), "dvrole").unwrap();
+        let catalogues = [c];
+        let held = [
+            ("prvReadContact", "Basic"),
+            ("prvReadAccount", "Global"),
+            ("prvcreatenew_thing", "Basic"),
+            ("prvCreatenew_thing", "Deep"),
+            ("prvWriteContact", "Local"),
+            ("prv\"quoted\"", "Basic"),
+        ];
+        let record = RoleRecord {
+            id: Some("{d5dc4257-ecf0-ef11-be21-6045bd005939}".into()),
+            name: Some("R \u{e9}\t\"".into()),
+            inherited: Some("1".into()),
+            privileges: held
+                .iter()
+                .map(|(n, l)| PrivilegeRecord {
+                    name: Some(n.to_string()),
+                    level: Some(l.to_string()),
+                    offset: 0,
+                })
+                .collect(),
+            repeats: Vec::new(),
+            offset: 0,
+            file: RolesFile::Customizations,
+        };
+        let mut desired = Desired::new(&desired_role, &catalogues);
+        desired.hand_over_extras();
+        let mut audit = desired.audit("f.xml", &record, true).unwrap();
+        let role = HandedRole::new(&mut audit, "in.zip", false);
+        let known = Known::new(&catalogues);
+
+        let (by_writer, listed) =
+            role.serialize_with(&mut Extras::default(), &known, |r| roles_of(r));
+        let (raw, listed_raw) = role.serialize_with(&mut Extras::default(), &known, |r| {
+            serde_json::value::to_raw_value(r)
+        });
+        let by_parser = roles_of(&*raw.unwrap());
+        assert_eq!(
+            String::from_utf8_lossy(&by_parser),
+            String::from_utf8_lossy(&by_writer)
+        );
+        assert_eq!((listed, listed_raw), (3, 3));
+        let text = String::from_utf8(by_writer).unwrap();
+        assert!(
+            text.starts_with("{\"roles\":[\n{\"file\":\"f.xml\""),
+            "{text}"
+        );
+        assert!(
+            text.contains("\"privilege\":\"prv\\\"quoted\\\"\""),
+            "{text}"
+        );
     }
 }

@@ -367,7 +367,7 @@ impl<'a> Desired<'a> {
     /// [`Desired::add`] for each privilege, then [`Desired::finish`]. The commands stream
     /// instead; this is for the unit tests.
     #[cfg(test)]
-    fn audit(
+    pub(crate) fn audit(
         &mut self,
         file: &str,
         record: &crate::part::roles::RoleRecord,

@@ -652,6 +652,55 @@ fn json_of_a_large_export_is_whole_and_in_order() {
 }
 
 #[test]
+fn every_role_of_an_export_is_written_alike_whichever_thread_serializes_it() {
+    // The roles of this export differ only in their names and ids. Whoever serializes a role
+    // (the writer, or the parsing thread while the writer is behind, which a part parsed on
+    // the calling thread always is), its line must be the same once those are set aside:
+    // counts under --summary, findings otherwise.
+    let dir = tempfile::tempdir().unwrap();
+    for count in [40, 3000] {
+        let export = many_roles(dir.path(), count, None);
+        for summary in [false, true] {
+            let mut command = dvrole();
+            command.args(["audit", "--json"]);
+            if summary {
+                command.arg("--summary");
+            }
+            let out = command.arg(&export).assert().code(1).get_output().clone();
+            let text = String::from_utf8(out.stdout).unwrap();
+            let lines: Vec<&str> = text.lines().skip(1).take(count).collect();
+            assert_eq!(lines.len(), count);
+            let alike = |i: usize, line: &str| {
+                line.trim_end_matches(',')
+                    .replace(&format!("\"Role {i}\""), "\"Role\"")
+                    .replace(&format!("-{i:012}}}"), "-id}")
+            };
+            let first = alike(0, lines[0]);
+            assert_eq!(first.contains("\"findings\""), !summary, "{first}");
+            assert_eq!(first.contains("\"too_shallow\""), summary, "{first}");
+            for (i, line) in lines.iter().enumerate() {
+                assert_eq!(
+                    alike(i, line),
+                    first,
+                    "role {i} of {count}, summary {summary}"
+                );
+            }
+            // The summary counts every role's extras, whoever serialized it.
+            let doc = json_of(text.as_bytes());
+            let role = &doc["roles"][0];
+            let extras = if summary {
+                role["extra"].as_u64().unwrap()
+            } else {
+                let findings = role["findings"].as_array().unwrap();
+                findings.iter().filter(|f| f["kind"] == "extra").count() as u64
+            };
+            assert_eq!(extras, 1, "{first}");
+            assert_eq!(doc["summary"]["extra"], count as u64 * extras);
+        }
+    }
+}
+
+#[test]
 fn json_of_a_large_export_broken_past_its_first_chunk_ends_after_the_last_whole_role() {
     let dir = tempfile::tempdir().unwrap();
     let broken = many_roles(dir.path(), 3000, Some(2500));
