@@ -1010,7 +1010,6 @@ impl Formatter for RoleLines {
 mod tests {
     use super::*;
     use crate::model::options::RoleOptions;
-    use crate::part::roles::{PrivilegeRecord, RoleRecord};
 
     /// A document whose `roles` array holds `role` alone, as [`RoleLines`] writes it.
     fn roles_of<R: Serialize + ?Sized>(role: &R) -> Vec<u8> {
@@ -1038,22 +1037,9 @@ mod tests {
             ("prvWriteContact", "Local"),
             ("prv\"quoted\"", "Basic"),
         ];
-        let record = RoleRecord {
-            id: Some("{d5dc4257-ecf0-ef11-be21-6045bd005939}".into()),
-            name: Some("R \u{e9}\t\"".into()),
-            inherited: Some("1".into()),
-            privileges: held
-                .iter()
-                .map(|(n, l)| PrivilegeRecord {
-                    name: Some(n.to_string()),
-                    level: Some(l.to_string()),
-                    offset: 0,
-                })
-                .collect(),
-            repeats: Vec::new(),
-            offset: 0,
-            file: RolesFile::Customizations,
-        };
+        let mut record = crate::ops::audit::test_record(&held);
+        record.name = Some("R \u{e9}\t\"".into());
+        record.inherited = Some("1".into());
         let mut desired = Desired::new(&desired_role, &catalogues);
         desired.hand_over_extras();
         let mut audit = desired.audit("f.xml", &record, true).unwrap();

@@ -542,30 +542,34 @@ pub fn role_matches(selector: &str, id: Option<&str>, name: &str) -> bool {
     }
 }
 
+/// A role `R` of a customizations.xml holding `privileges` (name and level), as the roles
+/// reader gives it: for the unit tests here and in the command.
+#[cfg(test)]
+pub(crate) fn test_record(privileges: &[(&str, &str)]) -> crate::part::roles::RoleRecord {
+    use crate::part::roles::{PrivilegeRecord, RoleRecord};
+    RoleRecord {
+        id: Some("{d5dc4257-ecf0-ef11-be21-6045bd005939}".into()),
+        name: Some("R".into()),
+        inherited: None,
+        privileges: privileges
+            .iter()
+            .map(|(n, l)| PrivilegeRecord {
+                name: Some(n.to_string()),
+                level: Some(l.to_string()),
+                offset: 0,
+            })
+            .collect(),
+        repeats: Vec::new(),
+        offset: 0,
+        file: RolesFile::Customizations,
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    use super::test_record as record;
     use super::*;
     use crate::model::options::RoleOptions;
-    use crate::part::roles::{PrivilegeRecord, RoleRecord};
-
-    fn record(privileges: &[(&str, &str)]) -> RoleRecord {
-        RoleRecord {
-            id: Some("{d5dc4257-ecf0-ef11-be21-6045bd005939}".into()),
-            name: Some("R".into()),
-            inherited: None,
-            privileges: privileges
-                .iter()
-                .map(|(n, l)| PrivilegeRecord {
-                    name: Some(n.to_string()),
-                    level: Some(l.to_string()),
-                    offset: 0,
-                })
-                .collect(),
-            repeats: Vec::new(),
-            offset: 0,
-            file: RolesFile::Customizations,
-        }
-    }
 
     #[test]
     fn classifies_each_privilege() {

@@ -286,37 +286,30 @@ fn plain(b: u8, q: u8) -> bool {
     PLAIN[usize::from(b)] && b != q
 }
 
-/// The length of the run of plain bytes at the start of `bytes` (see [`PLAIN`]) that does
-/// not hold `q`: the same as counting with [`plain`] byte by byte, but eight bytes at a
-/// time while they are printable ASCII, which most of a solution file is.
-fn plain_run(bytes: &[u8], q: u8) -> usize {
-    const LO: u64 = 0x0101_0101_0101_0101;
-    const HI: u64 = 0x8080_8080_8080_8080;
-    // Nonzero exactly when some byte of `v` is zero (borrows start only at a zero byte).
-    let zero = |v: u64| v.wrapping_sub(LO) & !v & HI;
+/// Ones and high bits in every byte of a word, for the word-at-a-time scans.
+const LO: u64 = 0x0101_0101_0101_0101;
+const HI: u64 = 0x8080_8080_8080_8080;
+
+/// The length of the run at the start of `bytes` of bytes that `continues` takes, eight bytes
+/// at a time: `flags` marks, in a little-endian word, each byte that may not continue the run,
+/// exactly at the lowest such byte (marks above it may be false), and only a marked byte is
+/// looked at with `continues`. So the run ends where a byte-by-byte count with `continues`
+/// ends it.
+#[inline(always)]
+fn word_run(bytes: &[u8], flags: impl Fn(u64) -> u64, continues: impl Fn(u8) -> bool) -> usize {
     let mut i = 0;
     while let Some(chunk) = bytes.get(i..i + 8) {
         let Ok(word) = <[u8; 8]>::try_from(chunk) else {
             break;
         };
-        let x = u64::from_le_bytes(word);
-        // A byte of 0x80 or more, a byte under 0x20 (exact while no high bit is set), or
-        // `<`, `&` or `q`: this chunk is looked at byte by byte.
-        let special = (x & HI)
-            | (x.wrapping_sub(LO * 0x20) & !x & HI)
-            | zero(x ^ (LO * u64::from(b'<')))
-            | zero(x ^ (LO * u64::from(b'&')))
-            | zero(x ^ (LO * u64::from(q)));
-        if special == 0 {
+        let marked = flags(u64::from_le_bytes(word));
+        if marked == 0 {
             i += 8;
             continue;
         }
-        // Each term flags its lowest match exactly (a borrow only runs upwards from a
-        // match), so the lowest flag is the first byte to look at; a byte of 0x80 or more is
-        // mostly plain, and the scan goes on after it.
-        i += (special.trailing_zeros() / 8) as usize;
+        i += (marked.trailing_zeros() / 8) as usize;
         match bytes.get(i) {
-            Some(&b) if plain(b, q) => i += 1,
+            Some(&b) if continues(b) => i += 1,
             _ => return i,
         }
     }
@@ -324,8 +317,27 @@ fn plain_run(bytes: &[u8], q: u8) -> usize {
         .get(i..)
         .unwrap_or_default()
         .iter()
-        .take_while(|&&b| plain(b, q))
+        .take_while(|&&b| continues(b))
         .count()
+}
+
+/// The length of the run of plain bytes at the start of `bytes` (see [`PLAIN`]) that does
+/// not hold `q`: the same as counting with [`plain`] byte by byte, but eight bytes at a
+/// time while they are printable ASCII, which most of a solution file is.
+fn plain_run(bytes: &[u8], q: u8) -> usize {
+    // Nonzero exactly when some byte of `v` is zero (borrows start only at a zero byte).
+    let zero = |v: u64| v.wrapping_sub(LO) & !v & HI;
+    // A byte of 0x80 or more (mostly plain, so the scan goes on after it), a byte under 0x20
+    // (exact while no high bit is set), or `<`, `&` or `q`. Each term flags its lowest match
+    // exactly: a borrow only runs upwards from a match.
+    let flags = |x: u64| {
+        (x & HI)
+            | (x.wrapping_sub(LO * 0x20) & !x & HI)
+            | zero(x ^ (LO * u64::from(b'<')))
+            | zero(x ^ (LO * u64::from(b'&')))
+            | zero(x ^ (LO * u64::from(q)))
+    };
+    word_run(bytes, flags, |b| plain(b, q))
 }
 
 /// The shape of a plain attribute at the start of `bytes`: `name="value"` with no space
@@ -382,36 +394,14 @@ static LOCAL_NAME: [bool; 256] = {
 /// the same as counting with the table byte by byte, but eight bytes at a time while none of
 /// them could end the name, which is every byte of most names.
 fn local_name(bytes: &[u8]) -> usize {
-    const LO: u64 = 0x0101_0101_0101_0101;
-    const HI: u64 = 0x8080_8080_8080_8080;
-    let mut i = 0;
-    while let Some(chunk) = bytes.get(i..i + 8) {
-        let Ok(word) = <[u8; 8]>::try_from(chunk) else {
-            break;
-        };
-        let x = u64::from_le_bytes(word);
-        // Flags each byte that may end a name: 0x80 or more, under `0` (whitespace, controls,
-        // `!"&'/` and a few that do not end one), and `:` to `?`. As in `plain_run`, the
-        // lowest flag of each term is exact, so the lowest flag is the first byte to look at.
-        let flagged = (x & HI)
+    // Each byte that may end a name: 0x80 or more, under `0` (whitespace, controls, `!"&'/`
+    // and a few that do not end one), and `:` to `?`; each term exact at its lowest flag.
+    let flags = |x: u64| {
+        (x & HI)
             | (x.wrapping_sub(LO * 0x30) & !x & HI)
-            | (x.wrapping_add(LO * 0x46) & !x.wrapping_add(LO * 0x40) & HI);
-        if flagged == 0 {
-            i += 8;
-            continue;
-        }
-        i += (flagged.trailing_zeros() / 8) as usize;
-        match bytes.get(i) {
-            Some(&b) if LOCAL_NAME[usize::from(b)] => i += 1,
-            _ => return i,
-        }
-    }
-    i + bytes
-        .get(i..)
-        .unwrap_or_default()
-        .iter()
-        .take_while(|&&b| LOCAL_NAME[usize::from(b)])
-        .count()
+            | (x.wrapping_add(LO * 0x46) & !x.wrapping_add(LO * 0x40) & HI)
+    };
+    word_run(bytes, flags, |b| LOCAL_NAME[usize::from(b)])
 }
 
 /// The length of the character data at the start of `bytes` that the byte states would
