@@ -700,12 +700,16 @@ impl Serialize for RoleStream<'_, '_, '_, '_, '_> {
             // thick and fast, the writer falls behind and the parser waits for chunks, so
             // while it is behind the parser serializes roles itself (byte for byte the same).
             // (Under --summary a role is a few counts: the writer never needs the help.)
-            let behind = in_flight.fetch_add(1, Ordering::Relaxed) >= WRITER_BEHIND && !summary;
+            // Only roles left to serialize count: one serialized here costs the writer a copy.
+            let behind = !summary && in_flight.load(Ordering::Relaxed) >= WRITER_BEHIND;
             let handed = match behind.then(|| {
                 role.serialize_with(&mut extras, known, |r| serde_json::value::to_raw_value(r))
             }) {
                 Some((Ok(serialized), listed)) => Handed::Serialized(serialized, listed),
-                _ => Handed::Role(Box::new(role)),
+                _ => {
+                    in_flight.fetch_add(1, Ordering::Relaxed);
+                    Handed::Role(Box::new(role))
+                }
             };
             to_writer.send(handed).map_err(|_| WriterGone)
         };
@@ -752,7 +756,7 @@ struct Writing<'w, Q: SerializeSeq> {
     failed: Option<Q::Error>,
     /// Set when a write fails, so the audit stops at the next role.
     stopped: &'w AtomicBool,
-    /// Roles handed over and not yet written.
+    /// Roles handed over to serialize and not yet written.
     in_flight: &'w AtomicUsize,
 }
 
@@ -786,7 +790,6 @@ impl<Q: SerializeSeq> Writing<'_, Q> {
 
     /// Writes a role the parsing thread serialized, listing `extras` distinct extras.
     fn write_serialized(&mut self, role: &RawValue, extras: usize) {
-        self.in_flight.fetch_sub(1, Ordering::Relaxed);
         if self.failed.is_some() {
             return;
         }
