@@ -400,9 +400,9 @@ fn print_summary_line(out: &mut Output, audit: &RoleAudit<'_>) -> Result<()> {
 ///
 /// Each large roles part is parsed and compared on a second thread, which hands each role
 /// over as it closes, while this one reads the part and serializes the roles before (see
-/// [`RoleStream`]); while this thread is more than [`WRITER_BEHIND`] roles behind, the
-/// parsing thread serializes roles itself, by the same structs, and this one writes them as
-/// they are. A role's findings and bytes are the same either way; the document ends where
+/// [`RoleStream`]); while [`WRITER_BEHIND`] roles wait for this thread to serialize them,
+/// the parsing thread serializes roles itself, by the same structs, and this one writes them
+/// as they are. A role's findings and bytes are the same either way; the document ends where
 /// it would have (cut after the last role written when the audit fails).
 fn write_json(
     out: &mut Output,
@@ -477,8 +477,8 @@ fn write_json(
 /// The JSON writer has stopped (its error is reported, not this).
 struct WriterGone;
 
-/// How many roles the writer may have still to write before the parsing thread serializes
-/// the next itself (`--json` without `--summary`).
+/// How many roles may wait for the writer to serialize them before the parsing thread
+/// serializes the next itself (`--json` without `--summary`).
 const WRITER_BEHIND: usize = 8;
 
 /// What the thread that parses the roles hands the JSON writer.
@@ -696,11 +696,11 @@ impl Serialize for RoleStream<'_, '_, '_, '_, '_> {
                 return Err(WriterGone);
             }
             let role = HandedRole::new(audit, input, summary);
-            // Most of the writer's work is serializing a role's extras. Where roles come
-            // thick and fast, the writer falls behind and the parser waits for chunks, so
-            // while it is behind the parser serializes roles itself (byte for byte the same).
-            // (Under --summary a role is a few counts: the writer never needs the help.)
-            // Only roles left to serialize count: one serialized here costs the writer a copy.
+            // Most of the writer's work is serializing roles' extras. Where roles come thick
+            // and fast, it falls behind and the parser would wait for chunks; so while
+            // WRITER_BEHIND roles wait for the writer to serialize them, the parser serializes
+            // the next itself, byte for byte the same, and the writer only copies it. Under
+            // --summary a role is a few counts, and the writer serializes every one.
             let behind = !summary && in_flight.load(Ordering::Relaxed) >= WRITER_BEHIND;
             let handed = match behind.then(|| {
                 role.serialize_with(&mut extras, known, |r| serde_json::value::to_raw_value(r))
