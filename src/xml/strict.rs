@@ -486,14 +486,16 @@ impl<R: Read> Strict<R> {
     /// them (see [`Strict::skip`]): what every fast path does with what it has checked.
     #[inline]
     fn pass_on(&mut self, out: &mut [u8], kept: &mut usize, i: &mut usize, k: usize) {
+        let from = *i;
+        // The last two bytes are kept before a move can overwrite them.
+        self.skip(out, i, k);
         // The bytes are checked where they were read; they move only once some before them
         // have been dropped.
-        if *kept != *i {
-            out.copy_within(*i..*i + k, *kept);
+        if *kept != from {
+            out.copy_within(from..from + k, *kept);
         }
         *kept += k;
         self.out += k as u64;
-        self.skip(out, i, k);
     }
 
     /// Moves past the `k` (at least one) bytes at `read[*i..]`: counts them in the original
