@@ -8,6 +8,7 @@
 use crate::error::{Error, Result};
 
 pub mod ahead;
+mod scan;
 pub mod strict;
 pub mod walk;
 

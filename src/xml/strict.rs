@@ -30,6 +30,8 @@ use std::io::{self, Read};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 
+use crate::xml::scan::{word_run, zero_bytes, HI, LO};
+
 /// The most bytes of one run of character data passed on; the rest is checked and dropped.
 pub const MAX_TEXT_BYTES: u64 = 1 << 20;
 /// The most bytes of one attribute value passed on; the rest is checked and dropped.
@@ -286,56 +288,19 @@ fn plain(b: u8, q: u8) -> bool {
     PLAIN[usize::from(b)] && b != q
 }
 
-/// Ones and high bits in every byte of a word, for the word-at-a-time scans.
-const LO: u64 = 0x0101_0101_0101_0101;
-const HI: u64 = 0x8080_8080_8080_8080;
-
-/// The length of the run at the start of `bytes` of bytes that `continues` takes, eight bytes
-/// at a time: `flags` marks, in a little-endian word, each byte that may not continue the run,
-/// exactly at the lowest such byte (marks above it may be false), and only a marked byte is
-/// looked at with `continues`. So the run ends where a byte-by-byte count with `continues`
-/// ends it.
-#[inline(always)]
-fn word_run(bytes: &[u8], flags: impl Fn(u64) -> u64, continues: impl Fn(u8) -> bool) -> usize {
-    let mut i = 0;
-    while let Some(chunk) = bytes.get(i..i + 8) {
-        let Ok(word) = <[u8; 8]>::try_from(chunk) else {
-            break;
-        };
-        let marked = flags(u64::from_le_bytes(word));
-        if marked == 0 {
-            i += 8;
-            continue;
-        }
-        i += (marked.trailing_zeros() / 8) as usize;
-        match bytes.get(i) {
-            Some(&b) if continues(b) => i += 1,
-            _ => return i,
-        }
-    }
-    i + bytes
-        .get(i..)
-        .unwrap_or_default()
-        .iter()
-        .take_while(|&&b| continues(b))
-        .count()
-}
-
 /// The length of the run of plain bytes at the start of `bytes` (see [`PLAIN`]) that does
 /// not hold `q`: the same as counting with [`plain`] byte by byte, but eight bytes at a
 /// time while they are printable ASCII, which most of a solution file is.
 fn plain_run(bytes: &[u8], q: u8) -> usize {
-    // Nonzero exactly when some byte of `v` is zero (borrows start only at a zero byte).
-    let zero = |v: u64| v.wrapping_sub(LO) & !v & HI;
     // A byte of 0x80 or more (mostly plain, so the scan goes on after it), a byte under 0x20
     // (exact while no high bit is set), or `<`, `&` or `q`. Each term flags its lowest match
     // exactly: a borrow only runs upwards from a match.
     let flags = |x: u64| {
         (x & HI)
             | (x.wrapping_sub(LO * 0x20) & !x & HI)
-            | zero(x ^ (LO * u64::from(b'<')))
-            | zero(x ^ (LO * u64::from(b'&')))
-            | zero(x ^ (LO * u64::from(q)))
+            | zero_bytes(x ^ (LO * u64::from(b'<')))
+            | zero_bytes(x ^ (LO * u64::from(b'&')))
+            | zero_bytes(x ^ (LO * u64::from(q)))
     };
     word_run(bytes, flags, |b| plain(b, q))
 }

@@ -7,6 +7,7 @@ use std::io::{BufRead, BufReader, Read};
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::{Reader, XmlVersion};
 
+use crate::xml::scan::{word_run, zero_bytes, HI, LO};
 use crate::xml::strict;
 
 /// How many levels of the element path are remembered; deeper elements are only counted.
@@ -388,36 +389,16 @@ pub(crate) fn attribute_pair(
 /// the value is plain: no reference (`&`), no `<` and no control character (which XML would
 /// normalise) before the quote. Eight bytes at a time, as privilege names run to 20-40.
 pub(crate) fn value_end(bytes: &[u8]) -> Option<usize> {
-    const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
-    const HIGH: u64 = u64::from_ne_bytes([0x80; 8]);
-    /// High bit set in each byte of `x` that is zero; exact for the lowest such byte.
-    fn zero_bytes(x: u64) -> u64 {
-        x.wrapping_sub(ONES) & !x & HIGH
-    }
-    let mut chunks = bytes.chunks_exact(8);
-    let mut start = 0;
-    for chunk in chunks.by_ref() {
-        let mut word = [0u8; 8];
-        word.copy_from_slice(chunk);
-        let x = u64::from_le_bytes(word);
-        // Bytes below 0x20, and bytes equal to '"', '&' or '<'. Each term flags its lowest
-        // match exactly, so the lowest flag of the union is the first byte that ends the run.
-        let special = (x.wrapping_sub(ONES * 0x20) & !x & HIGH)
-            | zero_bytes(x ^ (ONES * u64::from(b'"')))
-            | zero_bytes(x ^ (ONES * u64::from(b'&')))
-            | zero_bytes(x ^ (ONES * u64::from(b'<')));
-        if special != 0 {
-            let i = start + (special.trailing_zeros() / 8) as usize;
-            return (bytes.get(i) == Some(&b'"')).then_some(i);
-        }
-        start += 8;
-    }
-    for (i, &c) in chunks.remainder().iter().enumerate() {
-        if unusual(c, NOT_IN_VALUE | QUOTE) {
-            return (c == b'"').then_some(start + i);
-        }
-    }
-    None
+    // Bytes below 0x20, and bytes equal to '"', '&' or '<': each term flags its lowest match
+    // exactly, so the lowest flag of the union is the first byte that ends the run.
+    let flags = |x: u64| {
+        (x.wrapping_sub(LO * 0x20) & !x & HI)
+            | zero_bytes(x ^ (LO * u64::from(b'"')))
+            | zero_bytes(x ^ (LO * u64::from(b'&')))
+            | zero_bytes(x ^ (LO * u64::from(b'<')))
+    };
+    let end = word_run(bytes, flags, |c| !unusual(c, NOT_IN_VALUE | QUOTE));
+    (bytes.get(end) == Some(&b'"')).then_some(end)
 }
 
 /// Byte classes for the fast path: in a key, anything that is not part of a name ends it;
