@@ -63,6 +63,7 @@ pub struct AuditArgs {
 struct Totals {
     roles: usize,
     lacking: usize,
+    /// Per kind, indexed as [`Kind::ALL`].
     counts: [usize; 4],
 }
 
@@ -72,7 +73,7 @@ impl Totals {
         if audit.lacks() {
             self.lacking += 1;
         }
-        for kind in [Kind::Missing, Kind::TooShallow, Kind::Deeper, Kind::Extra] {
+        for kind in Kind::ALL {
             if let Some(c) = self.counts.get_mut(kind as usize) {
                 *c += audit.count(kind);
             }
@@ -504,7 +505,7 @@ struct HandedRole {
     input: String,
     name: String,
     privilege_count: usize,
-    /// Missing, too shallow, deeper, extra.
+    /// Per kind, indexed as [`Kind::ALL`].
     counts: [usize; 4],
     findings: Vec<HandedFinding>,
     text: String,
@@ -555,8 +556,7 @@ impl HandedRole {
             input: input.to_string(),
             name: audit.name.clone(),
             privilege_count: audit.privileges,
-            counts: [Kind::Missing, Kind::TooShallow, Kind::Deeper, Kind::Extra]
-                .map(|kind| audit.count(kind)),
+            counts: Kind::ALL.map(|kind| audit.count(kind)),
             findings,
             text,
             raw_extras: std::mem::take(&mut audit.raw_extras),

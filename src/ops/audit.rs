@@ -29,6 +29,9 @@ pub enum Kind {
 }
 
 impl Kind {
+    /// Every kind, in declaration order: `kind as usize` indexes a count per kind.
+    pub const ALL: [Kind; 4] = [Kind::Missing, Kind::TooShallow, Kind::Deeper, Kind::Extra];
+
     /// The word used in text output and JSON.
     pub fn label(self) -> &'static str {
         match self {
@@ -570,6 +573,13 @@ mod tests {
     use super::test_record as record;
     use super::*;
     use crate::model::options::RoleOptions;
+
+    #[test]
+    fn every_kind_indexes_its_own_count() {
+        for (i, kind) in Kind::ALL.into_iter().enumerate() {
+            assert_eq!(kind as usize, i, "{kind:?}");
+        }
+    }
 
     #[test]
     fn classifies_each_privilege() {
