@@ -585,12 +585,7 @@ fn json_ends_after_the_last_whole_role_when_a_later_input_fails() {
         (large, &large_names[..]),
     ] {
         for summary in [false, true] {
-            let mut command = dvrole();
-            command.arg("audit").arg("--json");
-            if summary {
-                command.arg("--summary");
-            }
-            let out = command
+            let out = audit_json(summary)
                 .arg(&first)
                 .arg(&bad)
                 .assert()
@@ -604,6 +599,16 @@ fn json_ends_after_the_last_whole_role_when_a_later_input_fails() {
             assert_eq!(roles_of_cut_json(&out.stdout), names, "summary {summary}");
         }
     }
+}
+
+/// `dvrole audit --json`, with `--summary` when `summary` is set; the inputs follow.
+fn audit_json(summary: bool) -> assert_cmd::Command {
+    let mut command = dvrole();
+    command.args(["audit", "--json"]);
+    if summary {
+        command.arg("--summary");
+    }
+    command
 }
 
 /// [`common::many_roles_xml`], written into `dir`.
@@ -661,12 +666,12 @@ fn every_role_of_an_export_is_written_alike_whichever_thread_serializes_it() {
     for count in [40, 3000] {
         let export = many_roles(dir.path(), count, None);
         for summary in [false, true] {
-            let mut command = dvrole();
-            command.args(["audit", "--json"]);
-            if summary {
-                command.arg("--summary");
-            }
-            let out = command.arg(&export).assert().code(1).get_output().clone();
+            let out = audit_json(summary)
+                .arg(&export)
+                .assert()
+                .code(1)
+                .get_output()
+                .clone();
             let text = String::from_utf8(out.stdout).unwrap();
             let lines: Vec<&str> = text.lines().skip(1).take(count).collect();
             assert_eq!(lines.len(), count);
@@ -705,12 +710,12 @@ fn json_of_a_large_export_broken_past_its_first_chunk_ends_after_the_last_whole_
     let dir = tempfile::tempdir().unwrap();
     let broken = many_roles(dir.path(), 3000, Some(2500));
     for summary in [false, true] {
-        let mut command = dvrole();
-        command.args(["audit", "--json"]);
-        if summary {
-            command.arg("--summary");
-        }
-        let out = command.arg(&broken).assert().code(2).get_output().clone();
+        let out = audit_json(summary)
+            .arg(&broken)
+            .assert()
+            .code(2)
+            .get_output()
+            .clone();
         let stderr = String::from_utf8(out.stderr).unwrap();
         assert_eq!(stderr.lines().count(), 1, "summary {summary}: {stderr}");
         assert!(
