@@ -5,12 +5,9 @@
 //! 128 KiB take the second thread, shorter ones are read and parsed here both ways.
 #![no_main]
 
-use std::sync::mpsc::{channel, Receiver, Sender};
-use std::sync::Arc;
-
 use dvrole::part::roles::{self, RoleSink, RolesFile};
 use dvrole::part::{content_types, solution};
-use dvrole::xml::ahead::{SideWork, Spent};
+use dvrole::xml::ahead::HandBack;
 use dvrole::xml::walk::{self, XmlProblem};
 use libfuzzer_sys::fuzz_target;
 
@@ -48,27 +45,6 @@ impl RoleSink for Record {
     }
 }
 
-/// Side work that only hands used-up chunks back.
-struct HandBack {
-    to: Sender<Option<Vec<u8>>>,
-    from: Receiver<Option<Vec<u8>>>,
-}
-
-impl SideWork for HandBack {
-    fn spent(&self) -> Spent {
-        let to = self.to.clone();
-        Arc::new(move |chunk| {
-            let _gone = to.send(chunk);
-        })
-    }
-
-    fn next_spent(&mut self) -> Option<Vec<u8>> {
-        self.from.recv().ok()?
-    }
-
-    fn catch_up(&mut self) {}
-}
-
 fuzz_target!(|data: &[u8]| {
     let mut offsets = Vec::new();
     match roles::read_roles(data, |role| offsets.push(role.offset)) {
@@ -81,9 +57,8 @@ fuzz_target!(|data: &[u8]| {
 
     let mut ahead = Record::default();
     let read_ahead = roles::stream_roles(data, &mut ahead);
-    let (to, from) = channel();
     let mut beside = Record::default();
-    let read_beside = roles::stream_roles_beside(data, &mut beside, &mut HandBack { to, from });
+    let read_beside = roles::stream_roles_beside(data, &mut beside, &mut HandBack::default());
     assert_eq!(ahead, beside);
     assert_eq!(read_ahead, read_beside);
 });

@@ -363,12 +363,44 @@ impl<R: Read> BufRead for Ahead<'_, R> {
     }
 }
 
-#[cfg(test)]
-/// Side work that only hands chunks back, counting what it is asked to do; it stops the
-/// reading after `stop_after` chunks when that is set.
-pub(crate) struct Counting {
+/// Side work that is none: it only hands the used-up chunks back, for reading beside with
+/// nothing else to fit in (the fuzz target and the tests compare reading beside with reading
+/// ahead so).
+pub struct HandBack {
     to_side: Sender<Option<Vec<u8>>>,
     from_parser: Receiver<Option<Vec<u8>>>,
+}
+
+impl Default for HandBack {
+    fn default() -> Self {
+        let (to_side, from_parser) = mpsc::channel();
+        HandBack {
+            to_side,
+            from_parser,
+        }
+    }
+}
+
+impl SideWork for HandBack {
+    fn spent(&self) -> Spent {
+        let to_side = self.to_side.clone();
+        Arc::new(move |chunk| {
+            let _gone = to_side.send(chunk);
+        })
+    }
+
+    fn next_spent(&mut self) -> Option<Vec<u8>> {
+        self.from_parser.recv().ok()?
+    }
+
+    fn catch_up(&mut self) {}
+}
+
+#[cfg(test)]
+/// [`HandBack`], counting what it is asked to do; it stops the reading after `stop_after`
+/// chunks when that is set.
+pub(crate) struct Counting {
+    hand_back: HandBack,
     pub(crate) spent: usize,
     pub(crate) caught_up: usize,
     stop_after: Option<usize>,
@@ -377,10 +409,8 @@ pub(crate) struct Counting {
 #[cfg(test)]
 impl Counting {
     pub(crate) fn new(stop_after: Option<usize>) -> Counting {
-        let (to_side, from_parser) = mpsc::channel();
         Counting {
-            to_side,
-            from_parser,
+            hand_back: HandBack::default(),
             spent: 0,
             caught_up: 0,
             stop_after,
@@ -391,17 +421,14 @@ impl Counting {
 #[cfg(test)]
 impl SideWork for Counting {
     fn spent(&self) -> Spent {
-        let to_side = self.to_side.clone();
-        Arc::new(move |chunk| {
-            let _gone = to_side.send(chunk);
-        })
+        self.hand_back.spent()
     }
 
     fn next_spent(&mut self) -> Option<Vec<u8>> {
         if self.stop_after == Some(self.spent) {
             return None;
         }
-        let chunk = self.from_parser.recv().ok()??;
+        let chunk = self.hand_back.next_spent()?;
         self.spent += 1;
         Some(chunk)
     }
