@@ -536,7 +536,7 @@ mod tests {
 
     /// What `walk`, `walk_ahead` and `walk_beside` make of `doc`: the same, whatever it
     /// holds.
-    fn both_walks(doc: &[u8]) -> (Record, Result<(), XmlProblem>) {
+    fn every_walk(doc: &[u8]) -> (Record, Result<(), XmlProblem>) {
         let mut one = Record::default();
         let walked = walk(doc, &mut one);
         let mut two = Record::default();
@@ -567,7 +567,7 @@ mod tests {
         let chunks = crate::xml::ahead::CHUNK;
         let count = 3 * chunks / element.len();
         // Well-formed, across several chunks.
-        let (record, walked) = both_walks(&big_doc(element, count, "</Root>"));
+        let (record, walked) = every_walk(&big_doc(element, count, "</Root>"));
         assert!(walked.is_ok() && record.0.len() > 3 * count);
         // Each problem past the first chunk, found by the filter or by the parser, or the
         // document cut short; and text cut past the filter's limit, so offsets after it are
@@ -584,7 +584,7 @@ mod tests {
             &format!("{long_text}<Late>\u{2}</Late></Root>"),
             &format!("{long_text}<X></Y></Root>"),
         ] {
-            let (_, walked) = both_walks(&big_doc(element, count, tail));
+            let (_, walked) = every_walk(&big_doc(element, count, tail));
             let problem = walked.expect_err(tail.get(..20).unwrap_or(tail));
             assert!(problem.offset > chunks as u64, "{problem:?}");
         }
