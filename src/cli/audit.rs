@@ -495,9 +495,9 @@ enum Handed {
     Finished,
 }
 
-/// One audited role, owned, for the JSON writer. A [`RoleAudit`] borrows from the parsing
-/// thread's [`Desired`] until the next role begins, so the strings of its findings (the
-/// desired privileges', a few per role; extras come raw) are copied into `text`.
+/// One audited role, owned, for whichever thread serializes it. A [`RoleAudit`] borrows from
+/// the parsing thread's [`Desired`] until the next role begins, so the strings of its findings
+/// (the desired privileges', a few per role; extras come raw) are copied into `text`.
 struct HandedRole {
     file: String,
     id: Option<String>,
@@ -509,7 +509,8 @@ struct HandedRole {
     counts: [usize; 4],
     findings: Vec<HandedFinding>,
     text: String,
-    /// The role's extras as it names them, for this thread to make distinct.
+    /// The role's extras as it names them, for whichever thread serializes it to make
+    /// distinct.
     raw_extras: RawExtras,
 }
 
